@@ -1,0 +1,58 @@
+# The two commands that matter: `make run` serves the demo, `make test` runs every test.
+# Both install what is missing first (scripts/install-deps), so they work on a fresh Debian 12.
+
+BUILD_DIR ?= build
+ASAN_DIR ?= build-asan
+JOBS ?= 2
+CMAKE_FLAGS = -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache
+export CCACHE_DIR ?= $(CURDIR)/.ccache
+
+.PHONY: all deps test-deps build build-asan run demo test unit-test asan-test integration-test \
+        browser-test fuzz-test lint bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+test-deps:
+	@scripts/install-deps --with-test-tools
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+build-asan: test-deps
+	@cmake -S . -B $(ASAN_DIR) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Debug -DCOALITION_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_DIR) -j $(JOBS)
+
+# Serves the demo at http://127.0.0.1:8080 with an embedded SQLite database under var/.
+run: build
+	@scripts/run-demo $(BUILD_DIR)/coalition
+
+test: test-deps build
+	@scripts/test-all $(BUILD_DIR) $(ASAN_DIR)
+
+unit-test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+asan-test: build-asan
+	@cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS)
+
+integration-test: build
+	@tests/integration/run $(BUILD_DIR)/coalition
+
+browser-test: build
+	@tests/browser/run $(BUILD_DIR)/coalition
+
+fuzz-test: test-deps
+	@fuzz/run --brief
+
+lint: test-deps build
+	@scripts/lint $(BUILD_DIR)
+
+bench: build
+	@bench/http.sh
+
+clean:
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) build-fuzz

@@ -1,0 +1,86 @@
+#include "core/text.hpp"
+
+#include <unicode/locid.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+#include "core/unavailable.hpp"
+
+namespace coalition::core {
+
+bool is_valid_utf8(std::string_view text) {
+    std::int32_t offset = 0;
+    const auto length = static_cast<std::int32_t>(text.size());
+    if (text.size() > static_cast<std::size_t>(INT32_MAX)) {
+        return false;
+    }
+    while (offset < length) {
+        UChar32 code_point = 0;
+        U8_NEXT(reinterpret_cast<const std::uint8_t*>(text.data()), offset, length, code_point);
+        if (code_point < 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool has_control_characters(std::string_view text) {
+    for (unsigned char c : text) {
+        if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string to_nfc(std::string_view text) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+    if (U_FAILURE(status)) {
+        throw Unavailable("ICU NFC normaliser unavailable");
+    }
+    icu::UnicodeString normalised =
+        nfc->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))), status);
+    std::string out;
+    normalised.toUTF8String(out);
+    return out;
+}
+
+std::string to_lower(std::string_view text) {
+    icu::UnicodeString unicode =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    unicode.toLower(icu::Locale::getRoot());
+    std::string out;
+    unicode.toUTF8String(out);
+    return out;
+}
+
+std::string trim(std::string_view text) {
+    icu::UnicodeString unicode =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    std::int32_t start = 0;
+    std::int32_t end = unicode.length();
+    while (start < end && u_isUWhiteSpace(unicode.char32At(start))) {
+        start = unicode.moveIndex32(start, 1);
+    }
+    while (end > start && u_isUWhiteSpace(unicode.char32At(unicode.moveIndex32(end, -1)))) {
+        end = unicode.moveIndex32(end, -1);
+    }
+    std::string out;
+    unicode.tempSubStringBetween(start, end).toUTF8String(out);
+    return out;
+}
+
+std::size_t character_count(std::string_view text) {
+    std::size_t count = 0;
+    for (unsigned char c : text) {
+        if ((c & 0xC0) != 0x80) {
+            ++count;
+        }
+    }
+    return count;
+}
+
+}  // namespace coalition::core
