@@ -1,0 +1,69 @@
+#pragma once
+// app::Config: the whole configuration, read once at start-up from a TOML file (toml++) and the
+// environment. Every key `[section] key` can be overridden by `COALITION_SECTION_KEY`. A wrong
+// key, a malformed value or a missing file stops start-up with one line naming the key.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace coalition::app {
+
+struct ListenAddress {
+    std::string host;
+    std::uint16_t port = 0;
+    std::string to_string() const;
+};
+
+struct Config {
+    struct Site {
+        std::string base_url = "http://127.0.0.1:8080";
+        std::string name = "Coalition";
+        std::string contact_email = "secretariat@coalition.example";
+    } site;
+    struct Http {
+        ListenAddress listen{"127.0.0.1", 8080};
+        std::int64_t threads = 4;
+        std::int64_t max_body_bytes = 1024 * 1024;
+    } http;
+    struct Database {
+        std::string url = "sqlite:var/coalition.db";
+    } database;
+    struct Mail {
+        std::string relay;  // Empty: the file transport (outbox_dir).
+        std::string from = "noreply@coalition.example";
+        std::string from_name = "Coalition";
+        bool starttls = false;
+        std::string username;
+        std::string password;
+        std::string outbox_dir = "var/mail/outbox";
+    } mail;
+    struct Lmtp {
+        ListenAddress listen{"127.0.0.1", 8024};
+    } lmtp;
+
+    bool uses_https() const { return site.base_url.rfind("https://", 0) == 0; }
+};
+
+// Where a configuration came from, for the start-up log line.
+struct LoadedConfig {
+    Config config;
+    std::string source;  // "coalition.toml", or "defaults" when no file was read.
+};
+
+using Environment = std::vector<std::pair<std::string, std::string>>;
+
+// The process environment's COALITION_* variables.
+Environment process_environment();
+
+// Reads `path` (required when given explicitly; when empty, "coalition.toml" is read if it
+// exists), then applies `environment` overrides. Throws core::StartupError naming the key, e.g.
+// "configuration: [http] listen: expected HOST:PORT, got \"abc\"".
+LoadedConfig load_config(const std::string& path, const Environment& environment);
+
+// Parses "HOST:PORT" or "[IPv6]:PORT"; nullopt when malformed.
+std::optional<ListenAddress> parse_listen_address(const std::string& text);
+
+}  // namespace coalition::app
