@@ -12,7 +12,7 @@
 namespace coalition::app {
 namespace {
 
-constexpr const char* kVersion = "coalition 0.1.0";
+constexpr const char* kVersion = "coalition " COALITION_VERSION;
 
 // Thrown for configuration problems, which are usage errors (exit 2), not runtime failures.
 struct ConfigurationError {

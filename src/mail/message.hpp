@@ -4,13 +4,13 @@
 // Domain modules build an OutgoingMessage and queue it in their own transaction with
 // mail::Outbox::enqueue; the OutboxWorker delivers it. Start reading at outbox.hpp.
 
-#include <string>
-#include <utility>
-#include <vector>
-
 #include "core/clock.hpp"
 #include "core/email.hpp"
 #include "core/random.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace coalition::mail {
 
@@ -26,7 +26,7 @@ struct OutgoingMessage {
     std::string text_body;  // UTF-8 plain text; the only body part for now.
     // Extra header fields in order (e.g. List-Unsubscribe); values are UTF-8 and encoded as needed.
     std::vector<std::pair<std::string, std::string>> headers;
-    std::string language;   // BCP 47 tag for Content-Language, e.g. "ar"; empty = omitted.
+    std::string language;  // BCP 47 tag for Content-Language, e.g. "ar"; empty = omitted.
 };
 
 // The SMTP envelope: what MAIL FROM and RCPT TO carry.
@@ -46,6 +46,7 @@ struct ComposedMessage {
 // sender's domain (from `random`), RFC 2047-encoded UTF-8 headers, a UTF-8 text/plain body
 // (quoted-printable when it is not ASCII, so it passes any relay). Addresses use A-label domains
 // in headers and the envelope; a UTF-8 local part sets Envelope::needs_smtputf8.
-ComposedMessage compose(const OutgoingMessage& message, const core::Clock& clock, core::Random& random);
+ComposedMessage compose(const OutgoingMessage& message, const core::Clock& clock,
+                        core::Random& random);
 
 }  // namespace coalition::mail

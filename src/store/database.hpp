@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -75,6 +76,14 @@ public:
     explicit ConstraintViolation(const std::string& what) : std::runtime_error(what) {}
 };
 
+// Raised when PostgreSQL cannot hold a text value: a NUL byte or invalid UTF-8 (SQLite stores
+// such bytes as given). The web layer validates UTF-8 first, so reaching this is a caller's bug
+// that must not become a 503.
+class InvalidText : public std::invalid_argument {
+public:
+    explicit InvalidText(const std::string& what) : std::invalid_argument(what) {}
+};
+
 // The database. Thread-safe: every method may be called from any thread.
 class Database {
 public:
@@ -87,6 +96,11 @@ public:
 
     // Runs `body` in one transaction and commits it; returns only after the commit is durable.
     // If `body` throws, its changes are rolled back and the exception is rethrown to the caller.
+    // A failed statement fails the whole body on both backends (PostgreSQL aborts the
+    // transaction): a body that catches ConstraintViolation and returns is still rolled back and
+    // the violation is rethrown here, so catch it around transact() or use ON CONFLICT.
+    // Calling transact() or query() on the same Database from inside `body` is a bug (it would
+    // deadlock or read around the transaction) and aborts; use the Connection.
     // SQLite: bodies from all threads run on one writer thread, batched into a group commit,
     // each inside its own SAVEPOINT so one failure does not undo another's work; `body` must not
     // block on anything but the connection. PostgreSQL: a pooled connection, BEGIN … COMMIT.

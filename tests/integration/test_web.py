@@ -213,7 +213,7 @@ class SignInAndAdmin(ServerTest):
         self.assertIn("&lt;b&gt;Hostile&lt;/b&gt;", bad.text)
         self.assertNotIn("<b>Hostile</b>", bad.text)
         for field in ("country", "website", "domain"):
-            self.assertRegex(bad.text, rf'id="{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="{field}"')
+            self.assertRegex(bad.text, rf'id="field-{field}"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="field-{field}"')
         good = admin.submit("/admin/organisations/new", "/admin/organisations", {
             "name": "<b>Hostile</b> \"Org\"", "short_name": "Hostile", "country": "BR",
             "stakeholder_group": "civil-society", "website": "https://hostile.example",

@@ -1,0 +1,229 @@
+#include "app/commands.hpp"
+
+#include <nlohmann/json.hpp>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <string>
+
+#include "app/cli.hpp"
+#include "app/demo.hpp"
+#include "app/wiring.hpp"
+#include "core/unavailable.hpp"
+#include "i18n/i18n.hpp"
+#include "mail/outbox_worker.hpp"
+#include "store/backup.hpp"
+#include "store/migrations.hpp"
+#include "store/settings.hpp"
+#include "web/layout.hpp"
+#include "web/metrics.hpp"
+#include "web/router.hpp"
+#include "web/server.hpp"
+#include "web/site.hpp"
+
+namespace coalition::app {
+namespace {
+
+// A domain error reported by a command: one line on stderr, exit code 1.
+int report(const core::Error& error) {
+    std::cerr << "coalition: " << (error.field.empty() ? "" : error.field + ": ") << error.message << "\n";
+    return kExitFailure;
+}
+
+int report(const accounts::FieldErrors& errors) {
+    for (const auto& error : errors) {
+        std::cerr << "coalition: " << error.field << ": " << error.message << "\n";
+    }
+    return kExitFailure;
+}
+
+// Blocks SIGTERM and SIGINT in this thread and every thread it starts afterwards, so that the
+// main thread alone receives them, with sigwait.
+sigset_t block_stop_signals() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    return signals;
+}
+
+std::string worker_name() {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    return std::string(host) + ":" + std::to_string(getpid());
+}
+
+void log_line(const std::string& message) { std::cerr << "coalition: " << message << "\n"; }
+
+}  // namespace
+
+int serve(const Config& config) {
+    const sigset_t stop_signals = block_stop_signals();
+    auto services = open_services(config, Migrate::Yes);
+    auto transport = make_transport(config, services->clock);
+    mail::OutboxWorker outbox_worker(*services->outbox, *transport, services->clock,
+                                     {.worker_name = worker_name(), .log = log_line});
+
+    web::Metrics metrics;
+    metrics.add_gauge("coalition_mail_outbox_depth", "Messages waiting in the outbox", [&services] {
+        try {
+            return static_cast<double>(services->outbox->depth());
+        } catch (const core::Unavailable&) {
+            return -1.0;  // The database is away; /healthz says so.
+        }
+    });
+    const web::Pages pages(i18n::Catalog::embedded());
+    web::Site site{
+        .settings = {.name = config.site.name,
+                     .base_url = config.site.base_url,
+                     .contact_email = config.site.contact_email,
+                     .site_secret = store::setting_or_create(*services->database, "site_secret",
+                                                             [&services] { return services->random.token(32); }),
+                     .secure_cookies = config.uses_https()},
+        .database = *services->database,
+        .outbox = *services->outbox,
+        .organisations = *services->organisations,
+        .users = *services->users,
+        .sessions = *services->sessions,
+        .sign_in = *services->sign_in,
+        .audit = *services->audit,
+        .metrics = metrics,
+        .pages = pages,
+    };
+    web::Router router(web::RouterOptions{.site_secret = site.settings.site_secret});
+    web::register_routes(router, site);
+    web::HttpServer server(router,
+                           {.host = config.http.listen.host,
+                            .port = config.http.listen.port,
+                            .threads = static_cast<std::size_t>(config.http.threads),
+                            .max_body_bytes = static_cast<std::size_t>(config.http.max_body_bytes)},
+                           &metrics);
+    server.start();
+    outbox_worker.start();
+    std::cout << "Coalition is serving http://" << config.http.listen.host << ":" << server.port()
+              << " (database " << services->database->describe() << ", mail " << transport->describe() << ")"
+              << std::endl;
+
+    int received = 0;
+    sigwait(&stop_signals, &received);
+    std::cout << "Coalition is stopping (" << (received == SIGTERM ? "SIGTERM" : "SIGINT")
+              << "): finishing requests in flight" << std::endl;
+    server.stop();
+    outbox_worker.stop();
+    return kExitOk;
+}
+
+int migrate(const Config& config) {
+    auto database = open_services(config, Migrate::No)->database.get();
+    const auto report = store::migrate(*database);
+    if (report.applied.empty()) {
+        std::cout << "Database is up to date (schema version " << report.to_version << ").\n";
+    } else {
+        for (const auto& name : report.applied) {
+            std::cout << "Applied " << name << "\n";
+        }
+        std::cout << "Schema version " << report.from_version << " → " << report.to_version << ".\n";
+    }
+    return kExitOk;
+}
+
+int backup(const Config& config, const std::string& to) {
+    if (config.database.url.rfind("sqlite:", 0) != 0) {
+        std::cout << "For PostgreSQL, back up with pg_dump:\n  "
+                  << store::pg_dump_command(config.database.url, to) << "\n";
+        return kExitOk;
+    }
+    auto copied = store::backup_sqlite(config.database.url, to);
+    if (!copied) {
+        return report(copied.error());
+    }
+    std::cout << "Backed up " << config.database.url << " to " << to << "\n";
+    return kExitOk;
+}
+
+int demo_load(const Config& config) {
+    auto services = open_services(config, Migrate::Yes);
+    std::cout << "Demo data: " << load_demo(*services) << ".\n";
+    return kExitOk;
+}
+
+int user_add(const Config& config, const UserAddOptions& options) {
+    auto email = core::Email::parse(options.email);
+    if (!email) {
+        return report(email.error());
+    }
+    auto services = open_services(config, Migrate::Yes);
+    accounts::NewUser user{*email, options.name, *accounts::parse_role(options.role), std::nullopt};
+    if (!options.organisation_slug.empty()) {
+        auto organisation = services->organisations->find_by_slug(options.organisation_slug);
+        if (!organisation) {
+            return report(core::Error::not_found("no organisation with slug \"" + options.organisation_slug + "\""));
+        }
+        user.organisation = organisation->id;
+    }
+    std::string password;
+    if (options.password_from_stdin) {
+        std::getline(std::cin, password);
+    }
+    auto added = services->users->add_user(accounts::Actor::cli(), user);
+    if (!added) {
+        return report(added.error());
+    }
+    if (options.password_from_stdin) {
+        auto set = services->users->set_password(accounts::Actor::cli(), added->id, password);
+        if (!set) {
+            return report(set.error());
+        }
+    }
+    std::cout << "Added " << added->email.unicode() << " as " << options.role << ".\n";
+    return kExitOk;
+}
+
+int org_add(const Config& config, const OrgAddOptions& options) {
+    const accounts::OrganisationDraft draft{options.name,    options.short_name, options.slug,
+                                            options.country, options.stakeholder_group,
+                                            options.website, options.domain,     options.status,
+                                            options.description};
+    auto fields = draft.validate();
+    if (!fields) {
+        return report(fields.errors());
+    }
+    auto services = open_services(config, Migrate::Yes);
+    auto created = services->organisations->create(accounts::Actor::cli(), *fields);
+    if (!created) {
+        return report(created.error());
+    }
+    std::cout << "Added " << created->name << " (" << created->slug.value() << ").\n";
+    return kExitOk;
+}
+
+int org_list(const Config& config, bool as_json) {
+    auto services = open_services(config, Migrate::Yes);
+    const auto organisations = services->organisations->list();
+    if (as_json) {
+        auto list = nlohmann::json::array();
+        for (const auto& organisation : organisations) {
+            list.push_back({{"slug", organisation.slug.value()},
+                            {"name", organisation.name},
+                            {"short_name", organisation.short_name},
+                            {"country", organisation.country.code()},
+                            {"region", accounts::id(organisation.region)},
+                            {"stakeholder_group", accounts::id(organisation.stakeholder_group)},
+                            {"status", accounts::id(organisation.status)},
+                            {"domain", organisation.domain ? organisation.domain->unicode() : ""},
+                            {"website", organisation.website ? organisation.website->value() : ""}});
+        }
+        std::cout << list.dump(2) << "\n";
+        return kExitOk;
+    }
+    for (const auto& organisation : organisations) {
+        std::cout << organisation.slug.value() << "\t" << accounts::id(organisation.status) << "\t"
+                  << organisation.country.code() << "\t" << organisation.name << "\n";
+    }
+    return kExitOk;
+}
+
+}  // namespace coalition::app

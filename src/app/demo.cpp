@@ -1,0 +1,102 @@
+#include "app/demo.hpp"
+
+#include <stdexcept>
+#include <vector>
+
+namespace coalition::app {
+namespace {
+
+// Facts (names, countries, domains, websites) from shared/data/governance/organisations.json;
+// the descriptions are our own words.
+const std::vector<accounts::OrganisationDraft>& demo_organisations() {
+    static const std::vector<accounts::OrganisationDraft> organisations = {
+        {"Nominet UK", "Nominet", "nominet", "GB", "technical-community", "https://www.nominet.uk", "nominet.uk",
+         "member", "Runs the .uk country-code top-level domain. A founding member of the coalition."},
+        {".au Domain Administration", "auDA", "auda", "AU", "technical-community", "https://www.auda.org.au",
+         "auda.org.au", "member",
+         "Administers Australia's .au domain as a not-for-profit. A founding member of the coalition."},
+        {"Canadian Internet Registration Authority", "CIRA", "cira", "CA", "technical-community",
+         "https://www.cira.ca", "cira.ca", "member",
+         "Manages the .ca domain for Canadians. A founding member of the coalition."},
+        {"InternetNZ", "InternetNZ", "internetnz", "NZ", "technical-community", "https://internetnz.nz",
+         "internetnz.nz", "member",
+         "Looks after New Zealand's .nz domain and works for an open internet. A founding member of the "
+         "coalition."},
+        {"Council of European National Top-Level Domain Registries", "CENTR", "centr", "BE",
+         "technical-community", "https://www.centr.org", "centr.org", "candidate",
+         "The association of European country-code registries, with its secretariat in Brussels."},
+        {"Africa Top Level Domains Organization", "AFTLD", "aftld", "MU", "technical-community",
+         "https://aftld.org", "aftld.org", "candidate",
+         "Brings together the registries of Africa's country-code domains."},
+        {"Japan Network Information Center", "JPNIC", "jpnic", "JP", "technical-community",
+         "https://www.nic.ad.jp", "nic.ad.jp", "candidate",
+         "Japan's national internet registry for IP addresses and AS numbers."},
+        {"Japan Registry Services", "JPRS", "jprs", "JP", "technical-community", "https://jprs.co.jp", "jprs.co.jp",
+         "candidate", "Operates the .jp country-code domain."},
+        {"Afnic", "Afnic", "afnic", "FR", "technical-community", "https://www.afnic.fr", "afnic.fr", "candidate",
+         "The registry for .fr and several French overseas domains."},
+        {"DENIC eG", "DENIC", "denic", "DE", "technical-community", "https://www.denic.de", "denic.de", "candidate",
+         "The cooperative that runs Germany's .de domain."},
+        {"CZ.NIC", "CZ.NIC", "cz-nic", "CZ", "technical-community", "https://www.nic.cz", "nic.cz", "candidate",
+         "Runs the Czech .cz domain and develops open-source DNS software."},
+        {"Brazilian Internet Steering Committee", "CGI.br", "cgi-br", "BR", "technical-community",
+         "https://www.cgi.br", "cgi.br", "candidate",
+         "Brazil's multistakeholder body that coordinates internet governance and the .br domain."},
+    };
+    return organisations;
+}
+
+struct DemoUser {
+    const char* email;
+    const char* name;
+    accounts::Role role;
+    const char* organisation_slug;  // Empty: none.
+};
+
+const std::vector<DemoUser>& demo_users() {
+    static const std::vector<DemoUser> users = {
+        {kDemoAdminEmail, "Secretariat (demo admin)", accounts::Role::Admin, ""},
+        {"moderator@coalition.example", "List moderator (demo)", accounts::Role::Moderator, ""},
+        {"policy@internetnz.example", "InternetNZ policy lead (demo)", accounts::Role::Member, "internetnz"},
+        {"policy@cira.example", "CIRA policy lead (demo)", accounts::Role::Member, "cira"},
+    };
+    return users;
+}
+
+template <typename T>
+T require(core::Result<T> result, const std::string& what) {
+    if (!result) {
+        throw std::runtime_error("demo data: " + what + ": " + result.error().message);
+    }
+    return std::move(result).value();
+}
+
+}  // namespace
+
+std::string load_demo(Services& services) {
+    const auto actor = accounts::Actor::cli();
+    for (const auto& draft : demo_organisations()) {
+        auto fields = draft.validate();
+        if (!fields) {
+            throw std::runtime_error("demo data: " + draft.name + ": " + fields.errors().front().message);
+        }
+        require(services.organisations->ensure(actor, *fields), draft.name);
+    }
+    for (const auto& demo : demo_users()) {
+        accounts::NewUser user{*core::Email::parse(demo.email), demo.name, demo.role, std::nullopt};
+        if (*demo.organisation_slug != '\0') {
+            user.organisation = services.organisations->find_by_slug(demo.organisation_slug)->id;
+        }
+        auto added = require(services.users->ensure_user(actor, user), demo.email);
+        if (demo.role == accounts::Role::Admin && !added.has_password) {
+            auto set = services.users->set_password(actor, added.id, kDemoAdminPassword);
+            if (!set) {
+                throw std::runtime_error("demo data: admin password: " + set.error().message);
+            }
+        }
+    }
+    return std::to_string(demo_organisations().size()) + " organisations and " +
+           std::to_string(demo_users().size()) + " accounts are in place";
+}
+
+}  // namespace coalition::app

@@ -1,0 +1,71 @@
+#include "app/wiring.hpp"
+
+#include <filesystem>
+
+#include "core/unavailable.hpp"
+#include "mail/file_transport.hpp"
+#include "mail/smtp_transport.hpp"
+#include "store/migrations.hpp"
+
+namespace coalition::app {
+namespace {
+
+// The SQLite file's directory must exist; create it so a fresh checkout just works.
+void prepare_sqlite_directory(const std::string& url) {
+    constexpr std::string_view kScheme = "sqlite:";
+    if (url.rfind(kScheme, 0) != 0) {
+        return;
+    }
+    const std::filesystem::path file(url.substr(kScheme.size()));
+    if (file.has_parent_path()) {
+        std::filesystem::create_directories(file.parent_path());
+    }
+}
+
+mail::Mailbox sender(const Config& config) {
+    auto address = core::Email::parse(config.mail.from);
+    if (!address) {
+        throw core::StartupError("configuration: [mail] from: not an e-mail address: \"" + config.mail.from + "\"");
+    }
+    return mail::Mailbox{config.mail.from_name, *address};
+}
+
+}  // namespace
+
+std::unique_ptr<Services> open_services(const Config& config, Migrate migrate) {
+    auto services = std::make_unique<Services>();
+    services->config = config;
+    prepare_sqlite_directory(config.database.url);
+    services->database = store::open_database(config.database.url);
+    if (migrate == Migrate::Yes) {
+        store::migrate(*services->database);
+    }
+    auto& database = *services->database;
+    services->outbox = std::make_unique<mail::Outbox>(database, services->clock);
+    services->organisations = std::make_unique<accounts::Organisations>(database, services->clock);
+    services->users = std::make_unique<accounts::Users>(database, services->clock);
+    services->sessions = std::make_unique<accounts::Sessions>(database, services->clock, services->random);
+    services->sign_in = std::make_unique<accounts::SignInLinks>(
+        database, services->clock, services->random, *services->outbox,
+        accounts::SignInMailSettings{sender(config), config.site.name});
+    services->audit = std::make_unique<accounts::AuditLog>(database);
+    return services;
+}
+
+std::unique_ptr<mail::Transport> make_transport(const Config& config, const core::Clock& clock) {
+    if (config.mail.relay.empty()) {
+        return std::make_unique<mail::FileTransport>(config.mail.outbox_dir, clock);
+    }
+    auto relay = mail::SmtpRelay::parse(config.mail.relay);
+    if (!relay) {
+        throw core::StartupError("configuration: [mail] relay: " + relay.error().message);
+    }
+    relay->starttls = relay->starttls || config.mail.starttls;
+    if (!config.mail.username.empty()) {
+        relay->username = config.mail.username;
+        relay->password = config.mail.password;
+    }
+    return std::make_unique<mail::SmtpTransport>(*relay);
+}
+
+}  // namespace coalition::app

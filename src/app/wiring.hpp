@@ -1,0 +1,42 @@
+#pragma once
+// app::Services: every long-lived object of one `coalition` process, built from the Config in
+// dependency order. The only place that knows concrete backends (SQLite or PostgreSQL, SMTP or
+// files); everything else receives references.
+
+#include <memory>
+#include <string>
+
+#include "accounts/accounts.hpp"
+#include "app/config.hpp"
+#include "core/clock.hpp"
+#include "core/random.hpp"
+#include "mail/outbox.hpp"
+#include "mail/transport.hpp"
+#include "store/database.hpp"
+
+namespace coalition::app {
+
+enum class Migrate { Yes, No };
+
+struct Services {
+    Config config;
+    core::SystemClock clock;
+    core::SecureRandom random;
+    std::unique_ptr<store::Database> database;
+    std::unique_ptr<mail::Outbox> outbox;
+    std::unique_ptr<accounts::Organisations> organisations;
+    std::unique_ptr<accounts::Users> users;
+    std::unique_ptr<accounts::Sessions> sessions;
+    std::unique_ptr<accounts::SignInLinks> sign_in;
+    std::unique_ptr<accounts::AuditLog> audit;
+};
+
+// Opens the database (migrating it first when asked) and builds the domain services. Throws
+// core::StartupError when the database cannot be opened or the configuration is inconsistent.
+std::unique_ptr<Services> open_services(const Config& config, Migrate migrate);
+
+// The transport the configuration asks for: SMTP through [mail] relay, else files in
+// [mail] outbox_dir. Throws core::StartupError for a malformed relay setting.
+std::unique_ptr<mail::Transport> make_transport(const Config& config, const core::Clock& clock);
+
+}  // namespace coalition::app

@@ -1,0 +1,181 @@
+#include "mail/message.hpp"
+
+#include "core/assert.hpp"
+#include "mail/gmime_support.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string_view>
+
+namespace coalition::mail {
+namespace {
+
+// Fields compose() writes itself; an extra header with one of these names is a caller's bug.
+// Bcc would reveal the blind recipients to everyone.
+constexpr std::array<std::string_view, 11> kReservedFields = {"from",
+                                                              "to",
+                                                              "cc",
+                                                              "bcc",
+                                                              "subject",
+                                                              "date",
+                                                              "message-id",
+                                                              "mime-version",
+                                                              "content-type",
+                                                              "content-transfer-encoding",
+                                                              "content-language"};
+
+std::string lower_ascii(std::string_view text) {
+    std::string lower(text);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return lower;
+}
+
+// RFC 5322 §3.6.8: a field name is printable ASCII except the colon.
+bool is_field_name(std::string_view name) {
+    if (name.empty() || name.size() > 76) {
+        return false;
+    }
+    return std::all_of(name.begin(), name.end(),
+                       [](char c) { return c > 32 && c < 127 && c != ':'; });
+}
+
+// A BCP 47 tag's shape: ASCII letters, digits and hyphens (RFC 3282 Content-Language).
+bool is_language_tag(std::string_view tag) {
+    if (tag.empty() || tag.size() > 35 || tag.front() == '-' || tag.back() == '-') {
+        return false;
+    }
+    return std::all_of(tag.begin(), tag.end(),
+                       [](unsigned char c) { return std::isalnum(c) || c == '-'; });
+}
+
+bool is_ascii(std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x80; });
+}
+
+// Body text with every line ending as LF (GMime writes them as CRLF) and valid UTF-8.
+std::string normalised_body(std::string_view text) {
+    GCharPtr valid(g_utf8_make_valid(text.data(), static_cast<gssize>(text.size())));
+    std::string body;
+    const std::string_view source(valid.get());
+    body.reserve(source.size() + 1);
+    for (std::size_t idx = 0; idx < source.size(); ++idx) {
+        if (source[idx] == '\r') {
+            body += '\n';
+            if (idx + 1 < source.size() && source[idx + 1] == '\n') {
+                ++idx;
+            }
+        } else {
+            body += source[idx];
+        }
+    }
+    if (body.empty() || body.back() != '\n') {
+        body += '\n';
+    }
+    return body;
+}
+
+// RFC 5322 §3.4: a line of 998 octets at most; longer lines need an encoding.
+bool has_long_line(std::string_view text) {
+    std::size_t line_length = 0;
+    for (char c : text) {
+        line_length = c == '\n' ? 0 : line_length + 1;
+        if (line_length > 998) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// Adds `mailbox` to `list` with its display name encoded as UTF-8 (GMime otherwise picks the
+// smallest legacy charset: iso-8859-6 for Arabic) and its domain as an A-label.
+void add_mailbox(InternetAddressList* list, const Mailbox& mailbox) {
+    const std::string name = header_safe_text(mailbox.display_name);
+    const std::string address = mailbox.address.envelope();
+    GObjectPtr<InternetAddress> entry(
+        internet_address_mailbox_new(name.empty() ? nullptr : name.c_str(), address.c_str()));
+    internet_address_set_charset(entry.get(), "utf-8");
+    internet_address_list_add(list, entry.get());
+}
+
+GObjectPtr<GMimePart> text_part(const std::string& text) {
+    GObjectPtr<GMimeTextPart> part(g_mime_text_part_new_with_subtype("plain"));
+    const std::string body = normalised_body(text);
+    GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(body.data(), body.size()));
+    GObjectPtr<GMimeDataWrapper> content(
+        g_mime_data_wrapper_new_with_stream(stream.get(), GMIME_CONTENT_ENCODING_DEFAULT));
+    g_mime_part_set_content(GMIME_PART(part.get()), content.get());
+    // Always UTF-8: g_mime_text_part_set_text would choose a legacy charset for Latin text.
+    g_mime_text_part_set_charset(part.get(), "utf-8");
+    // Quoted-printable keeps non-ASCII text intact through relays without 8BITMIME.
+    const bool needs_encoding = !is_ascii(body) || has_long_line(body);
+    g_mime_part_set_content_encoding(
+        GMIME_PART(part.get()),
+        needs_encoding ? GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE : GMIME_CONTENT_ENCODING_7BIT);
+    return GObjectPtr<GMimePart>(GMIME_PART(part.release()));
+}
+
+std::string to_crlf_string(GMimeObject* object) {
+    FormatOptionsPtr options(g_mime_format_options_new());
+    g_mime_format_options_set_newline_format(options.get(), GMIME_NEWLINE_FORMAT_DOS);
+    GObjectPtr<GMimeStream> stream(g_mime_stream_mem_new());
+    g_mime_object_write_to_stream(object, options.get(), stream.get());
+    GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(stream.get()));
+    return std::string(reinterpret_cast<const char*>(bytes->data), bytes->len);
+}
+
+}  // namespace
+
+ComposedMessage compose(const OutgoingMessage& message, const core::Clock& clock,
+                        core::Random& random) {
+    COALITION_ASSERT(!message.to.empty(), "a message needs at least one recipient");
+    ensure_gmime_initialised();
+
+    GObjectPtr<GMimeMessage> mime(g_mime_message_new(TRUE));
+    GMimeObject* object = GMIME_OBJECT(mime.get());
+
+    add_mailbox(g_mime_message_get_from(mime.get()), message.from);
+    for (const Mailbox& recipient : message.to) {
+        add_mailbox(g_mime_message_get_to(mime.get()), recipient);
+    }
+    g_mime_message_set_subject(mime.get(), header_safe_text(message.subject).c_str(), "utf-8");
+
+    // g_mime_message_new sets neither Date nor Message-ID (RFC 5322 §3.6 requires Date and
+    // recommends Message-ID).
+    GDateTimePtr date(g_date_time_new_from_unix_utc(clock.unix_now()));
+    g_mime_message_set_date(mime.get(), date.get());
+
+    ComposedMessage composed;
+    // RFC 5322 §3.6.4: a unique left part at a domain the sender controls. base64url is atext.
+    composed.message_id = random.token(18) + "@" + message.from.address.domain().ascii();
+    g_mime_message_set_message_id(mime.get(), composed.message_id.c_str());
+
+    if (is_language_tag(message.language)) {
+        g_mime_object_set_header(object, "Content-Language", message.language.c_str(), nullptr);
+    }
+    for (const auto& [name, value] : message.headers) {
+        COALITION_ASSERT(is_field_name(name),
+                         "an extra header name must be printable ASCII without ':'");
+        COALITION_ASSERT(std::find(kReservedFields.begin(), kReservedFields.end(),
+                                   lower_ascii(name)) == kReservedFields.end(),
+                         "compose() writes this header itself");
+        g_mime_object_append_header(object, name.c_str(), header_safe_text(value).c_str(), "utf-8");
+    }
+
+    GObjectPtr<GMimePart> body = text_part(message.text_body);
+    g_mime_message_set_mime_part(mime.get(), GMIME_OBJECT(body.get()));
+
+    composed.bytes = to_crlf_string(object);
+
+    composed.envelope.mail_from = message.from.address.envelope();
+    composed.envelope.needs_smtputf8 = message.from.address.needs_smtputf8();
+    for (const Mailbox& recipient : message.to) {
+        composed.envelope.recipients.push_back(recipient.address.envelope());
+        composed.envelope.needs_smtputf8 =
+            composed.envelope.needs_smtputf8 || recipient.address.needs_smtputf8();
+    }
+    return composed;
+}
+
+}  // namespace coalition::mail

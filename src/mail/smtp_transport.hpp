@@ -1,0 +1,66 @@
+#pragma once
+// mail::SmtpTransport: delivers through an SMTP relay with libcurl's SMTP client, keeping one
+// connection open across messages. libcurl offers SMTPUTF8 by itself when the relay advertises
+// it and an address needs it.
+
+#include "core/result.hpp"
+#include "mail/transport.hpp"
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace coalition::mail {
+
+// Where and how to reach the relay.
+struct SmtpRelay {
+    std::string url;            // "smtp://host:port" or "smtps://host:port", no credentials.
+    bool starttls = false;      // smtp:// only: require STARTTLS (CURLUSESSL_ALL), never plain.
+    std::string username;       // AUTH when not empty.
+    std::string password;       // Never logged, never in describe().
+    std::string helo_domain;    // The EHLO name; empty lets libcurl choose.
+    long timeout_seconds = 30;  // To connect, and for each reply and each stall in the upload.
+
+    // Parses the relay setting: "smtp://[user[:password]@]host[:port][/][?starttls]" or
+    // "smtps://[user[:password]@]host[:port][/]". Credentials in the URL are percent-decoded
+    // into username/password and removed from `url`; "?starttls" sets starttls. The port
+    // defaults to 25 (smtp) or 465 (smtps). Fails with Invalid (field "relay") for another
+    // scheme, no host, a path, another query, a fragment, or control characters; the message
+    // never repeats a password.
+    static core::Result<SmtpRelay> parse(std::string_view text);
+
+    // "smtp://relay.example:587 (STARTTLS, AUTH as alice)": for logs; no password.
+    std::string describe() const;
+};
+
+class SmtpTransport final : public Transport {
+public:
+    explicit SmtpTransport(SmtpRelay relay);
+    ~SmtpTransport() override;
+    SmtpTransport(const SmtpTransport&) = delete;
+    SmtpTransport& operator=(const SmtpTransport&) = delete;
+
+    // mail::Transport
+    // One SMTP transaction on the kept connection (opened when needed). Outcomes: Sent after
+    // 250 to the end of DATA; Failed for a 5xx reply (to MAIL, any RCPT or DATA), with that
+    // reply; Retry for a 4xx reply, a refused or lost connection, a timeout, a TLS failure,
+    // or refused credentials (a relay setting to fix, not a bad message). Thread-safe
+    // (deliveries are serialised), but meant for one worker.
+    DeliveryOutcome deliver(const Envelope& envelope, const std::string& bytes) override;
+    std::string describe() const override;
+
+    // TCP connections opened so far (libcurl's CURLINFO_NUM_CONNECTS, summed): stays 1 while
+    // the connection is reused.
+    long connections_opened() const;
+
+private:
+    struct Session;  // libcurl's easy handle; keeps curl.h out of this header.
+
+    const SmtpRelay relay_;
+    mutable std::mutex mutex_;
+    std::unique_ptr<Session> session_;  // Guarded by mutex_.
+    long connections_opened_ = 0;       // Guarded by mutex_.
+};
+
+}  // namespace coalition::mail

@@ -1,0 +1,120 @@
+#include "store/database.hpp"
+
+#include "core/assert.hpp"
+#include "core/unavailable.hpp"
+#include "store/backends.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace coalition::store {
+
+namespace {
+
+// The Database whose transaction body the current thread is running, if any.
+thread_local const Database* t_body_of = nullptr;
+
+}  // namespace
+
+bool Row::is_null(std::size_t column) const {
+    COALITION_ASSERT(column < columns_.size(), "column index out of range");
+    return std::holds_alternative<std::nullptr_t>(columns_[column]);
+}
+
+std::int64_t Row::integer(std::size_t column) const {
+    COALITION_ASSERT(column < columns_.size(), "column index out of range");
+    const auto* value = std::get_if<std::int64_t>(&columns_[column]);
+    COALITION_ASSERT(value != nullptr, "column is not an integer (NULL needs optional_integer)");
+    return *value;
+}
+
+double Row::real(std::size_t column) const {
+    COALITION_ASSERT(column < columns_.size(), "column index out of range");
+    // SQLite stores a whole REAL as an integer when the column has no REAL affinity.
+    if (const auto* integer_value = std::get_if<std::int64_t>(&columns_[column])) {
+        return static_cast<double>(*integer_value);
+    }
+    const auto* value = std::get_if<double>(&columns_[column]);
+    COALITION_ASSERT(value != nullptr, "column is not a number");
+    return *value;
+}
+
+std::string Row::text(std::size_t column) const {
+    COALITION_ASSERT(column < columns_.size(), "column index out of range");
+    if (is_null(column)) {
+        return {};
+    }
+    const auto* value = std::get_if<std::string>(&columns_[column]);
+    COALITION_ASSERT(value != nullptr, "column is not text");
+    return *value;
+}
+
+std::optional<std::int64_t> Row::optional_integer(std::size_t column) const {
+    if (is_null(column)) {
+        return std::nullopt;
+    }
+    return integer(column);
+}
+
+std::optional<std::string> Row::optional_text(std::size_t column) const {
+    if (is_null(column)) {
+        return std::nullopt;
+    }
+    return text(column);
+}
+
+std::optional<Row> Connection::query_one(std::string_view sql, const Params& params) {
+    Rows rows = query(sql, params);
+    if (rows.empty()) {
+        return std::nullopt;
+    }
+    return std::move(rows.front());
+}
+
+std::optional<Row> Database::query_one(std::string_view sql, const Params& params) {
+    Rows rows = query(sql, params);
+    if (rows.empty()) {
+        return std::nullopt;
+    }
+    return std::move(rows.front());
+}
+
+std::unique_ptr<Database> open_database(const std::string& url) {
+    constexpr std::string_view kSqlite = "sqlite:";
+    if (url.starts_with(kSqlite)) {
+        std::string path = url.substr(kSqlite.size());
+        if (path.empty()) {
+            throw core::StartupError("database url \"sqlite:\" names no file (sqlite:PATH)");
+        }
+        return detail::open_sqlite(path);
+    }
+    if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+        return detail::open_postgresql(url);
+    }
+    // The URL may hold a password, so it is not repeated in the message.
+    throw core::StartupError("database url must start with sqlite:, postgresql:// or postgres://");
+}
+
+namespace detail {
+
+BodyScope::BodyScope(const Database* database) : previous_(t_body_of) {
+    t_body_of = database;
+}
+
+BodyScope::~BodyScope() {
+    t_body_of = previous_;
+}
+
+void BodyScope::assert_outside(const Database* database, const char* operation) {
+    if (t_body_of == database) {
+        std::fprintf(stderr, "coalition: Database::%s called from inside a transaction body\n",
+                     operation);
+        COALITION_ASSERT(t_body_of != database,
+                         "re-entered the Database from a transaction body; use its Connection");
+    }
+}
+
+}  // namespace detail
+
+}  // namespace coalition::store

@@ -1,0 +1,560 @@
+// The PostgreSQL backend: libpq directly, a bounded pool of connections, text-format parameters.
+#include "core/assert.hpp"
+#include "core/unavailable.hpp"
+#include "store/backends.hpp"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <utility>
+
+namespace coalition::store::detail {
+
+namespace {
+
+constexpr int kDefaultPoolSize = 8;
+constexpr int kMaxPoolSize = 1000;
+constexpr std::chrono::milliseconds kDefaultAcquireTimeout{10'000};
+constexpr std::size_t kSqlInMessage = 200;
+
+// Type OIDs from PostgreSQL's catalog (src/include/catalog/pg_type.dat); stable across versions.
+constexpr Oid kBoolOid = 16;
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kInt2Oid = 21;
+constexpr Oid kInt4Oid = 23;
+constexpr Oid kOidOid = 26;
+constexpr Oid kFloat4Oid = 700;
+constexpr Oid kFloat8Oid = 701;
+constexpr Oid kNumericOid = 1700;
+
+struct PgConnCloser {
+    void operator()(PGconn* connection) const { PQfinish(connection); }
+};
+struct PgResultClearer {
+    void operator()(PGresult* result) const { PQclear(result); }
+};
+using PgHandle = std::unique_ptr<PGconn, PgConnCloser>;
+using PgResult = std::unique_ptr<PGresult, PgResultClearer>;
+
+// The connection is gone; callers see core::Unavailable, and the pool discards the connection.
+class ConnectionBroken : public core::Unavailable {
+public:
+    using core::Unavailable::Unavailable;
+};
+
+// libpq's messages span lines ("…failed: …\n\tIs the server running…"); logs want one.
+std::string one_line(std::string_view text) {
+    std::string out;
+    for (char character : text) {
+        if (character == '\n' || character == '\r' || character == '\t') {
+            if (!out.empty() && out.back() != ' ') {
+                out += ' ';
+            }
+        } else {
+            out += character;
+        }
+    }
+    while (!out.empty() && out.back() == ' ') {
+        out.pop_back();
+    }
+    return out;
+}
+
+std::string excerpt(std::string_view sql) {
+    if (sql.size() <= kSqlInMessage) {
+        return std::string(sql);
+    }
+    return std::string(sql.substr(0, kSqlInMessage)) + "…";
+}
+
+// Class 08 (connection exception) and the 57P0x shutdown codes mean the session is over.
+// 08P01 (protocol violation, e.g. a wrong parameter count) leaves the session usable.
+bool is_connection_lost(const char* sqlstate) {
+    if (sqlstate == nullptr) {
+        return false;
+    }
+    const std::string_view code(sqlstate);
+    if (code.starts_with("08")) {
+        return code != "08P01";
+    }
+    return code == "57P01" || code == "57P02" || code == "57P03";
+}
+
+Value parse_value(const PGresult* result, int row, int column) {
+    if (PQgetisnull(result, row, column) != 0) {
+        return nullptr;
+    }
+    const char* text = PQgetvalue(result, row, column);
+    const auto length = static_cast<std::size_t>(PQgetlength(result, row, column));
+    const std::string_view view(text, length);
+    auto parse_integer = [&view](std::int64_t& out) {
+        auto [end, error] = std::from_chars(view.data(), view.data() + view.size(), out);
+        return error == std::errc() && end == view.data() + view.size();
+    };
+    switch (PQftype(result, column)) {
+        case kBoolOid:
+            return std::int64_t{view == "t" ? 1 : 0};
+        case kInt2Oid:
+        case kInt4Oid:
+        case kInt8Oid:
+        case kOidOid: {
+            std::int64_t integer = 0;
+            COALITION_ASSERT(parse_integer(integer), "PostgreSQL sent a malformed integer");
+            return integer;
+        }
+        case kNumericOid: {
+            // SUM(bigint) is numeric: whole values read as integers, others as doubles.
+            std::int64_t integer = 0;
+            if (parse_integer(integer)) {
+                return integer;
+            }
+            return std::strtod(text, nullptr);
+        }
+        case kFloat4Oid:
+        case kFloat8Oid:
+            // strtod reads PostgreSQL's "NaN", "Infinity" and "-Infinity" too.
+            return std::strtod(text, nullptr);
+        default:
+            return std::string(view);
+    }
+}
+
+// One libpq connection. Used by one thread at a time (the pool hands it out exclusively).
+class PgConnection final : public Connection {
+public:
+    explicit PgConnection(PgHandle handle) : handle_(std::move(handle)) {}
+
+    // store::Connection
+    Rows query(std::string_view sql, const Params& params) override {
+        PgResult result = run(sql, params);
+        const int row_count = PQntuples(result.get());
+        const int column_count = PQnfields(result.get());
+        Rows rows;
+        rows.reserve(static_cast<std::size_t>(row_count));
+        for (int row_idx = 0; row_idx < row_count; ++row_idx) {
+            std::vector<Value> columns;
+            columns.reserve(static_cast<std::size_t>(column_count));
+            for (int column_idx = 0; column_idx < column_count; ++column_idx) {
+                columns.push_back(parse_value(result.get(), row_idx, column_idx));
+            }
+            rows.emplace_back(std::move(columns));
+        }
+        return rows;
+    }
+
+    std::int64_t execute(std::string_view sql, const Params& params) override {
+        PgResult result = run(sql, params);
+        const char* tuples = PQcmdTuples(result.get());
+        return tuples[0] == '\0' ? 0 : std::strtoll(tuples, nullptr, 10);
+    }
+
+    void execute_script(std::string_view sql) override {
+        if (failure_) {
+            std::rethrow_exception(failure_);
+        }
+        const std::string script(sql);
+        // PQexec (not PQexecParams) runs several ;-separated statements; it returns the last
+        // result, or the first error.
+        PgResult result(PQexec(handle_.get(), script.c_str()));
+        check(result, sql);
+    }
+
+    // Ends the transaction; throws when it did not commit.
+    void commit() {
+        PgResult result(PQexec(handle_.get(), "COMMIT"));
+        check(result, "COMMIT");
+        // COMMIT of an aborted transaction "succeeds" with the tag ROLLBACK.
+        if (std::string_view(PQcmdStatus(result.get())) == "ROLLBACK") {
+            throw core::Unavailable("postgresql: the transaction was rolled back at COMMIT");
+        }
+    }
+
+    // Best effort: a failed ROLLBACK means the session is unusable, so it is marked broken.
+    void rollback() {
+        if (is_broken()) {
+            return;
+        }
+        PgResult result(PQexec(handle_.get(), "ROLLBACK"));
+        if (!result || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+            broken_ = true;
+        }
+    }
+
+    bool is_broken() const { return broken_ || PQstatus(handle_.get()) != CONNECTION_OK; }
+    std::exception_ptr take_failure() { return std::exchange(failure_, nullptr); }
+
+private:
+    PgResult run(std::string_view sql, const Params& params) {
+        if (failure_) {
+            std::rethrow_exception(failure_);
+        }
+        std::vector<std::string> storage(params.size());
+        std::vector<const char*> values(params.size(), nullptr);
+        for (std::size_t param_idx = 0; param_idx < params.size(); ++param_idx) {
+            const Value& value = params[param_idx];
+            if (const auto* integer = std::get_if<std::int64_t>(&value)) {
+                storage[param_idx] = std::to_string(*integer);
+            } else if (const auto* real = std::get_if<double>(&value)) {
+                char buffer[64];
+                auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, *real);
+                COALITION_ASSERT(error == std::errc(), "a double did not fit 64 characters");
+                storage[param_idx].assign(buffer, end);
+                if (storage[param_idx] == "inf") {
+                    storage[param_idx] = "Infinity";
+                } else if (storage[param_idx] == "-inf") {
+                    storage[param_idx] = "-Infinity";
+                } else if (storage[param_idx].find("nan") != std::string::npos) {
+                    storage[param_idx] = "NaN";
+                }
+            } else if (const auto* text = std::get_if<std::string>(&value)) {
+                // Text-format parameters are C strings and PostgreSQL text cannot hold NUL:
+                // refuse rather than silently cut the value short.
+                if (text->find('\0') != std::string::npos) {
+                    record_and_throw(std::make_exception_ptr(
+                        InvalidText("postgresql: text parameter $" + std::to_string(param_idx + 1) +
+                                    " contains a NUL byte, which PostgreSQL cannot store")));
+                }
+                storage[param_idx] = *text;
+            } else {
+                continue;  // NULL stays a null pointer.
+            }
+            values[param_idx] = storage[param_idx].c_str();
+        }
+        const std::string statement(sql);
+        PgResult result(PQexecParams(handle_.get(), statement.c_str(),
+                                     static_cast<int>(params.size()), nullptr, values.data(),
+                                     nullptr, nullptr, 0));
+        check(result, sql);
+        return result;
+    }
+
+    void check(const PgResult& result, std::string_view sql) {
+        const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ||
+            status == PGRES_EMPTY_QUERY) {
+            return;
+        }
+        const char* sqlstate =
+            result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+        const std::string message =
+            one_line(result ? PQresultErrorMessage(result.get()) : PQerrorMessage(handle_.get()));
+        const std::string_view code = sqlstate != nullptr ? sqlstate : "";
+        std::exception_ptr error;
+        if (PQstatus(handle_.get()) != CONNECTION_OK || is_connection_lost(sqlstate)) {
+            broken_ = true;
+            error = std::make_exception_ptr(
+                ConnectionBroken("postgresql: connection lost: " + message));
+        } else if (code.starts_with("23")) {
+            error = std::make_exception_ptr(ConstraintViolation("postgresql: " + message));
+        } else if (code == "22021") {
+            // character_not_in_repertoire: invalid UTF-8 in a text value.
+            error = std::make_exception_ptr(InvalidText("postgresql: " + message));
+        } else {
+            error = std::make_exception_ptr(
+                core::Unavailable("postgresql: " + message + " (in: " + excerpt(sql) + ")"));
+        }
+        record_and_throw(error);
+    }
+
+    [[noreturn]] void record_and_throw(const std::exception_ptr& error) {
+        if (!failure_) {
+            failure_ = error;
+        }
+        std::rethrow_exception(error);
+    }
+
+    PgHandle handle_;
+    bool broken_ = false;
+    std::exception_ptr failure_;  // The first failed statement since take_failure().
+};
+
+struct PgOptions {
+    std::string url;          // Without our own parameters, as libpq reads it.
+    std::string description;  // Without the password.
+    int pool_size = kDefaultPoolSize;
+    std::chrono::milliseconds acquire_timeout = kDefaultAcquireTimeout;
+};
+
+int parse_positive(std::string_view key, std::string_view value, int max) {
+    int number = 0;
+    auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+    if (error != std::errc() || end != value.data() + value.size() || number < 1 || number > max) {
+        throw core::StartupError("database url: " + std::string(key) +
+                                 " must be a whole number from 1 to " + std::to_string(max));
+    }
+    return number;
+}
+
+// Takes our own query parameters (pool_size, pool_timeout_ms) out of the URL, since libpq rejects
+// unknown ones, and checks the rest with libpq's own parser.
+PgOptions parse_url(const std::string& url) {
+    PgOptions options;
+    const std::size_t question = url.find('?');
+    options.url = url.substr(0, question);
+    if (question != std::string::npos) {
+        std::string kept;
+        std::string_view query = std::string_view(url).substr(question + 1);
+        while (!query.empty()) {
+            const std::size_t amp = query.find('&');
+            const std::string_view pair = query.substr(0, amp);
+            query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+            const std::size_t equals = pair.find('=');
+            const std::string_view key = pair.substr(0, equals);
+            const std::string_view value =
+                equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1);
+            if (key == "pool_size") {
+                options.pool_size = parse_positive(key, value, kMaxPoolSize);
+            } else if (key == "pool_timeout_ms") {
+                options.acquire_timeout =
+                    std::chrono::milliseconds(parse_positive(key, value, 3'600'000));
+            } else if (!pair.empty()) {
+                kept += kept.empty() ? "" : "&";
+                kept += pair;
+            }
+        }
+        if (!kept.empty()) {
+            options.url += "?" + kept;
+        }
+    }
+    char* error = nullptr;
+    PQconninfoOption* parsed = PQconninfoParse(options.url.c_str(), &error);
+    if (parsed == nullptr) {
+        std::string message = error != nullptr ? one_line(error) : "out of memory";
+        PQfreemem(error);
+        throw core::StartupError("database url is malformed: " + message);
+    }
+    std::string user;
+    std::string host;
+    std::string port;
+    std::string dbname;
+    for (PQconninfoOption* option = parsed; option->keyword != nullptr; ++option) {
+        const std::string_view keyword(option->keyword);
+        const std::string value = option->val != nullptr ? option->val : "";
+        if (keyword == "user") {
+            user = value;
+        } else if (keyword == "host") {
+            host = value;
+        } else if (keyword == "port") {
+            port = value;
+        } else if (keyword == "dbname") {
+            dbname = value;
+        }
+    }
+    PQconninfoFree(parsed);
+    const bool socket = host.starts_with('/');
+    options.description = "postgresql://" + (user.empty() ? "" : user + "@") +
+                          (socket ? "" : host) + (port.empty() ? "" : ":" + port) + "/" + dbname +
+                          (socket ? "?host=" + host : "");
+    return options;
+}
+
+// A bounded pool. Callers wait up to acquire_timeout for a free connection; connections are
+// opened lazily, so after an outage the pool simply reconnects.
+class PgPool {
+public:
+    explicit PgPool(PgOptions options) : options_(std::move(options)) {}
+
+    struct Lease {
+        std::unique_ptr<PgConnection> connection;
+        bool reused = false;  // Taken from the idle list: it may have died while idle.
+    };
+
+    // Throws core::Unavailable when no connection frees up in time or the server is unreachable.
+    Lease acquire() {
+        std::unique_lock lock(mutex_);
+        const bool ready = returned_.wait_for(lock, options_.acquire_timeout, [this] {
+            return !idle_.empty() || open_ < options_.pool_size;
+        });
+        if (!ready) {
+            throw core::Unavailable("postgresql: all " + std::to_string(options_.pool_size) +
+                                    " pooled connections stayed busy for " +
+                                    std::to_string(options_.acquire_timeout.count()) + " ms");
+        }
+        if (!idle_.empty()) {
+            Lease lease{std::move(idle_.back()), true};
+            idle_.pop_back();
+            return lease;
+        }
+        ++open_;
+        lock.unlock();
+        try {
+            return Lease{connect(), false};
+        } catch (...) {
+            forget_one();
+            throw;
+        }
+    }
+
+    void release(std::unique_ptr<PgConnection> connection) {
+        connection->take_failure();
+        if (connection->is_broken()) {
+            connection.reset();
+            forget_one();
+            return;
+        }
+        {
+            std::lock_guard lock(mutex_);
+            idle_.push_back(std::move(connection));
+        }
+        returned_.notify_one();
+    }
+
+    // After one connection broke the others are likely dead too (the server restarted).
+    void discard_idle() {
+        std::vector<std::unique_ptr<PgConnection>> dead;
+        {
+            std::lock_guard lock(mutex_);
+            dead.swap(idle_);
+            open_ -= static_cast<int>(dead.size());
+        }
+        returned_.notify_all();
+    }
+
+    const PgOptions& options() const { return options_; }
+
+private:
+    std::unique_ptr<PgConnection> connect() {
+        // Earlier keywords are overridden by the URL, later ones override it.
+        const char* keywords[] = {"connect_timeout", "dbname", "client_encoding", nullptr};
+        const char* values[] = {"10", options_.url.c_str(), "UTF8", nullptr};
+        PgHandle handle(PQconnectdbParams(keywords, values, 1));
+        if (!handle) {
+            throw core::Unavailable("postgresql: out of memory");
+        }
+        if (PQstatus(handle.get()) != CONNECTION_OK) {
+            throw core::Unavailable("postgresql: cannot connect to " + options_.description + ": " +
+                                    one_line(PQerrorMessage(handle.get())));
+        }
+        return std::make_unique<PgConnection>(std::move(handle));
+    }
+
+    void forget_one() {
+        {
+            std::lock_guard lock(mutex_);
+            --open_;
+        }
+        returned_.notify_one();
+    }
+
+    const PgOptions options_;
+    std::mutex mutex_;
+    std::condition_variable returned_;
+    std::vector<std::unique_ptr<PgConnection>> idle_;  // Guarded by mutex_.
+    int open_ = 0;  // Connections that exist, idle or leased. Guarded by mutex_.
+};
+
+// Returns a leased connection to the pool however the lease ends.
+class LeaseGuard {
+public:
+    LeaseGuard(PgPool& pool, PgPool::Lease lease) : pool_(pool), lease_(std::move(lease)) {}
+    ~LeaseGuard() { pool_.release(std::move(lease_.connection)); }
+    LeaseGuard(const LeaseGuard&) = delete;
+    LeaseGuard& operator=(const LeaseGuard&) = delete;
+    PgConnection& connection() { return *lease_.connection; }
+    bool is_reused() const { return lease_.reused; }
+
+private:
+    PgPool& pool_;
+    PgPool::Lease lease_;
+};
+
+class PgDatabase final : public Database {
+public:
+    explicit PgDatabase(PgOptions options) : pool_(std::move(options)) {}
+
+    // store::Database
+    Dialect dialect() const override { return Dialect::Postgresql; }
+
+    Rows query(std::string_view sql, const Params& params) override {
+        BodyScope::assert_outside(this, "query");
+        for (int attempt = 0;; ++attempt) {
+            LeaseGuard lease(pool_, pool_.acquire());
+            try {
+                return lease.connection().query(sql, params);
+            } catch (const ConnectionBroken&) {
+                // An idle connection may have died with a restarted server; a read is safe to
+                // repeat once on a fresh one.
+                if (attempt == 0 && lease.is_reused()) {
+                    pool_.discard_idle();
+                    continue;
+                }
+                throw;
+            }
+        }
+    }
+
+    void transact(const std::function<void(Connection&)>& body) override {
+        BodyScope::assert_outside(this, "transact");
+        for (int attempt = 0;; ++attempt) {
+            LeaseGuard lease(pool_, pool_.acquire());
+            PgConnection& connection = lease.connection();
+            try {
+                connection.execute_script("BEGIN");
+            } catch (const ConnectionBroken&) {
+                connection.take_failure();
+                // Nothing ran yet, so starting over on a fresh connection is safe.
+                if (attempt == 0 && lease.is_reused()) {
+                    pool_.discard_idle();
+                    continue;
+                }
+                throw;
+            }
+            std::exception_ptr error;
+            try {
+                BodyScope scope(this);
+                body(connection);
+            } catch (...) {
+                error = std::current_exception();
+            }
+            // A statement that failed inside a body that carried on still fails the body.
+            std::exception_ptr statement_failure = connection.take_failure();
+            if (!error) {
+                error = statement_failure;
+            }
+            if (error) {
+                connection.rollback();
+                std::rethrow_exception(error);
+            }
+            try {
+                connection.commit();
+            } catch (...) {
+                connection.take_failure();
+                connection.rollback();
+                throw;
+            }
+            return;
+        }
+    }
+
+    std::string describe() const override { return pool_.options().description; }
+
+    bool is_healthy() override {
+        try {
+            return query_one("SELECT 1").has_value();
+        } catch (const core::Unavailable&) {
+            return false;
+        }
+    }
+
+private:
+    PgPool pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<Database> open_postgresql(const std::string& url) {
+    PgOptions options = parse_url(url);
+    auto database = std::make_unique<PgDatabase>(std::move(options));
+    try {
+        (void)database->query("SELECT 1", {});
+    } catch (const core::Unavailable& error) {
+        throw core::StartupError(error.what());
+    }
+    return database;
+}
+
+}  // namespace coalition::store::detail

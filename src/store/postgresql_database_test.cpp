@@ -1,0 +1,127 @@
+// PostgreSQL-only behaviour: a second Database on the same data, row claiming, the pool, types.
+#include "core/unavailable.hpp"
+#include "store/database.hpp"
+#include "store/testing.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <future>
+#include <set>
+#include <thread>
+
+namespace coalition::store {
+namespace {
+
+class PostgresqlTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        database_ = testing::fresh_database(Dialect::Postgresql);
+        if (!database_) {
+            GTEST_SKIP() << "COALITION_TEST_POSTGRES_URL is not set";
+        }
+    }
+    std::unique_ptr<Database> database_;
+};
+
+TEST_F(PostgresqlTest, SecondDatabaseSeesCommittedWrites) {
+    auto second = open_database(testing::database_url(*database_));
+    database_->transact([](Connection& connection) {
+        connection.execute("INSERT INTO settings (key, value) VALUES ('k', 'v')");
+    });
+    EXPECT_EQ(second->query_one("SELECT value FROM settings WHERE key = 'k'")->text(0), "v");
+}
+
+// Two servers claim jobs from one table: FOR UPDATE SKIP LOCKED hands each row to exactly one.
+TEST_F(PostgresqlTest, SkipLockedSplitsRowsBetweenTwoConnections) {
+    auto second = open_database(testing::database_url(*database_));
+    database_->transact([](Connection& connection) {
+        connection.execute_script(
+            "CREATE TABLE jobs (id BIGINT PRIMARY KEY, claimed_by TEXT);"
+            "INSERT INTO jobs (id) SELECT g FROM generate_series(1, 10) AS g");
+    });
+    const std::string claim =
+        "UPDATE jobs SET claimed_by = $1 WHERE id IN (SELECT id FROM jobs WHERE claimed_by IS "
+        "NULL ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) RETURNING id";
+    std::promise<void> first_claimed;
+    std::promise<void> second_done;
+    std::vector<std::int64_t> first_ids;
+    std::vector<std::int64_t> second_ids;
+    std::thread holder([&] {
+        database_->transact([&](Connection& connection) {
+            for (const Row& row : connection.query(claim, {std::string("one"), std::int64_t{4}})) {
+                first_ids.push_back(row.integer(0));
+            }
+            // Keep the row locks until the other server has claimed around them.
+            first_claimed.set_value();
+            second_done.get_future().wait();
+        });
+    });
+    first_claimed.get_future().wait();
+    second->transact([&](Connection& connection) {
+        for (const Row& row : connection.query(claim, {std::string("two"), std::int64_t{100}})) {
+            second_ids.push_back(row.integer(0));
+        }
+    });
+    second_done.set_value();
+    holder.join();
+    EXPECT_EQ(first_ids.size(), 4u);
+    EXPECT_EQ(second_ids.size(), 6u);
+    std::set<std::int64_t> all(first_ids.begin(), first_ids.end());
+    all.insert(second_ids.begin(), second_ids.end());
+    EXPECT_EQ(all.size(), 10u);
+    EXPECT_EQ(
+        database_->query_one("SELECT count(*) FROM jobs WHERE claimed_by IS NULL")->integer(0), 0);
+}
+
+TEST_F(PostgresqlTest, ExhaustedPoolTimesOutAsUnavailable) {
+    auto small =
+        open_database(testing::database_url(*database_) + "&pool_size=1&pool_timeout_ms=200");
+    std::promise<void> holding;
+    std::promise<void> release;
+    std::thread holder([&] {
+        small->transact([&](Connection&) {
+            holding.set_value();
+            release.get_future().wait();
+        });
+    });
+    holding.get_future().wait();
+    try {
+        small->query("SELECT 1");
+        ADD_FAILURE() << "no exception";
+    } catch (const core::Unavailable& error) {
+        EXPECT_NE(std::string(error.what()).find("busy"), std::string::npos) << error.what();
+    }
+    release.set_value();
+    holder.join();
+    EXPECT_TRUE(small->is_healthy());
+}
+
+TEST_F(PostgresqlTest, ColumnTypesMapToValues) {
+    auto row = database_->query_one(
+        "SELECT CAST(1 AS SMALLINT), CAST(2 AS INTEGER), CAST(3 AS BIGINT), CAST(1.5 AS REAL), "
+        "CAST(2.25 AS DOUBLE PRECISION), CAST(10 AS NUMERIC), CAST(2.5 AS NUMERIC), TRUE, FALSE, "
+        "'text', NULL, CAST('NaN' AS DOUBLE PRECISION)");
+    ASSERT_TRUE(row);
+    EXPECT_EQ(row->integer(0), 1);
+    EXPECT_EQ(row->integer(1), 2);
+    EXPECT_EQ(row->integer(2), 3);
+    EXPECT_DOUBLE_EQ(row->real(3), 1.5);
+    EXPECT_DOUBLE_EQ(row->real(4), 2.25);
+    EXPECT_EQ(row->integer(5), 10);
+    EXPECT_DOUBLE_EQ(row->real(6), 2.5);
+    EXPECT_EQ(row->integer(7), 1);
+    EXPECT_EQ(row->integer(8), 0);
+    EXPECT_EQ(row->text(9), "text");
+    EXPECT_TRUE(row->is_null(10));
+    EXPECT_TRUE(std::isnan(row->real(11)));
+}
+
+TEST_F(PostgresqlTest, WrongParameterCountKeepsTheConnection) {
+    EXPECT_THROW(database_->query("SELECT $1::bigint + $2::bigint", {std::int64_t{1}}),
+                 core::Unavailable);
+    EXPECT_TRUE(database_->is_healthy());
+}
+
+}  // namespace
+}  // namespace coalition::store

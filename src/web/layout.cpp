@@ -1,0 +1,255 @@
+#include "web/layout.hpp"
+
+#include "i18n/messages.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+
+namespace coalition::web {
+
+// Generated at build time from static/* (src/web/templates.cmake).
+std::vector<std::pair<std::string_view, std::string_view>> embedded_static_files();
+
+namespace {
+
+constexpr std::string_view kStaticPrefix = "/static/";
+
+std::string content_hash(std::string_view bytes) {
+    // FNV-1a, 64 bits: a cache-busting version, not a security property.
+    std::uint64_t hash = 14695981039346656037ULL;
+    for (char byte : bytes) {
+        hash ^= static_cast<unsigned char>(byte);
+        hash *= 1099511628211ULL;
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+    return hex;
+}
+
+std::string_view content_type_for(std::string_view name) {
+    auto ends_with = [&](std::string_view suffix) {
+        return name.size() >= suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
+    };
+    if (ends_with(".css")) {
+        return "text/css; charset=utf-8";
+    }
+    if (ends_with(".svg")) {
+        return "image/svg+xml";
+    }
+    if (ends_with(".ico")) {
+        return "image/x-icon";
+    }
+    return "application/octet-stream";
+}
+
+const std::vector<std::pair<std::string, StaticFile>>& static_files() {
+    static const std::vector<std::pair<std::string, StaticFile>> files = [] {
+        std::vector<std::pair<std::string, StaticFile>> built;
+        for (const auto& [name, bytes] : embedded_static_files()) {
+            std::string hash = content_hash(bytes);
+            std::string path = std::string(kStaticPrefix) + std::string(name);
+            built.emplace_back(path, StaticFile{content_type_for(name), bytes, "\"" + hash + "\"",
+                                                path + "?v=" + hash.substr(0, 12)});
+        }
+        return built;
+    }();
+    return files;
+}
+
+// A path the language switcher may link to: ours, starting with one "/" ("//host" and "/\host"
+// would leave the site).
+std::string_view safe_path(std::string_view path) {
+    if (path.empty() || path[0] != '/' ||
+        (path.size() > 1 && (path[1] == '/' || path[1] == '\\'))) {
+        return "/";
+    }
+    return path;
+}
+
+bool is_within(std::string_view path, std::string_view section) {
+    return path == section ||
+           (path.size() > section.size() && path.substr(0, section.size()) == section &&
+            path[section.size()] == '/');
+}
+
+std::string_view error_title(int status) {
+    using namespace i18n::messages;  // NOLINT(google-build-using-namespace): a local table.
+    switch (status) {
+        case 403:
+            return kForbiddenTitle;
+        case 404:
+            return kNotFoundTitle;
+        case 413:
+            return kTooLargeTitle;
+        case 503:
+            return kUnavailableTitle;
+        default:
+            return kServerErrorTitle;
+    }
+}
+
+}  // namespace
+
+const StaticFile* static_file(std::string_view path) {
+    path = path.substr(0, path.find('?'));
+    for (const auto& [file_path, file] : static_files()) {
+        if (file_path == path) {
+            return &file;
+        }
+    }
+    return nullptr;
+}
+
+mstch::map field_data(const Field& field) {
+    std::string id = "field-" + field.name;
+    std::string hint_id = field.hint.empty() ? std::string() : id + "-hint";
+    std::string error_id = field.error.empty() ? std::string() : id + "-error";
+    std::string described_by = hint_id;
+    if (!error_id.empty()) {
+        described_by += (described_by.empty() ? "" : " ") + error_id;
+    }
+    return mstch::map{
+        {"id", id},
+        {"name", field.name},
+        {"label", field.label},
+        {"type", field.type == "textarea" ? std::string("text") : field.type},
+        {"is_textarea", field.type == "textarea"},
+        {"value", field.value},
+        {"hint", field.hint},
+        {"hint_id", hint_id},
+        {"error", field.error},
+        {"error_id", error_id},
+        {"required", field.required},
+        {"autocomplete", field.autocomplete},
+        {"described_by", described_by},
+    };
+}
+
+mstch::map form_data(const std::vector<Field>& fields) {
+    mstch::array all;
+    mstch::map by_name;
+    mstch::array errors;
+    for (const Field& field : fields) {
+        mstch::map data = field_data(field);
+        if (!field.error.empty()) {
+            errors.push_back(
+                mstch::map{{"field_id", "field-" + field.name}, {"message", field.error}});
+        }
+        by_name.emplace(field.name, data);
+        all.push_back(std::move(data));
+    }
+    bool has_errors = !errors.empty();
+    return mstch::map{{"fields", std::move(all)},
+                      {"field", std::move(by_name)},
+                      {"errors", std::move(errors)},
+                      {"has_errors", has_errors}};
+}
+
+Pages::Pages(const i18n::Catalog& catalog) : Pages(catalog, Templates::embedded(catalog)) {
+}
+
+Pages::Pages(const i18n::Catalog& catalog, Templates templates)
+    : catalog_(&catalog), templates_(std::move(templates)), layout_(templates_.require("layout")) {
+    templates_.require("csrf");
+    for (int status : {403, 404, 413, 500, 503}) {
+        error_pages_.emplace_back(status, templates_.require("error_" + std::to_string(status)));
+    }
+    for (const i18n::Language& language : i18n::supported_languages()) {
+        shells_.push_back(shell_data(language));
+    }
+}
+
+TemplateRef Pages::require(std::string_view name) const {
+    return templates_.require(name);
+}
+
+std::size_t Pages::language_index(std::string_view tag) const {
+    const auto& languages = i18n::supported_languages();
+    std::size_t english = 0;
+    for (std::size_t index = 0; index < languages.size(); ++index) {
+        if (languages[index].tag == tag) {
+            return index;
+        }
+        english = languages[index].tag == "en" ? index : english;
+    }
+    return english;
+}
+
+// What does not change between requests in one language, built once: the per-request map goes
+// on top of it in the context stack, so a page allocates only what is its own.
+mstch::node Pages::shell_data(const i18n::Language& language) {
+    mstch::array languages;
+    for (const i18n::Language& candidate : i18n::supported_languages()) {
+        languages.push_back(mstch::map{
+            {"tag", candidate.tag},
+            {"native_name", candidate.native_name},
+            {"dir", std::string(i18n::direction_name(candidate.direction))},
+            {"current", candidate.tag == language.tag},
+        });
+    }
+    const StaticFile* css = static_file("/static/site.css");
+    return mstch::map{
+        {"lang", language.tag},
+        {"dir", std::string(i18n::direction_name(language.direction))},
+        {"css_href", css == nullptr ? std::string("/static/site.css") : css->url},
+        {"languages", std::move(languages)},
+    };
+}
+
+mstch::node Pages::request_data(const PageContext& context) {
+    std::string_view path = safe_path(context.path);
+    mstch::node visitor = false;
+    if (context.visitor) {
+        visitor = mstch::map{{"display_name", context.visitor->display_name},
+                             {"is_admin", context.visitor->is_admin}};
+    }
+    return mstch::map{
+        {"title", context.title},
+        {"site_name", context.site_name},
+        {"contact_email", context.contact_email},
+        {"csrf_token", context.csrf_token},
+        {"flash", context.flash},
+        {"path", std::string(path)},
+        {"visitor", std::move(visitor)},
+        {"nav", mstch::map{{"statement", is_within(path, "/statement")},
+                           {"members", is_within(path, "/members")},
+                           {"lists", is_within(path, "/lists")},
+                           {"processes", is_within(path, "/processes")},
+                           {"admin", is_within(path, "/admin")},
+                           {"signin", is_within(path, "/signin")}}},
+    };
+}
+
+std::string Pages::render_page(const PageContext& context, TemplateRef body,
+                               mstch::map data) const {
+    std::size_t language = language_index(context.language);
+    const std::string& tag = i18n::supported_languages()[language].tag;
+    const mstch::node& shell = shells_[language];
+    mstch::node request = request_data(context);
+    const mstch::node body_data(std::move(data));
+
+    std::string body_html;
+    body_html.reserve(4096);
+    templates_.render(body, {&shell, &request, &body_data}, tag, body_html);
+    boost::get<mstch::map>(request).emplace("body_html", std::move(body_html));
+
+    std::string out;
+    out.reserve(8192);
+    templates_.render(layout_, {&shell, &request}, tag, out);
+    return out;
+}
+
+std::string Pages::render_error_page(PageContext context, int status) const {
+    auto found = std::find_if(error_pages_.begin(), error_pages_.end(),
+                              [&](const auto& entry) { return entry.first == status; });
+    if (found == error_pages_.end()) {
+        status = 500;
+        found = std::find_if(error_pages_.begin(), error_pages_.end(),
+                             [](const auto& entry) { return entry.first == 500; });
+    }
+    context.title = catalog_->translate(context.language, error_title(status));
+    return render_page(context, found->second, mstch::map{});
+}
+
+}  // namespace coalition::web

@@ -1,0 +1,48 @@
+#pragma once
+// Helpers every page handler uses: the page context from a request, translation in the
+// visitor's language, rendering inside the layout, form fields from validation errors, and the
+// anonymous visitor's CSRF cookie. Handlers stay short: parse input → one service call → render.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "web/http.hpp"
+#include "web/layout.hpp"
+#include "web/site.hpp"
+
+namespace coalition::web {
+
+// The visitor's language tag ("en" when none was chosen).
+std::string_view language_of(const Request& request);
+
+// `msgid` in the visitor's language.
+std::string translate(const Site& site, const Request& request, std::string_view msgid);
+
+// The layout's context for `request`: language, visitor, CSRF token, path; `title_msgid` is
+// translated here.
+PageContext page_context(const Site& site, const Request& request, std::string_view title_msgid);
+
+// Whether a page holds a form of its own (beyond the layout's sign-out form).
+enum class HasForm { No, Yes };
+
+// `body` with `data` inside the layout, as an HTML response with `status`. With HasForm::Yes an
+// anonymous visitor without a CSRF secret gets one (the `anon` cookie) so the form can be posted
+// back; other pages set no cookie, so merely reading the site leaves no identifier behind.
+Response render(const Site& site, Request& request, TemplateRef body, std::string_view title_msgid,
+                mstch::map data = {}, int status = 200, HasForm has_form = HasForm::No);
+
+// The message of the error about `field` among `errors`, translated; "" when there is none.
+std::string field_error(const Site& site, const Request& request, const std::vector<core::Error>& errors,
+                        std::string_view field);
+
+// Cookie settings for this site (Secure when the base URL is https).
+CookieOptions cookie_options(const Site& site);
+
+// The name of the session cookie and the anonymous visitor's cookie.
+inline constexpr std::string_view kSessionCookie = "session";
+inline constexpr std::string_view kAnonymousCookie = "anon";
+inline constexpr std::string_view kLanguageCookie = "lang";
+
+}  // namespace coalition::web

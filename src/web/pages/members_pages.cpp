@@ -1,0 +1,269 @@
+// The public members directory: /members (grouped by ICANN region, filtered by a GET form that
+// works without JavaScript) and /members/:slug (one organisation and its representatives).
+
+#include "i18n/i18n.hpp"
+#include "web/page.hpp"
+#include "web/pages/directory_query.hpp"
+#include "web/pages/pages.hpp"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace coalition::web {
+namespace {
+
+constexpr std::string_view kStatusFormer = "former";
+
+std::string text(std::string_view view) {
+    return std::string(view);
+}
+
+mstch::map option(std::string_view value, std::string label, std::string_view current) {
+    return mstch::map{
+        {"value", text(value)}, {"label", std::move(label)}, {"selected", value == current}};
+}
+
+// Adds the <option>s of select field `name` to a form_data() map (templates/admin_select.mustache).
+void set_options(mstch::map& form, const std::string& name, mstch::array options) {
+    auto& by_name = boost::get<mstch::map>(form.at("field"));
+    boost::get<mstch::map>(by_name.at(name)).emplace("options", std::move(options));
+}
+
+std::string status_label(const Site& site, const Request& request,
+                         accounts::OrganisationStatus status) {
+    return translate(site, request, accounts::label(status));
+}
+
+// The description as paragraphs (blank lines between them) of lines, for the template to join
+// with <br>: the text is escaped by the template, never turned into markup here.
+mstch::array description_paragraphs(std::string_view description) {
+    std::string normalised;
+    normalised.reserve(description.size());
+    for (std::size_t index = 0; index < description.size(); ++index) {
+        if (description[index] == '\r') {
+            normalised += '\n';
+            if (index + 1 < description.size() && description[index + 1] == '\n') {
+                ++index;
+            }
+        } else {
+            normalised += description[index];
+        }
+    }
+    mstch::array paragraphs;
+    std::vector<std::string> lines;
+    auto flush = [&] {
+        if (lines.empty()) {
+            return;
+        }
+        mstch::array line_nodes;
+        for (std::size_t line_idx = 0; line_idx < lines.size(); ++line_idx) {
+            line_nodes.push_back(
+                mstch::map{{"line", lines[line_idx]}, {"is_last", line_idx + 1 == lines.size()}});
+        }
+        paragraphs.push_back(mstch::map{{"lines", std::move(line_nodes)}});
+        lines.clear();
+    };
+    std::size_t start = 0;
+    while (start <= normalised.size()) {
+        const auto end = std::min(normalised.find('\n', start), normalised.size());
+        std::string line = normalised.substr(start, end - start);
+        if (line.find_first_not_of(" \t") == std::string::npos) {
+            flush();
+        } else {
+            lines.push_back(std::move(line));
+        }
+        start = end + 1;
+    }
+    flush();
+    return paragraphs;
+}
+
+// One organisation as a row of the directory.
+mstch::map directory_row(const Site& site, const Request& request,
+                         const accounts::Organisation& organisation) {
+    return mstch::map{
+        {"slug", organisation.slug.value()},
+        {"name", organisation.name},
+        {"short_name", organisation.short_name},
+        {"country", organisation.country.name(language_of(request))},
+        {"group", translate(site, request, accounts::label(organisation.stakeholder_group))},
+        {"status", status_label(site, request, organisation.status)},
+        {"status_id", text(accounts::id(organisation.status))},
+        {"is_candidate", organisation.status == accounts::OrganisationStatus::Candidate},
+    };
+}
+
+}  // namespace
+
+DirectoryQuery parse_directory_query(const Request& request) {
+    DirectoryQuery query;
+    query.region = std::string(request.query_value("region").value_or(""));
+    query.group = std::string(request.query_value("group").value_or(""));
+    query.status = std::string(request.query_value("status").value_or(""));
+    if (!query.region.empty()) {
+        query.filter.region = accounts::parse_region(query.region);
+        if (!query.filter.region) {
+            query.errors.push_back(core::Error::invalid(
+                text(i18n::gettext_noop("Choose a region from the list.")), "region"));
+        }
+    }
+    if (!query.group.empty()) {
+        query.filter.stakeholder_group = accounts::parse_stakeholder_group(query.group);
+        if (!query.filter.stakeholder_group) {
+            query.errors.push_back(core::Error::invalid(
+                text(i18n::gettext_noop("Choose a stakeholder group from the list.")), "group"));
+        }
+    }
+    if (!query.status.empty()) {
+        query.filter.status = accounts::parse_organisation_status(query.status);
+        if (!query.filter.status) {
+            query.errors.push_back(core::Error::invalid(
+                text(i18n::gettext_noop("Choose a status from the list.")), "status"));
+        }
+    }
+    return query;
+}
+
+std::vector<accounts::Organisation> directory_organisations(const Site& site,
+                                                            const DirectoryQuery& query,
+                                                            std::string_view language) {
+    auto organisations = site.organisations.list(query.filter, language);
+    if (!query.filter.status) {
+        // Former members leave the directory unless asked for by name (status=former).
+        std::erase_if(organisations, [](const accounts::Organisation& organisation) {
+            return organisation.status == accounts::OrganisationStatus::Former;
+        });
+    }
+    std::stable_partition(organisations.begin(), organisations.end(),
+                          [](const accounts::Organisation& organisation) {
+                              return organisation.status == accounts::OrganisationStatus::Member;
+                          });
+    return organisations;
+}
+
+MembersPages::MembersPages(Site& site)
+    : site_(site),
+      directory_(site.pages.require("members")),
+      organisation_(site.pages.require("organisation")) {
+}
+
+Response MembersPages::directory(Request& request) const {
+    const DirectoryQuery query = parse_directory_query(request);
+    const std::string_view language = language_of(request);
+
+    const std::vector<Field> fields = {
+        Field{.name = "group",
+              .label = translate(site_, request, "Stakeholder group"),
+              .error = field_error(site_, request, query.errors, "group")},
+        Field{.name = "region",
+              .label = translate(site_, request, "Region"),
+              .error = field_error(site_, request, query.errors, "region")},
+        Field{.name = "status",
+              .label = translate(site_, request, "Status"),
+              .error = field_error(site_, request, query.errors, "status")},
+    };
+    auto data = form_data(fields);
+
+    mstch::array group_options{
+        option("", translate(site_, request, "All stakeholder groups"), query.group)};
+    for (const auto group : accounts::all_stakeholder_groups()) {
+        group_options.push_back(option(
+            accounts::id(group), translate(site_, request, accounts::label(group)), query.group));
+    }
+    set_options(data, "group", std::move(group_options));
+    mstch::array region_options{option("", translate(site_, request, "All regions"), query.region)};
+    for (const auto region : accounts::all_regions()) {
+        region_options.push_back(option(accounts::id(region),
+                                        translate(site_, request, accounts::label(region)),
+                                        query.region));
+    }
+    set_options(data, "region", std::move(region_options));
+    mstch::array status_options{
+        option("", translate(site_, request, "Members and candidates"), query.status),
+        option(accounts::id(accounts::OrganisationStatus::Member),
+               translate(site_, request, "Members only"), query.status),
+        option(accounts::id(accounts::OrganisationStatus::Candidate),
+               translate(site_, request, "Candidates only"), query.status),
+        option(accounts::id(accounts::OrganisationStatus::Former),
+               translate(site_, request, "Former members"), query.status),
+    };
+    set_options(data, "status", std::move(status_options));
+
+    const auto organisations = directory_organisations(site_, query, language);
+    mstch::array regions;
+    for (const auto region : accounts::all_regions()) {
+        mstch::array rows;
+        for (const auto& organisation : organisations) {
+            if (organisation.region == region) {
+                rows.push_back(directory_row(site_, request, organisation));
+            }
+        }
+        if (rows.empty()) {
+            continue;
+        }
+        const auto count = rows.size();
+        regions.push_back(mstch::map{{"region_id", text(accounts::id(region))},
+                                     {"region", translate(site_, request, accounts::label(region))},
+                                     {"count", std::to_string(count)},
+                                     {"organisations", std::move(rows)}});
+    }
+    data.emplace("regions", std::move(regions));
+    data.emplace("total", std::to_string(organisations.size()));
+    data.emplace("is_empty", organisations.empty());
+    data.emplace("is_filtered",
+                 query.filter.region || query.filter.stakeholder_group || query.filter.status);
+    return render(site_, request, directory_, "Members", std::move(data),
+                  query.errors.empty() ? 200 : 422);
+}
+
+Response MembersPages::organisation(Request& request) const {
+    const auto found = site_.organisations.find_by_slug(request.param("slug"));
+    if (!found) {
+        return Response::html(
+            site_.pages.render_error_page(page_context(site_, request, "Page not found"), 404),
+            404);
+    }
+    const accounts::Organisation& organisation = *found;
+    const std::string_view language = language_of(request);
+
+    mstch::array representatives;
+    for (const auto& user : site_.users.list_representatives(organisation.id)) {
+        // Display names only: a representative's e-mail address is never published.
+        if (!user.display_name.empty()) {
+            representatives.push_back(mstch::map{{"name", user.display_name}});
+        }
+    }
+    std::string website;
+    if (organisation.website) {
+        const std::string& url = organisation.website->value();
+        if (url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0) {
+            website = url;
+        }
+    }
+    auto paragraphs = description_paragraphs(organisation.description);
+    const bool has_description = !paragraphs.empty();
+    mstch::map data{
+        {"name", organisation.name},
+        {"short_name",
+         organisation.short_name != organisation.name ? organisation.short_name : std::string()},
+        {"country", organisation.country.name(language)},
+        {"region", translate(site_, request, accounts::label(organisation.region))},
+        {"region_id", text(accounts::id(organisation.region))},
+        {"group", translate(site_, request, accounts::label(organisation.stakeholder_group))},
+        {"status", status_label(site_, request, organisation.status)},
+        {"status_id", text(accounts::id(organisation.status))},
+        {"website", website},
+        {"domain", organisation.domain ? organisation.domain->unicode() : std::string()},
+        {"has_description", has_description},
+        {"paragraphs", std::move(paragraphs)},
+        {"has_representatives", !representatives.empty()},
+        {"representatives", std::move(representatives)},
+    };
+    auto context = page_context(site_, request, "Members");
+    context.title = organisation.name;  // A name, not a message to translate.
+    return Response::html(site_.pages.render_page(context, organisation_, std::move(data)));
+}
+
+}  // namespace coalition::web

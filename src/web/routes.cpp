@@ -1,0 +1,132 @@
+// The one route table of the site (shared/STYLE.md §10.7): every URL, its method, its handler and
+// who may use it. Plus what runs before every handler: the visitor resolver (language, session)
+// and the error pages.
+
+#include <memory>
+
+#include "core/random.hpp"
+#include "i18n/i18n.hpp"
+#include "web/page.hpp"
+#include "web/pages/pages.hpp"
+#include "web/router.hpp"
+#include "web/site.hpp"
+
+namespace coalition::web {
+namespace {
+
+constexpr auto kLanguageCookieLifetime = std::chrono::hours(24 * 365);
+
+// The visitor's language: ?lang= (remembered in a cookie), else the cookie, else
+// Accept-Language.
+void resolve_language(const Site& site, Request& request, Response& response) {
+    if (auto chosen = request.query_value("lang")) {
+        if (const auto* language = i18n::find_language(*chosen)) {
+            request.visitor.language = language->tag;
+            auto options = cookie_options(site);
+            options.max_age = std::chrono::duration_cast<std::chrono::seconds>(kLanguageCookieLifetime);
+            response.set_cookie(kLanguageCookie, language->tag, options);
+            return;
+        }
+    }
+    if (auto remembered = request.cookie(kLanguageCookie)) {
+        if (const auto* language = i18n::find_language(*remembered)) {
+            request.visitor.language = language->tag;
+            return;
+        }
+    }
+    request.visitor.language = i18n::negotiate(request.headers.value("Accept-Language"));
+}
+
+// The signed-in user from the session cookie, or the anonymous visitor's form secret.
+void resolve_session(Site& site, Request& request, Response& response) {
+    if (auto token = request.cookie(kSessionCookie)) {
+        if (auto session = site.sessions.find_session(*token)) {
+            request.visitor.user_id = session->user.id.value();
+            request.visitor.display_name = session->user.name();
+            request.visitor.role = std::string(accounts::id(session->user.role));
+            request.visitor.csrf_secret = session->csrf_secret;
+            request.visitor.session_token_hash_or_anon_id = core::hash_token(std::string(*token));
+            return;
+        }
+        response.clear_cookie(kSessionCookie, cookie_options(site));  // Expired or signed out elsewhere.
+    }
+    if (auto anonymous = request.cookie(kAnonymousCookie); anonymous && !anonymous->empty()) {
+        request.visitor.csrf_secret = std::string(*anonymous);
+        request.visitor.session_token_hash_or_anon_id = std::string(*anonymous);
+    }
+}
+
+Response error_page(const Site& site, const Request& request, int status) {
+    static constexpr std::pair<int, std::string_view> kTitles[] = {
+        {400, "Bad request"},       {403, "Not allowed"},          {404, "Page not found"},
+        {405, "Not allowed"},       {413, "Too much data"},        {415, "Unsupported data"},
+        {503, "Service unavailable"}, {500, "Something went wrong"},
+    };
+    std::string_view title = "Something went wrong";
+    for (const auto& [code, text] : kTitles) {
+        if (code == status) {
+            title = text;
+        }
+    }
+    return Response::html(site.pages.render_error_page(page_context(site, request, title), status), status);
+}
+
+}  // namespace
+
+void register_routes(Router& router, Site& site) {
+    router.set_visitor_resolver([&site](Request& request, Response& response) {
+        resolve_language(site, request, response);
+        if (!request.is_api() && request.path.rfind("/static/", 0) != 0 && request.path != "/healthz" &&
+            request.path != "/metrics") {
+            resolve_session(site, request, response);
+        }
+    });
+    router.set_error_page_renderer([&site](const Request& request, int status, std::string_view) {
+        return error_page(site, request, status);
+    });
+
+    auto home = std::make_shared<HomePages>(site);
+    auto members = std::make_shared<MembersPages>(site);
+    auto sign_in = std::make_shared<SignInPages>(site);
+    auto admin = std::make_shared<AdminPages>(site);
+    auto api = std::make_shared<OrganisationsApi>(site);
+    auto system = std::make_shared<SystemPages>(site);
+
+    // Binds a member function of a shared page object as a handler.
+    auto bind = [](auto object, auto member) {
+        return [object, member](Request& request) { return ((*object).*member)(request); };
+    };
+    using M = Method;
+    using A = Access;
+    // clang-format off
+    router.add(M::Get,  "/",                                bind(home, &HomePages::home),                   A::Public);
+    router.add(M::Get,  "/statement",                       bind(home, &HomePages::statement),              A::Public);
+    router.add(M::Get,  "/lists",                           bind(home, &HomePages::lists),                  A::Public);
+    router.add(M::Get,  "/processes",                       bind(home, &HomePages::processes),              A::Public);
+    router.add(M::Get,  "/members",                         bind(members, &MembersPages::directory),        A::Public);
+    router.add(M::Get,  "/members/:slug",                   bind(members, &MembersPages::organisation),     A::Public);
+    router.add(M::Get,  "/signin",                          bind(sign_in, &SignInPages::form),              A::Public);
+    router.add(M::Post, "/signin",                          bind(sign_in, &SignInPages::submit),            A::Public);
+    router.add(M::Get,  "/signin/:token",                   bind(sign_in, &SignInPages::confirm_form),      A::Public);
+    router.add(M::Post, "/signin/:token",                   bind(sign_in, &SignInPages::confirm),           A::Public);
+    router.add(M::Post, "/signout",                         bind(sign_in, &SignInPages::sign_out),          A::Member);
+    router.add(M::Get,  "/admin",                           bind(admin, &AdminPages::index),                A::Admin);
+    router.add(M::Get,  "/admin/organisations",             bind(admin, &AdminPages::organisations),        A::Admin);
+    router.add(M::Get,  "/admin/organisations/new",         bind(admin, &AdminPages::new_organisation),     A::Admin);
+    router.add(M::Post, "/admin/organisations",             bind(admin, &AdminPages::create_organisation),  A::Admin);
+    router.add(M::Get,  "/admin/organisations/:slug/edit",  bind(admin, &AdminPages::edit_organisation),    A::Admin);
+    router.add(M::Post, "/admin/organisations/:slug",       bind(admin, &AdminPages::update_organisation),  A::Admin);
+    router.add(M::Get,  "/admin/users",                     bind(admin, &AdminPages::users),                A::Admin);
+    router.add(M::Post, "/admin/users",                     bind(admin, &AdminPages::add_user),             A::Admin);
+    router.add(M::Get,  "/admin/outbox",                    bind(admin, &AdminPages::outbox),               A::Admin);
+    router.add(M::Get,  "/admin/outbox/:id",                bind(admin, &AdminPages::outbox_message),       A::Admin);
+    router.add(M::Get,  "/admin/audit",                     bind(admin, &AdminPages::audit),                A::Admin);
+    router.add(M::Get,  "/api/v1/organisations",            bind(api, &OrganisationsApi::list),             A::Public);
+    router.add(M::Get,  "/api/v1/organisations/:slug",      bind(api, &OrganisationsApi::find),             A::Public);
+    router.add(M::Get,  "/healthz",                         bind(system, &SystemPages::health),             A::Public);
+    router.add(M::Get,  "/metrics",                         bind(system, &SystemPages::metrics),            A::Public);
+    router.add(M::Get,  "/static/*path",                    bind(system, &SystemPages::static_file),        A::Public);
+    // clang-format on
+}
+
+}  // namespace coalition::web

@@ -1,0 +1,43 @@
+#pragma once
+// web::Site: what the site's handlers need, built once by app/wiring.cpp and passed to
+// register_routes. Handlers call these services; they never run SQL themselves.
+
+#include <string>
+
+#include "accounts/accounts.hpp"
+#include "mail/outbox.hpp"
+#include "store/database.hpp"
+
+namespace coalition::web {
+
+class Router;
+class Metrics;
+class Pages;
+
+struct SiteSettings {
+    std::string name;           // "Coalition"
+    std::string base_url;       // "https://coalition.example.org", no trailing slash.
+    std::string contact_email;  // Shown in the footer.
+    std::string site_secret;    // Keys CSRF tokens; shared by every server of one installation.
+    bool secure_cookies = false;  // True when base_url is https.
+};
+
+// References only: everything here outlives the HTTP server.
+struct Site {
+    SiteSettings settings;
+    store::Database& database;
+    mail::Outbox& outbox;
+    accounts::Organisations& organisations;
+    accounts::Users& users;
+    accounts::Sessions& sessions;
+    accounts::SignInLinks& sign_in;
+    accounts::AuditLog& audit;
+    Metrics& metrics;
+    const Pages& pages;
+};
+
+// Registers every route of the site on `router` — web/routes.cpp holds the one route table —
+// together with the visitor resolver (session and language cookies) and the error page renderer.
+void register_routes(Router& router, Site& site);
+
+}  // namespace coalition::web

@@ -1,0 +1,105 @@
+'use strict';
+// Starts the real `coalition` binary for the browser suite: a temp dir with var/, an SQLite
+// database with migrations and the demo data, ephemeral HTTP and LMTP ports. The port is read
+// from the "serving http://HOST:PORT" line; stop() sends SIGTERM and expects exit 0.
+
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+const kStartTimeoutMs = 30000;
+
+function environment(directory) {
+    return {
+        ...process.env,
+        COALITION_DATABASE_URL: 'sqlite:' + path.join(directory, 'var', 'coalition.db'),
+        COALITION_HTTP_LISTEN: '127.0.0.1:0',
+        COALITION_LMTP_LISTEN: '127.0.0.1:0',
+        COALITION_MAIL_OUTBOX_DIR: path.join(directory, 'var', 'mail', 'outbox'),
+    };
+}
+
+// Runs `coalition ARGS…` to completion in `directory`; throws with its output when it fails.
+function runCli(binary, directory, args) {
+    try {
+        execFileSync(binary, args, {
+            cwd: directory,
+            env: environment(directory),
+            stdio: 'pipe',
+            timeout: 60000,
+        });
+    } catch (error) {
+        const output = `${error.stdout || ''}${error.stderr || ''}`;
+        throw new Error(`coalition ${args.join(' ')} failed (${error.status}):\n${output}`);
+    }
+}
+
+class Server {
+    constructor(binary) {
+        this.binary = binary;
+        this.directory = fs.mkdtempSync(path.join(os.tmpdir(), 'coalition-browser-'));
+        fs.mkdirSync(path.join(this.directory, 'var'), { recursive: true });
+        this.log = '';
+        this.process = null;
+        this.baseUrl = null;
+    }
+
+    // Migrates, loads the demo data, starts `serve`; resolves once the port is known.
+    async start() {
+        runCli(this.binary, this.directory, ['migrate']);
+        runCli(this.binary, this.directory, ['demo', 'load']);
+        this.process = spawn(this.binary, ['serve'], {
+            cwd: this.directory,
+            env: environment(this.directory),
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        const started = new Promise((resolve, reject) => {
+            const timer = setTimeout(
+                () => reject(new Error(`server did not start in time:\n${this.log}`)),
+                kStartTimeoutMs,
+            );
+            const onData = (chunk) => {
+                this.log += chunk.toString();
+                const match = this.log.match(/serving (http:\/\/[0-9.]+:\d+)/);
+                if (match && !this.baseUrl) {
+                    this.baseUrl = match[1];
+                    clearTimeout(timer);
+                    resolve(this.baseUrl);
+                }
+            };
+            this.process.stdout.on('data', onData);
+            this.process.stderr.on('data', onData);
+            this.process.on('exit', (code, signal) => {
+                clearTimeout(timer);
+                if (!this.baseUrl) {
+                    reject(new Error(`server exited (${code ?? signal}) before serving:\n${this.log}`));
+                }
+            });
+        });
+        return started;
+    }
+
+    // SIGTERM, then waits; resolves with the exit code (null when it had to be killed).
+    async stop() {
+        if (!this.process || this.process.exitCode !== null || this.process.signalCode !== null) {
+            return this.process ? this.process.exitCode : null;
+        }
+        const exited = new Promise((resolve) => this.process.once('exit', (code) => resolve(code)));
+        this.process.kill('SIGTERM');
+        const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), 15000));
+        const outcome = await Promise.race([exited, timeout]);
+        if (outcome === 'timeout') {
+            this.process.kill('SIGKILL');
+            await exited;
+            return null;
+        }
+        return outcome;
+    }
+
+    cleanUp() {
+        fs.rmSync(this.directory, { recursive: true, force: true });
+    }
+}
+
+module.exports = { Server };
