@@ -57,20 +57,20 @@ def main():
     out.append("")
     out.append("namespace coalition::accounts::reference_data {")
     out.append("")
-    out.append("const std::array<GroupRow, 5> kStakeholderGroups = {{")
+    out.append("const std::array<GroupRow, 5> stakeholder_group_rows = {{")
     for group in groups:
         out.append(f"    {{StakeholderGroup::{GROUPS[group['id']]}, {cpp_string(group['id'])}, "
                    f"i18n::gettext_noop({cpp_string(group['label'])})}},")
     out.append("}};")
     out.append("")
-    out.append("const std::array<RegionRow, 5> kRegions = {{")
+    out.append("const std::array<RegionRow, 5> region_rows = {{")
     for region in regions:
         out.append(f"    {{Region::{REGIONS[region['id']]}, {cpp_string(region['id'])}, "
                    f"i18n::gettext_noop({cpp_string(region['label'])})}},")
     out.append("}};")
     out.append("")
     rows = sorted((code, REGIONS[region["id"]]) for region in regions for code in region["countries"])
-    out.append(f"const std::array<CountryRow, {len(rows)}> kCountries = {{{{")
+    out.append(f"const std::array<CountryRow, {len(rows)}> country_rows = {{{{")
     for code, enumerator in rows:
         out.append(f'    {{"{code}", Region::{enumerator}}},')
     out.append("}};")

@@ -28,7 +28,7 @@ const std::set<std::string, std::less<>>& icu_countries() {
 }
 
 const reference_data::CountryRow* find_country(std::string_view code) {
-    const auto& rows = reference_data::kCountries;
+    const auto& rows = reference_data::country_rows;
     const auto* row = std::lower_bound(
         rows.begin(), rows.end(), code,
         [](const reference_data::CountryRow& lhs, std::string_view rhs) { return lhs.code < rhs; });
@@ -41,23 +41,23 @@ const reference_data::CountryRow* find_country(std::string_view code) {
 }  // namespace
 
 std::string_view id(StakeholderGroup group) {
-    return reference_data::kStakeholderGroups.at(static_cast<std::size_t>(group)).id;
+    return reference_data::stakeholder_group_rows.at(static_cast<std::size_t>(group)).id;
 }
 
 std::string_view id(Region region) {
-    return reference_data::kRegions.at(static_cast<std::size_t>(region)).id;
+    return reference_data::region_rows.at(static_cast<std::size_t>(region)).id;
 }
 
 std::string_view label(StakeholderGroup group) {
-    return reference_data::kStakeholderGroups.at(static_cast<std::size_t>(group)).label;
+    return reference_data::stakeholder_group_rows.at(static_cast<std::size_t>(group)).label;
 }
 
 std::string_view label(Region region) {
-    return reference_data::kRegions.at(static_cast<std::size_t>(region)).label;
+    return reference_data::region_rows.at(static_cast<std::size_t>(region)).label;
 }
 
 std::optional<StakeholderGroup> parse_stakeholder_group(std::string_view id) {
-    for (const auto& row : reference_data::kStakeholderGroups) {
+    for (const auto& row : reference_data::stakeholder_group_rows) {
         if (row.id == id) {
             return row.group;
         }
@@ -66,7 +66,7 @@ std::optional<StakeholderGroup> parse_stakeholder_group(std::string_view id) {
 }
 
 std::optional<Region> parse_region(std::string_view id) {
-    for (const auto& row : reference_data::kRegions) {
+    for (const auto& row : reference_data::region_rows) {
         if (row.id == id) {
             return row.region;
         }
@@ -77,7 +77,8 @@ std::optional<Region> parse_region(std::string_view id) {
 const std::vector<StakeholderGroup>& all_stakeholder_groups() {
     static const std::vector<StakeholderGroup> groups = [] {
         std::vector<StakeholderGroup> out;
-        for (const auto& row : reference_data::kStakeholderGroups) {
+        out.reserve(reference_data::stakeholder_group_rows.size());
+        for (const auto& row : reference_data::stakeholder_group_rows) {
             out.push_back(row.group);
         }
         return out;
@@ -88,7 +89,8 @@ const std::vector<StakeholderGroup>& all_stakeholder_groups() {
 const std::vector<Region>& all_regions() {
     static const std::vector<Region> regions = [] {
         std::vector<Region> out;
-        for (const auto& row : reference_data::kRegions) {
+        out.reserve(reference_data::region_rows.size());
+        for (const auto& row : reference_data::region_rows) {
             out.push_back(row.region);
         }
         return out;
@@ -135,7 +137,8 @@ std::string Country::name(std::string_view language) const {
 const std::vector<Country>& all_countries() {
     static const std::vector<Country> countries = [] {
         std::vector<Country> out;
-        for (const auto& row : reference_data::kCountries) {
+        out.reserve(reference_data::country_rows.size());
+        for (const auto& row : reference_data::country_rows) {
             auto country = Country::parse(row.code);
             COALITION_ASSERT(country.has_value(),
                              "the generated country table holds a code ICU lacks");

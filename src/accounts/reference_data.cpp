@@ -9,7 +9,7 @@
 
 namespace coalition::accounts::reference_data {
 
-const std::array<GroupRow, 5> kStakeholderGroups = {{
+const std::array<GroupRow, 5> stakeholder_group_rows = {{
     {StakeholderGroup::Governments, "governments", i18n::gettext_noop("Governments")},
     {StakeholderGroup::PrivateSector, "private-sector", i18n::gettext_noop("Private sector")},
     {StakeholderGroup::Academia, "academia", i18n::gettext_noop("Academia")},
@@ -18,7 +18,7 @@ const std::array<GroupRow, 5> kStakeholderGroups = {{
     {StakeholderGroup::CivilSociety, "civil-society", i18n::gettext_noop("Civil society")},
 }};
 
-const std::array<RegionRow, 5> kRegions = {{
+const std::array<RegionRow, 5> region_rows = {{
     {Region::Africa, "AF", i18n::gettext_noop("Africa")},
     {Region::AsiaPacific, "AP", i18n::gettext_noop("Asia/Australia/Pacific")},
     {Region::Europe, "EUR", i18n::gettext_noop("Europe")},
@@ -26,7 +26,7 @@ const std::array<RegionRow, 5> kRegions = {{
     {Region::NorthAmerica, "NA", i18n::gettext_noop("North America")},
 }};
 
-const std::array<CountryRow, 249> kCountries = {{
+const std::array<CountryRow, 249> country_rows = {{
     {"AD", Region::Europe},
     {"AE", Region::AsiaPacific},
     {"AF", Region::AsiaPacific},

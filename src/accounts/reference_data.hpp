@@ -27,9 +27,9 @@ struct CountryRow {
 };
 
 // In the order of the enumerators.
-extern const std::array<GroupRow, 5> kStakeholderGroups;
-extern const std::array<RegionRow, 5> kRegions;
+extern const std::array<GroupRow, 5> stakeholder_group_rows;
+extern const std::array<RegionRow, 5> region_rows;
 // Every ISO 3166-1 country, sorted by code.
-extern const std::array<CountryRow, 249> kCountries;
+extern const std::array<CountryRow, 249> country_rows;
 
 }  // namespace coalition::accounts::reference_data

@@ -39,7 +39,7 @@ TEST_P(SessionsTest, CreatesAndFinds) {
     EXPECT_NE(first.token, second.token);
     EXPECT_NE(first.csrf_secret, second.csrf_secret);
     EXPECT_NE(first.token, first.csrf_secret);
-    EXPECT_EQ(first.expires_at, clock_.unix_now() + 14 * 24 * 3600);
+    EXPECT_EQ(first.expires_at, clock_.unix_now() + Sessions::kLifetime.count());
 
     auto found = service.find_session(first.token);
     ASSERT_TRUE(found.has_value());
@@ -69,7 +69,7 @@ TEST_P(SessionsTest, ExpireAfterFourteenIdleDaysAndSlideWithUse) {
     clock_.advance(days(13));
     auto found = service.find_session(used.token);
     ASSERT_TRUE(found.has_value());
-    EXPECT_EQ(found->expires_at, clock_.unix_now() + 14 * 24 * 3600);
+    EXPECT_EQ(found->expires_at, clock_.unix_now() + Sessions::kLifetime.count());
 
     clock_.advance(days(1));
     EXPECT_FALSE(service.find_session(idle.token).has_value());

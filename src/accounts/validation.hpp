@@ -17,8 +17,8 @@ template <typename T>
 class [[nodiscard]] Validated {
 public:
     Validated(T value) : state_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
-    Validated(FieldErrors errors)
-        : state_(std::move(errors)) {  // NOLINT(google-explicit-constructor)
+    // NOLINTNEXTLINE(google-explicit-constructor)
+    Validated(FieldErrors errors) : state_(std::move(errors)) {
         COALITION_ASSERT(!std::get<1>(state_).empty(), "Validated without a value needs an error");
     }
 

@@ -117,8 +117,8 @@ int serve(const Config& config) {
 }
 
 int migrate(const Config& config) {
-    auto database = open_services(config, Migrate::No)->database.get();
-    const auto report = store::migrate(*database);
+    const auto services = open_services(config, Migrate::No);
+    const auto report = store::migrate(*services->database);
     if (report.applied.empty()) {
         std::cout << "Database is up to date (schema version " << report.to_version << ").\n";
     } else {

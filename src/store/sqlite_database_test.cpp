@@ -18,7 +18,7 @@ class SqliteDatabaseTest : public ::testing::Test {
 protected:
     void SetUp() override {
         directory_ = std::filesystem::temp_directory_path() /
-                     ("coalition-sqlite-test-" + std::to_string(::getpid()) + "-" +
+                     ("coalition-store-" + std::to_string(::getpid()) + "-" +
                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
         std::filesystem::remove_all(directory_);
         std::filesystem::create_directories(directory_);

@@ -5,6 +5,10 @@
 #include "core/unavailable.hpp"
 #include "store/migrations.hpp"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -71,9 +75,29 @@ private:
     std::function<void()> clean_up_;
 };
 
+// A death test's child process aborts without clean-up; its directory names its process, so the
+// next test removes the directories of processes that are gone.
+void remove_abandoned_directories() {
+    std::error_code error;
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::filesystem::temp_directory_path(), error)) {
+        const std::string name = entry.path().filename().string();
+        constexpr std::string_view kPrefix = "coalition-store-";
+        if (!name.starts_with(kPrefix)) {
+            continue;
+        }
+        const auto pid = static_cast<pid_t>(std::atol(name.c_str() + kPrefix.size()));
+        if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) {
+            std::filesystem::remove_all(entry.path(), error);
+        }
+    }
+}
+
 std::unique_ptr<Database> empty_sqlite() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "coalition-store-XXXXXX").string();
+    remove_abandoned_directories();
+    std::string pattern = (std::filesystem::temp_directory_path() /
+                           ("coalition-store-" + std::to_string(::getpid()) + "-XXXXXX"))
+                              .string();
     COALITION_ASSERT(mkdtemp(pattern.data()) != nullptr, "cannot create a temporary directory");
     const std::filesystem::path directory = pattern;
     const std::string url = "sqlite:" + (directory / "test.db").string();

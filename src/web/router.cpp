@@ -287,10 +287,12 @@ std::optional<Response> Router::check_forgery(const Request& request) const {
         return std::nullopt;
     }
     const core::Result<Form>& form = request.form();
-    std::optional<std::string_view> token;
-    if (form) {
-        token = form->get(csrf::kFieldName);
+    if (!form) {
+        // Bytes that are not a well-formed UTF-8 form (bad escapes, NUL, invalid UTF-8) are a
+        // client error to report as such, not a forgery.
+        return error_response(request, 400, form.error().message);
     }
+    const std::optional<std::string_view> token = form->get(csrf::kFieldName);
     if (!token || !csrf::verify(request.visitor, options_.site_secret, *token)) {
         return error_response(request, 403, kCsrfFailedMessage);
     }

@@ -48,7 +48,7 @@ class Directory(ServerTest):
 
     def test_former_members_only_on_request(self):
         result = self.cli("org", "add", "--name", "Gone Registry", "--slug", "gone", "--country", "SE",
-                          "--group", "technical-community", "--status", "former")
+                          "--stakeholder-group", "technical-community", "--status", "former")
         if result.returncode != 0:
             self.skipTest("org add takes other options: " + result.stderr[:200])
         self.assertNotIn("Gone Registry", self.client.get("/members").text)
