@@ -6,6 +6,7 @@
 #include "core/unavailable.hpp"
 #include "fuzz_support.hpp"
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstddef>
@@ -20,14 +21,34 @@ namespace {
 
 constexpr std::string_view kEnvironmentMarker = "\n#ENV\n";
 
-// One file per fuzzing process, removed at exit.
-const std::string& scratch_path() {
-    static const std::string path = [] {
-        std::string name = "/tmp/coalition-config-fuzz-" + std::to_string(::getpid()) + ".toml";
-        std::atexit([] { std::remove(scratch_path().c_str()); });
-        return name;
+// The TOML file: an anonymous in-memory file (memfd), rewritten for each input and read back
+// through /proc/self/fd, so nothing is left behind when the fuzzer stops on a crash.
+struct ScratchFile {
+    int descriptor = -1;
+    std::string path;
+};
+
+const ScratchFile& scratch_file() {
+    static const ScratchFile file = [] {
+        ScratchFile created;
+        created.descriptor = ::memfd_create("config_fuzz.toml", 0);
+        if (created.descriptor < 0) {
+            std::perror("config_fuzz: memfd_create");
+            std::abort();
+        }
+        created.path = "/proc/self/fd/" + std::to_string(created.descriptor);
+        return created;
     }();
-    return path;
+    return file;
+}
+
+void write_scratch(std::string_view toml) {
+    const ScratchFile& file = scratch_file();
+    if (::ftruncate(file.descriptor, 0) != 0 || ::pwrite(file.descriptor, toml.data(), toml.size(),
+                                                         0) != static_cast<ssize_t>(toml.size())) {
+        std::perror("config_fuzz: cannot write the scratch file");
+        std::abort();
+    }
 }
 
 coalition::app::Environment environment_from(std::string_view text) {
@@ -59,16 +80,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             ? coalition::app::Environment{}
             : environment_from(input.substr(marker + kEnvironmentMarker.size()));
 
-    std::FILE* file = std::fopen(scratch_path().c_str(), "wb");
-    if (file == nullptr) {
-        std::perror("config_fuzz: cannot write the scratch file");
-        std::abort();
-    }
-    std::fwrite(toml.data(), 1, toml.size(), file);
-    std::fclose(file);
+    write_scratch(toml);
 
     try {
-        const auto loaded = coalition::app::load_config(scratch_path(), environment);
+        const auto loaded = coalition::app::load_config(scratch_file().path, environment);
         COALITION_FUZZ_CHECK(loaded.config.http.max_body_bytes > 0,
                              "accepted a non-positive body limit", input);
     } catch (const coalition::core::StartupError& error) {

@@ -31,7 +31,8 @@ function runCli(binary, directory, args) {
         });
     } catch (error) {
         const output = `${error.stdout || ''}${error.stderr || ''}`;
-        throw new Error(`coalition ${args.join(' ')} failed (${error.status}):\n${output}`);
+        const how = error.signal ? `killed by ${error.signal}` : `exit ${error.status}`;
+        throw new Error(`coalition ${args.join(' ')} failed (${how}):\n${output}`);
     }
 }
 

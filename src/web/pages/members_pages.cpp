@@ -14,8 +14,6 @@
 namespace coalition::web {
 namespace {
 
-constexpr std::string_view kStatusFormer = "former";
-
 std::string text(std::string_view view) {
     return std::string(view);
 }
