@@ -1,13 +1,13 @@
 #include "app/cli.hpp"
 
+#include "app/commands.hpp"
+#include "app/config.hpp"
+#include "core/unavailable.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <iostream>
-
-#include "app/commands.hpp"
-#include "app/config.hpp"
-#include "core/unavailable.hpp"
 
 namespace coalition::app {
 namespace {
@@ -27,7 +27,8 @@ Config configuration(const std::string& path) {
     }
 }
 
-void add_org_commands(CLI::App& app, const std::string& config_path, std::function<void(int)> done) {
+void add_org_commands(CLI::App& app, const std::string& config_path,
+                      const std::function<void(int)>& done) {
     auto* org = app.add_subcommand("org", "Manage member and candidate organisations");
     org->require_subcommand(1);
 
@@ -35,14 +36,17 @@ void add_org_commands(CLI::App& app, const std::string& config_path, std::functi
     auto* add = org->add_subcommand("add", "Add an organisation (recorded in the audit log)");
     add->add_option("--name", add_options.name, "Full name")->required();
     add->add_option("--short-name", add_options.short_name, "Short name, e.g. auDA");
-    add->add_option("--slug", add_options.slug, "URL name (derived from the short name when omitted)");
-    add->add_option("--country", add_options.country, "ISO 3166-1 alpha-2 code, e.g. NZ")->required();
+    add->add_option("--slug", add_options.slug,
+                    "URL name (derived from the short name when omitted)");
+    add->add_option("--country", add_options.country, "ISO 3166-1 alpha-2 code, e.g. NZ")
+        ->required();
     add->add_option("--stakeholder-group", add_options.stakeholder_group,
                     "governments | private-sector | academia | technical-community | civil-society")
         ->required();
     add->add_option("--website", add_options.website, "https://… address");
     add->add_option("--domain", add_options.domain, "The organisation's domain (IDN allowed)");
-    add->add_option("--status", add_options.status, "member | candidate | former")->default_val("candidate");
+    add->add_option("--status", add_options.status, "member | candidate | former")
+        ->default_val("candidate");
     add->add_option("--description", add_options.description, "A sentence or two about it");
     add->callback([&config_path, done] { done(org_add(configuration(config_path), add_options)); });
 
@@ -52,29 +56,36 @@ void add_org_commands(CLI::App& app, const std::string& config_path, std::functi
     list->callback([&config_path, done] { done(org_list(configuration(config_path), as_json)); });
 }
 
-void add_user_commands(CLI::App& app, const std::string& config_path, std::function<void(int)> done) {
+void add_user_commands(CLI::App& app, const std::string& config_path,
+                       const std::function<void(int)>& done) {
     auto* user = app.add_subcommand("user", "Manage accounts");
     user->require_subcommand(1);
     static UserAddOptions options;
     auto* add = user->add_subcommand("add", "Add an account (it signs in by e-mailed link)");
-    add->add_option("--email", options.email, "E-mail address (internationalised addresses welcome)")->required();
+    add->add_option("--email", options.email,
+                    "E-mail address (internationalised addresses welcome)")
+        ->required();
     add->add_option("--role", options.role, "admin | moderator | member")
         ->required()
         ->check(CLI::IsMember({"admin", "moderator", "member"}));
-    add->add_option("--org", options.organisation_slug, "Slug of the organisation this person represents");
+    add->add_option("--org", options.organisation_slug,
+                    "Slug of the organisation this person represents");
     add->add_option("--name", options.name, "Display name");
-    add->add_flag("--password-stdin", options.password_from_stdin, "Read a password from standard input");
+    add->add_flag("--password-stdin", options.password_from_stdin,
+                  "Read a password from standard input");
     add->callback([&config_path, done] { done(user_add(configuration(config_path), options)); });
 }
 
 }  // namespace
 
 int run(int argc, char** argv) {
-    CLI::App app{"Coalition: the platform of an internet technical-community coalition.", "coalition"};
+    CLI::App app{"Coalition: the platform of an internet technical-community coalition.",
+                 "coalition"};
     app.set_version_flag("--version", kVersion);
     app.require_subcommand(1);
     std::string config_path;
-    app.add_option("--config", config_path, "TOML configuration file (default: ./coalition.toml if present)")
+    app.add_option("--config", config_path,
+                   "TOML configuration file (default: ./coalition.toml if present)")
         ->envname("COALITION_CONFIG");
 
     int exit_code = kExitOk;
@@ -82,16 +93,19 @@ int run(int argc, char** argv) {
 
     app.add_subcommand("serve", "Serve the web site (and LMTP) until SIGTERM or SIGINT")
         ->callback([&] { done(serve(configuration(config_path))); });
-    app.add_subcommand("migrate", "Apply pending database migrations")
-        ->callback([&] { done(migrate(configuration(config_path))); });
+    app.add_subcommand("migrate", "Apply pending database migrations")->callback([&] {
+        done(migrate(configuration(config_path)));
+    });
     static std::string backup_to;
-    auto* backup_command = app.add_subcommand("backup", "Copy the database to a file (SQLite online backup)");
+    auto* backup_command =
+        app.add_subcommand("backup", "Copy the database to a file (SQLite online backup)");
     backup_command->add_option("--to", backup_to, "Destination file")->required();
     backup_command->callback([&] { done(backup(configuration(config_path), backup_to)); });
     auto* demo = app.add_subcommand("demo", "Demo data");
     demo->require_subcommand(1);
-    demo->add_subcommand("load", "Load the demo data set (idempotent)")
-        ->callback([&] { done(demo_load(configuration(config_path))); });
+    demo->add_subcommand("load", "Load the demo data set (idempotent)")->callback([&] {
+        done(demo_load(configuration(config_path)));
+    });
     add_user_commands(app, config_path, done);
     add_org_commands(app, config_path, done);
 

@@ -1,13 +1,5 @@
 #include "app/commands.hpp"
 
-#include <nlohmann/json.hpp>
-#include <pthread.h>
-#include <signal.h>
-#include <unistd.h>
-
-#include <iostream>
-#include <string>
-
 #include "app/cli.hpp"
 #include "app/demo.hpp"
 #include "app/wiring.hpp"
@@ -23,12 +15,21 @@
 #include "web/server.hpp"
 #include "web/site.hpp"
 
+#include <nlohmann/json.hpp>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <string>
+
 namespace coalition::app {
 namespace {
 
 // A domain error reported by a command: one line on stderr, exit code 1.
 int report(const core::Error& error) {
-    std::cerr << "coalition: " << (error.field.empty() ? "" : error.field + ": ") << error.message << "\n";
+    std::cerr << "coalition: " << (error.field.empty() ? "" : error.field + ": ") << error.message
+              << "\n";
     return kExitFailure;
 }
 
@@ -56,7 +57,9 @@ std::string worker_name() {
     return std::string(host) + ":" + std::to_string(getpid());
 }
 
-void log_line(const std::string& message) { std::cerr << "coalition: " << message << "\n"; }
+void log_line(const std::string& message) {
+    std::cerr << "coalition: " << message << "\n";
+}
 
 }  // namespace
 
@@ -80,8 +83,9 @@ int serve(const Config& config) {
         .settings = {.name = config.site.name,
                      .base_url = config.site.base_url,
                      .contact_email = config.site.contact_email,
-                     .site_secret = store::setting_or_create(*services->database, "site_secret",
-                                                             [&services] { return services->random.token(32); }),
+                     .site_secret = store::setting_or_create(
+                         *services->database, "site_secret",
+                         [&services] { return services->random.token(32); }),
                      .secure_cookies = config.uses_https()},
         .database = *services->database,
         .outbox = *services->outbox,
@@ -104,8 +108,8 @@ int serve(const Config& config) {
     server.start();
     outbox_worker.start();
     std::cout << "Coalition is serving http://" << config.http.listen.host << ":" << server.port()
-              << " (database " << services->database->describe() << ", mail " << transport->describe() << ")"
-              << std::endl;
+              << " (database " << services->database->describe() << ", mail "
+              << transport->describe() << ")" << std::endl;
 
     int received = 0;
     sigwait(&stop_signals, &received);
@@ -125,7 +129,8 @@ int migrate(const Config& config) {
         for (const auto& name : report.applied) {
             std::cout << "Applied " << name << "\n";
         }
-        std::cout << "Schema version " << report.from_version << " → " << report.to_version << ".\n";
+        std::cout << "Schema version " << report.from_version << " → " << report.to_version
+                  << ".\n";
     }
     return kExitOk;
 }
@@ -160,7 +165,8 @@ int user_add(const Config& config, const UserAddOptions& options) {
     if (!options.organisation_slug.empty()) {
         auto organisation = services->organisations->find_by_slug(options.organisation_slug);
         if (!organisation) {
-            return report(core::Error::not_found("no organisation with slug \"" + options.organisation_slug + "\""));
+            return report(core::Error::not_found("no organisation with slug \"" +
+                                                 options.organisation_slug + "\""));
         }
         user.organisation = organisation->id;
     }
@@ -183,9 +189,14 @@ int user_add(const Config& config, const UserAddOptions& options) {
 }
 
 int org_add(const Config& config, const OrgAddOptions& options) {
-    const accounts::OrganisationDraft draft{options.name,    options.short_name, options.slug,
-                                            options.country, options.stakeholder_group,
-                                            options.website, options.domain,     options.status,
+    const accounts::OrganisationDraft draft{options.name,
+                                            options.short_name,
+                                            options.slug,
+                                            options.country,
+                                            options.stakeholder_group,
+                                            options.website,
+                                            options.domain,
+                                            options.status,
                                             options.description};
     auto fields = draft.validate();
     if (!fields) {
@@ -206,15 +217,16 @@ int org_list(const Config& config, bool as_json) {
     if (as_json) {
         auto list = nlohmann::json::array();
         for (const auto& organisation : organisations) {
-            list.push_back({{"slug", organisation.slug.value()},
-                            {"name", organisation.name},
-                            {"short_name", organisation.short_name},
-                            {"country", organisation.country.code()},
-                            {"region", accounts::id(organisation.region)},
-                            {"stakeholder_group", accounts::id(organisation.stakeholder_group)},
-                            {"status", accounts::id(organisation.status)},
-                            {"domain", organisation.domain ? organisation.domain->unicode() : ""},
-                            {"website", organisation.website ? organisation.website->value() : ""}});
+            list.push_back(
+                {{"slug", organisation.slug.value()},
+                 {"name", organisation.name},
+                 {"short_name", organisation.short_name},
+                 {"country", organisation.country.code()},
+                 {"region", accounts::id(organisation.region)},
+                 {"stakeholder_group", accounts::id(organisation.stakeholder_group)},
+                 {"status", accounts::id(organisation.status)},
+                 {"domain", organisation.domain ? organisation.domain->unicode() : ""},
+                 {"website", organisation.website ? organisation.website->value() : ""}});
         }
         std::cout << list.dump(2) << "\n";
         return kExitOk;

@@ -3,10 +3,10 @@
 // each command returns an exit code and prints its own output. Start-up failures throw
 // core::StartupError (exit 1, or 2 for configuration), infrastructure failures core::Unavailable.
 
+#include "app/config.hpp"
+
 #include <optional>
 #include <string>
-
-#include "app/config.hpp"
 
 namespace coalition::app {
 

@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include "core/unavailable.hpp"
+
 #include <toml++/toml.h>
 
 #include <charconv>
@@ -8,15 +10,29 @@
 #include <map>
 #include <string_view>
 
-#include "core/unavailable.hpp"
-
 extern char** environ;
 
 namespace coalition::app {
 namespace {
 
+// Errors are one line: toml++ quotes the offending character and values may hold line breaks.
+std::string one_line(std::string_view text) {
+    std::string line;
+    for (char c : text) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+            static constexpr char kHex[] = "0123456789abcdef";
+            line += "\\x";
+            line += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+            line += kHex[static_cast<unsigned char>(c) & 0xf];
+        } else {
+            line += c;
+        }
+    }
+    return line;
+}
+
 [[noreturn]] void fail(const std::string& key, const std::string& problem) {
-    throw core::StartupError("configuration: " + key + ": " + problem);
+    throw core::StartupError("configuration: " + one_line(key) + ": " + one_line(problem));
 }
 
 // One setter per key: takes the raw text (from the environment) or a TOML node (from the file).
@@ -36,9 +52,10 @@ std::int64_t parse_integer(const std::string& key, const std::string& text, std:
                            std::int64_t maximum) {
     std::int64_t value = 0;
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || value < minimum || value > maximum) {
-        fail(key, "expected a whole number from " + std::to_string(minimum) + " to " + std::to_string(maximum) +
-                      ", got \"" + text + "\"");
+    if (error != std::errc() || end != text.data() + text.size() || value < minimum ||
+        value > maximum) {
+        fail(key, "expected a whole number from " + std::to_string(minimum) + " to " +
+                      std::to_string(maximum) + ", got \"" + text + "\"");
     }
     return value;
 }
@@ -53,7 +70,8 @@ bool parse_boolean(const std::string& key, const std::string& text) {
     fail(key, "expected true or false, got \"" + text + "\"");
 }
 
-std::string check_url(const std::string& key, const std::string& text, std::initializer_list<std::string_view> schemes) {
+std::string check_url(const std::string& key, const std::string& text,
+                      std::initializer_list<std::string_view> schemes) {
     for (auto scheme : schemes) {
         if (text.rfind(scheme, 0) == 0 && text.size() > scheme.size()) {
             return text;
@@ -66,16 +84,19 @@ std::string check_url(const std::string& key, const std::string& text, std::init
     fail(key, "expected " + expected + ", got \"" + text + "\"");
 }
 
-Key string_key(std::function<void(Config&, const std::string& key, std::string)> assign) {
+Key string_key(const std::function<void(Config&, const std::string& key, std::string)>& assign) {
     return {
         [assign](Config& config, const std::string& key, const toml::node& node) {
             assign(config, key, require_string(key, node));
         },
-        [assign](Config& config, const std::string& key, const std::string& text) { assign(config, key, text); },
+        [assign](Config& config, const std::string& key, const std::string& text) {
+            assign(config, key, text);
+        },
     };
 }
 
-Key integer_key(std::int64_t minimum, std::int64_t maximum, std::function<void(Config&, std::int64_t)> assign) {
+Key integer_key(std::int64_t minimum, std::int64_t maximum,
+                const std::function<void(Config&, std::int64_t)>& assign) {
     return {
         [=](Config& config, const std::string& key, const toml::node& node) {
             auto value = node.value<std::int64_t>();
@@ -90,7 +111,7 @@ Key integer_key(std::int64_t minimum, std::int64_t maximum, std::function<void(C
     };
 }
 
-Key boolean_key(std::function<void(Config&, bool)> assign) {
+Key boolean_key(const std::function<void(Config&, bool)>& assign) {
     return {
         [=](Config& config, const std::string& key, const toml::node& node) {
             auto value = node.value<bool>();
@@ -99,7 +120,9 @@ Key boolean_key(std::function<void(Config&, bool)> assign) {
             }
             assign(config, *value);
         },
-        [=](Config& config, const std::string& key, const std::string& text) { assign(config, parse_boolean(key, text)); },
+        [=](Config& config, const std::string& key, const std::string& text) {
+            assign(config, parse_boolean(key, text));
+        },
     };
 }
 
@@ -114,32 +137,51 @@ ListenAddress require_listen(const std::string& key, const std::string& text) {
 // The one table of configuration keys: "[section] key" → how to set it.
 const std::map<std::string, Key>& keys() {
     static const std::map<std::string, Key> table = {
-        {"site.base_url", string_key([](Config& c, const std::string& k, std::string v) {
+        {"site.base_url", string_key([](Config& c, const std::string& k, const std::string& v) {
              c.site.base_url = check_url(k, v, {"http://", "https://"});
              while (c.site.base_url.size() > 8 && c.site.base_url.back() == '/') {
                  c.site.base_url.pop_back();
              }
          })},
-        {"site.name", string_key([](Config& c, const std::string&, std::string v) { c.site.name = std::move(v); })},
-        {"site.contact_email",
-         string_key([](Config& c, const std::string&, std::string v) { c.site.contact_email = std::move(v); })},
-        {"http.listen", string_key([](Config& c, const std::string& k, std::string v) { c.http.listen = require_listen(k, v); })},
-        {"http.threads", integer_key(1, 256, [](Config& c, std::int64_t v) { c.http.threads = v; })},
+        {"site.name", string_key([](Config& c, const std::string&, std::string v) {
+             c.site.name = std::move(v);
+         })},
+        {"site.contact_email", string_key([](Config& c, const std::string&, std::string v) {
+             c.site.contact_email = std::move(v);
+         })},
+        {"http.listen", string_key([](Config& c, const std::string& k, const std::string& v) {
+             c.http.listen = require_listen(k, v);
+         })},
+        {"http.threads",
+         integer_key(1, 256, [](Config& c, std::int64_t v) { c.http.threads = v; })},
         {"http.max_body_bytes",
-         integer_key(1024, 1024LL * 1024 * 1024, [](Config& c, std::int64_t v) { c.http.max_body_bytes = v; })},
-        {"database.url", string_key([](Config& c, const std::string& k, std::string v) {
+         integer_key(1024, 1024LL * 1024 * 1024,
+                     [](Config& c, std::int64_t v) { c.http.max_body_bytes = v; })},
+        {"database.url", string_key([](Config& c, const std::string& k, const std::string& v) {
              c.database.url = check_url(k, v, {"sqlite:", "postgresql://", "postgres://"});
          })},
-        {"mail.relay", string_key([](Config& c, const std::string& k, std::string v) {
+        {"mail.relay", string_key([](Config& c, const std::string& k, const std::string& v) {
              c.mail.relay = v.empty() ? v : check_url(k, v, {"smtp://", "smtps://"});
          })},
-        {"mail.from", string_key([](Config& c, const std::string&, std::string v) { c.mail.from = std::move(v); })},
-        {"mail.from_name", string_key([](Config& c, const std::string&, std::string v) { c.mail.from_name = std::move(v); })},
+        {"mail.from", string_key([](Config& c, const std::string&, std::string v) {
+             c.mail.from = std::move(v);
+         })},
+        {"mail.from_name", string_key([](Config& c, const std::string&, std::string v) {
+             c.mail.from_name = std::move(v);
+         })},
         {"mail.starttls", boolean_key([](Config& c, bool v) { c.mail.starttls = v; })},
-        {"mail.username", string_key([](Config& c, const std::string&, std::string v) { c.mail.username = std::move(v); })},
-        {"mail.password", string_key([](Config& c, const std::string&, std::string v) { c.mail.password = std::move(v); })},
-        {"mail.outbox_dir", string_key([](Config& c, const std::string&, std::string v) { c.mail.outbox_dir = std::move(v); })},
-        {"lmtp.listen", string_key([](Config& c, const std::string& k, std::string v) { c.lmtp.listen = require_listen(k, v); })},
+        {"mail.username", string_key([](Config& c, const std::string&, std::string v) {
+             c.mail.username = std::move(v);
+         })},
+        {"mail.password", string_key([](Config& c, const std::string&, std::string v) {
+             c.mail.password = std::move(v);
+         })},
+        {"mail.outbox_dir", string_key([](Config& c, const std::string&, std::string v) {
+             c.mail.outbox_dir = std::move(v);
+         })},
+        {"lmtp.listen", string_key([](Config& c, const std::string& k, const std::string& v) {
+             c.lmtp.listen = require_listen(k, v);
+         })},
     };
     return table;
 }
@@ -156,7 +198,8 @@ void apply_file(Config& config, const std::string& path) {
     } catch (const toml::parse_error& error) {
         const auto& where = error.source().begin;
         throw core::StartupError("configuration: " + path + ":" + std::to_string(where.line) + ":" +
-                                 std::to_string(where.column) + ": " + std::string(error.description()));
+                                 std::to_string(where.column) + ": " +
+                                 one_line(error.description()));
     }
     for (const auto& [section_name, section_node] : document) {
         const std::string section(section_name.str());
@@ -203,8 +246,10 @@ std::optional<ListenAddress> parse_listen_address(const std::string& text) {
     }
     const std::string port_text = text.substr(colon + 1);
     unsigned port = 0;
-    auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (error != std::errc() || end != port_text.data() + port_text.size() || port > 65535 || host.empty()) {
+    auto [end, error] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (error != std::errc() || end != port_text.data() + port_text.size() || port > 65535 ||
+        host.empty()) {
         return std::nullopt;
     }
     return ListenAddress{host, static_cast<std::uint16_t>(port)};
@@ -219,7 +264,8 @@ Environment process_environment() {
         }
         const auto equals = text.find('=');
         if (equals != std::string_view::npos) {
-            environment.emplace_back(std::string(text.substr(0, equals)), std::string(text.substr(equals + 1)));
+            environment.emplace_back(std::string(text.substr(0, equals)),
+                                     std::string(text.substr(equals + 1)));
         }
     }
     return environment;

@@ -26,7 +26,7 @@ struct Config {
     struct Http {
         ListenAddress listen{"127.0.0.1", 8080};
         std::int64_t threads = 4;
-        std::int64_t max_body_bytes = 1024 * 1024;
+        std::int64_t max_body_bytes = std::int64_t{1024} * 1024;
     } http;
     struct Database {
         std::string url = "sqlite:var/coalition.db";

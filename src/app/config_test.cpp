@@ -1,11 +1,11 @@
 #include "app/config.hpp"
 
+#include "core/unavailable.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include "core/unavailable.hpp"
 
 namespace coalition::app {
 namespace {
@@ -14,7 +14,8 @@ class ConfigFile : public ::testing::Test {
 protected:
     void SetUp() override {
         directory_ = std::filesystem::temp_directory_path() /
-                     ("coalition-config-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+                     ("coalition-config-" +
+                      std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
         std::filesystem::create_directories(directory_);
     }
@@ -85,29 +86,38 @@ TEST_F(ConfigFile, EnvironmentOverridesTheFile) {
 }
 
 TEST_F(ConfigFile, ErrorsNameTheKey) {
-    EXPECT_NE(error_for("[http]\nlisen = \"x\"\n").find("[http] lisen: unknown key"), std::string::npos);
-    EXPECT_NE(error_for("[htp]\nlisten = \"x\"\n").find("[htp] listen: unknown key"), std::string::npos);
+    EXPECT_NE(error_for("[http]\nlisen = \"x\"\n").find("[http] lisen: unknown key"),
+              std::string::npos);
+    EXPECT_NE(error_for("[htp]\nlisten = \"x\"\n").find("[htp] listen: unknown key"),
+              std::string::npos);
     EXPECT_NE(error_for("[http]\nlisten = \"nowhere\"\n").find("[http] listen"), std::string::npos);
-    EXPECT_NE(error_for("[http]\nlisten = \"host:99999\"\n").find("[http] listen"), std::string::npos);
+    EXPECT_NE(error_for("[http]\nlisten = \"host:99999\"\n").find("[http] listen"),
+              std::string::npos);
     EXPECT_NE(error_for("[http]\nthreads = \"four\"\n").find("[http] threads"), std::string::npos);
     EXPECT_NE(error_for("[http]\nthreads = 0\n").find("[http] threads"), std::string::npos);
-    EXPECT_NE(error_for("[mail]\nstarttls = \"maybe\"\n").find("[mail] starttls"), std::string::npos);
+    EXPECT_NE(error_for("[mail]\nstarttls = \"maybe\"\n").find("[mail] starttls"),
+              std::string::npos);
     EXPECT_NE(error_for("[mail]\nrelay = \"http://x\"\n").find("[mail] relay"), std::string::npos);
-    EXPECT_NE(error_for("[database]\nurl = \"mysql://x\"\n").find("[database] url"), std::string::npos);
-    EXPECT_NE(error_for("[site]\nbase_url = \"ftp://x\"\n").find("[site] base_url"), std::string::npos);
+    EXPECT_NE(error_for("[database]\nurl = \"mysql://x\"\n").find("[database] url"),
+              std::string::npos);
+    EXPECT_NE(error_for("[site]\nbase_url = \"ftp://x\"\n").find("[site] base_url"),
+              std::string::npos);
     EXPECT_NE(error_for("name = \"top level\"\n").find("unknown setting"), std::string::npos);
-    EXPECT_NE(error_for("", {{"COALITION_HTTP_THREADS", "-1"}}).find("COALITION_HTTP_THREADS"), std::string::npos);
+    EXPECT_NE(error_for("", {{"COALITION_HTTP_THREADS", "-1"}}).find("COALITION_HTTP_THREADS"),
+              std::string::npos);
 }
 
 TEST_F(ConfigFile, BrokenTomlGivesLineAndColumn) {
     EXPECT_NE(error_for("[site\n").find("coalition.toml:1:"), std::string::npos);
-    EXPECT_NE(error_for(std::string("[site]\nname = \"\xff\"\n")).find("coalition.toml:2:"), std::string::npos);
+    EXPECT_NE(error_for(std::string("[site]\nname = \"\xff\"\n")).find("coalition.toml:2:"),
+              std::string::npos);
 }
 
 TEST(ListenAddress, Parses) {
     EXPECT_EQ(parse_listen_address("127.0.0.1:8080")->port, 8080);
     EXPECT_EQ(parse_listen_address("[::]:25")->host, "::");
-    for (const char* bad : {"", ":80", "host:", "host", "::1:80", "host:http", "host:-1", "host:65536"}) {
+    for (const char* bad :
+         {"", ":80", "host:", "host", "::1:80", "host:http", "host:-1", "host:65536"}) {
         EXPECT_FALSE(parse_listen_address(bad)) << bad;
     }
 }

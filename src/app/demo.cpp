@@ -10,17 +10,20 @@ namespace {
 // the descriptions are our own words.
 const std::vector<accounts::OrganisationDraft>& demo_organisations() {
     static const std::vector<accounts::OrganisationDraft> organisations = {
-        {"Nominet UK", "Nominet", "nominet", "GB", "technical-community", "https://www.nominet.uk", "nominet.uk",
-         "member", "Runs the .uk country-code top-level domain. A founding member of the coalition."},
-        {".au Domain Administration", "auDA", "auda", "AU", "technical-community", "https://www.auda.org.au",
-         "auda.org.au", "member",
-         "Administers Australia's .au domain as a not-for-profit. A founding member of the coalition."},
+        {"Nominet UK", "Nominet", "nominet", "GB", "technical-community", "https://www.nominet.uk",
+         "nominet.uk", "member",
+         "Runs the .uk country-code top-level domain. A founding member of the coalition."},
+        {".au Domain Administration", "auDA", "auda", "AU", "technical-community",
+         "https://www.auda.org.au", "auda.org.au", "member",
+         "Administers Australia's .au domain as a not-for-profit. A founding member of the "
+         "coalition."},
         {"Canadian Internet Registration Authority", "CIRA", "cira", "CA", "technical-community",
          "https://www.cira.ca", "cira.ca", "member",
          "Manages the .ca domain for Canadians. A founding member of the coalition."},
-        {"InternetNZ", "InternetNZ", "internetnz", "NZ", "technical-community", "https://internetnz.nz",
-         "internetnz.nz", "member",
-         "Looks after New Zealand's .nz domain and works for an open internet. A founding member of the "
+        {"InternetNZ", "InternetNZ", "internetnz", "NZ", "technical-community",
+         "https://internetnz.nz", "internetnz.nz", "member",
+         "Looks after New Zealand's .nz domain and works for an open internet. A founding member "
+         "of the "
          "coalition."},
         {"Council of European National Top-Level Domain Registries", "CENTR", "centr", "BE",
          "technical-community", "https://www.centr.org", "centr.org", "candidate",
@@ -31,14 +34,14 @@ const std::vector<accounts::OrganisationDraft>& demo_organisations() {
         {"Japan Network Information Center", "JPNIC", "jpnic", "JP", "technical-community",
          "https://www.nic.ad.jp", "nic.ad.jp", "candidate",
          "Japan's national internet registry for IP addresses and AS numbers."},
-        {"Japan Registry Services", "JPRS", "jprs", "JP", "technical-community", "https://jprs.co.jp", "jprs.co.jp",
-         "candidate", "Operates the .jp country-code domain."},
-        {"Afnic", "Afnic", "afnic", "FR", "technical-community", "https://www.afnic.fr", "afnic.fr", "candidate",
-         "The registry for .fr and several French overseas domains."},
-        {"DENIC eG", "DENIC", "denic", "DE", "technical-community", "https://www.denic.de", "denic.de", "candidate",
-         "The cooperative that runs Germany's .de domain."},
-        {"CZ.NIC", "CZ.NIC", "cz-nic", "CZ", "technical-community", "https://www.nic.cz", "nic.cz", "candidate",
-         "Runs the Czech .cz domain and develops open-source DNS software."},
+        {"Japan Registry Services", "JPRS", "jprs", "JP", "technical-community",
+         "https://jprs.co.jp", "jprs.co.jp", "candidate", "Operates the .jp country-code domain."},
+        {"Afnic", "Afnic", "afnic", "FR", "technical-community", "https://www.afnic.fr", "afnic.fr",
+         "candidate", "The registry for .fr and several French overseas domains."},
+        {"DENIC eG", "DENIC", "denic", "DE", "technical-community", "https://www.denic.de",
+         "denic.de", "candidate", "The cooperative that runs Germany's .de domain."},
+        {"CZ.NIC", "CZ.NIC", "cz-nic", "CZ", "technical-community", "https://www.nic.cz", "nic.cz",
+         "candidate", "Runs the Czech .cz domain and develops open-source DNS software."},
         {"Brazilian Internet Steering Committee", "CGI.br", "cgi-br", "BR", "technical-community",
          "https://www.cgi.br", "cgi.br", "candidate",
          "Brazil's multistakeholder body that coordinates internet governance and the .br domain."},
@@ -57,7 +60,8 @@ const std::vector<DemoUser>& demo_users() {
     static const std::vector<DemoUser> users = {
         {kDemoAdminEmail, "Secretariat (demo admin)", accounts::Role::Admin, ""},
         {"moderator@coalition.example", "List moderator (demo)", accounts::Role::Moderator, ""},
-        {"policy@internetnz.example", "InternetNZ policy lead (demo)", accounts::Role::Member, "internetnz"},
+        {"policy@internetnz.example", "InternetNZ policy lead (demo)", accounts::Role::Member,
+         "internetnz"},
         {"policy@cira.example", "CIRA policy lead (demo)", accounts::Role::Member, "cira"},
     };
     return users;
@@ -78,7 +82,8 @@ std::string load_demo(Services& services) {
     for (const auto& draft : demo_organisations()) {
         auto fields = draft.validate();
         if (!fields) {
-            throw std::runtime_error("demo data: " + draft.name + ": " + fields.errors().front().message);
+            throw std::runtime_error("demo data: " + draft.name + ": " +
+                                     fields.errors().front().message);
         }
         require(services.organisations->ensure(actor, *fields), draft.name);
     }

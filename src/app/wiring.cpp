@@ -1,11 +1,11 @@
 #include "app/wiring.hpp"
 
-#include <filesystem>
-
 #include "core/unavailable.hpp"
 #include "mail/file_transport.hpp"
 #include "mail/smtp_transport.hpp"
 #include "store/migrations.hpp"
+
+#include <filesystem>
 
 namespace coalition::app {
 namespace {
@@ -25,7 +25,8 @@ void prepare_sqlite_directory(const std::string& url) {
 mail::Mailbox sender(const Config& config) {
     auto address = core::Email::parse(config.mail.from);
     if (!address) {
-        throw core::StartupError("configuration: [mail] from: not an e-mail address: \"" + config.mail.from + "\"");
+        throw core::StartupError("configuration: [mail] from: not an e-mail address: \"" +
+                                 config.mail.from + "\"");
     }
     return mail::Mailbox{config.mail.from_name, *address};
 }
@@ -44,7 +45,8 @@ std::unique_ptr<Services> open_services(const Config& config, Migrate migrate) {
     services->outbox = std::make_unique<mail::Outbox>(database, services->clock);
     services->organisations = std::make_unique<accounts::Organisations>(database, services->clock);
     services->users = std::make_unique<accounts::Users>(database, services->clock);
-    services->sessions = std::make_unique<accounts::Sessions>(database, services->clock, services->random);
+    services->sessions =
+        std::make_unique<accounts::Sessions>(database, services->clock, services->random);
     services->sign_in = std::make_unique<accounts::SignInLinks>(
         database, services->clock, services->random, *services->outbox,
         accounts::SignInMailSettings{sender(config), config.site.name});

@@ -3,9 +3,6 @@
 // dependency order. The only place that knows concrete backends (SQLite or PostgreSQL, SMTP or
 // files); everything else receives references.
 
-#include <memory>
-#include <string>
-
 #include "accounts/accounts.hpp"
 #include "app/config.hpp"
 #include "core/clock.hpp"
@@ -13,6 +10,9 @@
 #include "mail/outbox.hpp"
 #include "mail/transport.hpp"
 #include "store/database.hpp"
+
+#include <memory>
+#include <string>
 
 namespace coalition::app {
 

@@ -6,7 +6,8 @@
 namespace coalition::core {
 
 void assertion_failed(const char* condition, const char* why, const char* file, int line) {
-    std::fprintf(stderr, "coalition: internal error: %s (%s) at %s:%d\n", why, condition, file, line);
+    std::fprintf(stderr, "coalition: internal error: %s (%s) at %s:%d\n", why, condition, file,
+                 line);
     std::abort();
 }
 

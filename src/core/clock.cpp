@@ -2,7 +2,6 @@
 
 #include <ctime>
 #include <string>
-#include <string>
 
 namespace coalition::core {
 

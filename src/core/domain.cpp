@@ -1,11 +1,11 @@
 #include "core/domain.hpp"
 
+#include "core/text.hpp"
+#include "core/unavailable.hpp"
+
 #include <unicode/idna.h>
 
 #include <memory>
-
-#include "core/text.hpp"
-#include "core/unavailable.hpp"
 
 namespace coalition::core {
 namespace {
@@ -64,7 +64,8 @@ bool Domain::is_within(const Domain& other) const {
         return true;
     }
     const std::string suffix = "." + other.ascii_;
-    return ascii_.size() > suffix.size() && ascii_.compare(ascii_.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return ascii_.size() > suffix.size() &&
+           ascii_.compare(ascii_.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace coalition::core

@@ -4,10 +4,10 @@
 // when their UTS #46 (nontransitional) ASCII forms are equal, so "Bücher.example",
 // "bücher.example" and "xn--bcher-kva.example" are one domain.
 
+#include "core/result.hpp"
+
 #include <string>
 #include <string_view>
-
-#include "core/result.hpp"
 
 namespace coalition::core {
 
@@ -26,7 +26,8 @@ public:
     bool is_within(const Domain& other) const;
 
 private:
-    Domain(std::string unicode, std::string ascii) : unicode_(std::move(unicode)), ascii_(std::move(ascii)) {}
+    Domain(std::string unicode, std::string ascii)
+        : unicode_(std::move(unicode)), ascii_(std::move(ascii)) {}
     std::string unicode_;
     std::string ascii_;
 };

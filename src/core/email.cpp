@@ -2,6 +2,8 @@
 
 #include "core/text.hpp"
 
+#include <algorithm>
+
 namespace coalition::core {
 namespace {
 
@@ -47,7 +49,7 @@ Result<Email> Email::parse(std::string_view input) {
     }
     const std::string trimmed = trim(input);
     const auto at = trimmed.rfind('@');
-    if (at == std::string::npos || at == 0 || trimmed.size() > 254) {
+    if (at == std::string::npos || at == 0) {
         return invalid();
     }
     std::string local_part = to_nfc(std::string_view(trimmed).substr(0, at));
@@ -58,10 +60,19 @@ Result<Email> Email::parse(std::string_view input) {
     if (!domain) {
         return invalid();
     }
+    // RFC 5321 §4.5.3.1.3 limits the path to 256 octets, so 254 for the address. Check both the
+    // forms we hand out, so that whatever form is stored or sent parses back to this address.
+    constexpr std::size_t kMaxAddressOctets = 254;
+    if (local_part.size() + 1 + std::max(domain->ascii().size(), domain->unicode().size()) >
+        kMaxAddressOctets) {
+        return invalid();
+    }
     return Email(std::move(local_part), std::move(*domain));
 }
 
-std::string Email::canonical() const { return to_lower(local_part_) + "@" + domain_.unicode(); }
+std::string Email::canonical() const {
+    return to_lower(local_part_) + "@" + domain_.unicode();
+}
 
 bool Email::needs_smtputf8() const {
     for (unsigned char c : local_part_) {

@@ -3,11 +3,11 @@
 // part may be UTF-8 (RFC 6531) and the domain an IDN. Addresses compare equal when their
 // canonical forms do (local part lower-cased and NFC, domain by UTS #46).
 
-#include <string>
-#include <string_view>
-
 #include "core/domain.hpp"
 #include "core/result.hpp"
+
+#include <string>
+#include <string_view>
 
 namespace coalition::core {
 
@@ -32,7 +32,8 @@ public:
     bool operator==(const Email& other) const { return canonical() == other.canonical(); }
 
 private:
-    Email(std::string local_part, Domain domain) : local_part_(std::move(local_part)), domain_(std::move(domain)) {}
+    Email(std::string local_part, Domain domain)
+        : local_part_(std::move(local_part)), domain_(std::move(domain)) {}
     std::string local_part_;
     Domain domain_;
 };

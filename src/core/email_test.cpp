@@ -1,9 +1,9 @@
 #include "core/email.hpp"
 
-#include <gtest/gtest.h>
-
 #include "core/random.hpp"
 #include "core/text.hpp"
+
+#include <gtest/gtest.h>
 
 namespace coalition::core {
 namespace {
@@ -56,10 +56,10 @@ TEST(Email, AcceptsInternationalisedAddresses) {
 }
 
 TEST(Email, RejectsWhatIsNotOneAddress) {
-    for (const char* bad : {"", "no-at-sign", "@example.org", "a@", "a@@example.org", "a b@example.org",
-                            "\"quoted\"@example.org", "Jane <jane@example.org>", "a..b@example.org",
-                            ".a@example.org", "a@localhost", "a\x01@example.org", "a@exa\xc3.org",
-                            "<script>@example.org"}) {
+    for (const char* bad :
+         {"", "no-at-sign", "@example.org", "a@", "a@@example.org", "a b@example.org",
+          "\"quoted\"@example.org", "Jane <jane@example.org>", "a..b@example.org", ".a@example.org",
+          "a@localhost", "a\x01@example.org", "a@exa\xc3.org", "<script>@example.org"}) {
         auto result = Email::parse(bad);
         ASSERT_FALSE(result) << bad;
         EXPECT_EQ(result.error().field, "email");
@@ -70,9 +70,9 @@ TEST(Email, RejectsWhatIsNotOneAddress) {
 TEST(Text, ValidatesUtf8) {
     EXPECT_TRUE(is_valid_utf8("plain"));
     EXPECT_TRUE(is_valid_utf8("العربية 中文"));
-    EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));          // Overlong "/".
-    EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));      // Surrogate.
-    EXPECT_FALSE(is_valid_utf8("abc\xe2\x82"));       // Truncated.
+    EXPECT_FALSE(is_valid_utf8("\xc0\xaf"));      // Overlong "/".
+    EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));  // Surrogate.
+    EXPECT_FALSE(is_valid_utf8("abc\xe2\x82"));   // Truncated.
     EXPECT_TRUE(has_control_characters(std::string("a\0b", 3)));
     EXPECT_FALSE(has_control_characters("line\r\nnext\tcol"));
     EXPECT_EQ(trim("\u00a0 hello \u3000"), "hello");
@@ -85,8 +85,9 @@ TEST(Random, TokensAreUrlSafeAndDistinct) {
     const auto second = random.token();
     EXPECT_EQ(first.size(), 43u);  // 32 bytes, unpadded base64url.
     EXPECT_NE(first, second);
-    EXPECT_EQ(first.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos);
+    EXPECT_EQ(
+        first.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos);
     EXPECT_EQ(hash_token(first).size(), 64u);
     EXPECT_NE(hash_token(first), hash_token(second));
     EXPECT_TRUE(equal_constant_time(first, first));

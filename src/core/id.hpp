@@ -14,7 +14,8 @@ public:
     constexpr explicit Id(std::int64_t value) : value_(value) {}
     constexpr std::int64_t value() const { return value_; }
     constexpr bool is_set() const { return value_ != 0; }
-    constexpr auto operator<=>(const Id&) const = default;
+    // clang-tidy 14 misreads the defaulted <=> as a literal 0 compared with a pointer.
+    constexpr auto operator<=>(const Id&) const = default;  // NOLINT(modernize-use-nullptr)
 
 private:
     std::int64_t value_ = 0;

@@ -1,10 +1,10 @@
 #include "core/random.hpp"
 
+#include "core/unavailable.hpp"
+
 #include <sodium.h>
 
 #include <vector>
-
-#include "core/unavailable.hpp"
 
 namespace coalition::core {
 
@@ -20,7 +20,9 @@ SecureRandom::SecureRandom() {
     }
 }
 
-void SecureRandom::fill(std::uint8_t* out, std::size_t length) { randombytes_buf(out, length); }
+void SecureRandom::fill(std::uint8_t* out, std::size_t length) {
+    randombytes_buf(out, length);
+}
 
 std::string hash_token(const std::string& secret) {
     std::uint8_t digest[crypto_generichash_BYTES];
@@ -37,8 +39,10 @@ bool equal_constant_time(const std::string& a, const std::string& b) {
 }
 
 std::string base64url(const std::uint8_t* data, std::size_t length) {
-    std::string out(sodium_base64_encoded_len(length, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-    sodium_bin2base64(out.data(), out.size(), data, length, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    std::string out(sodium_base64_encoded_len(length, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                    '\0');
+    sodium_bin2base64(out.data(), out.size(), data, length,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
     out.resize(out.find('\0'));
     return out;
 }

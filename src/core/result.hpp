@@ -3,12 +3,12 @@
 // Result<T> mirrors std::expected's interface (has_value, value, error, *, ->) so it can become
 // a `using` alias once the project moves to C++23 (g++ 12 ships std::expected only there).
 
+#include "core/assert.hpp"
+
 #include <optional>
 #include <string>
 #include <utility>
 #include <variant>
-
-#include "core/assert.hpp"
 
 namespace coalition::core {
 
@@ -33,12 +33,18 @@ struct Error {
     static Error invalid(std::string message, std::string field = {}) {
         return {ErrorCode::Invalid, std::move(message), std::move(field)};
     }
-    static Error not_found(std::string message) { return {ErrorCode::NotFound, std::move(message), {}}; }
-    static Error forbidden(std::string message) { return {ErrorCode::Forbidden, std::move(message), {}}; }
+    static Error not_found(std::string message) {
+        return {ErrorCode::NotFound, std::move(message), {}};
+    }
+    static Error forbidden(std::string message) {
+        return {ErrorCode::Forbidden, std::move(message), {}};
+    }
     static Error conflict(std::string message, std::string field = {}) {
         return {ErrorCode::Conflict, std::move(message), std::move(field)};
     }
-    static Error expired(std::string message) { return {ErrorCode::Expired, std::move(message), {}}; }
+    static Error expired(std::string message) {
+        return {ErrorCode::Expired, std::move(message), {}};
+    }
 };
 
 // Tag to build a failed Result from an Error: `return core::fail(Error::invalid(...))` or just
@@ -46,8 +52,8 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
 public:
-    Result(T value) : state_(std::move(value)) {}       // NOLINT(google-explicit-constructor)
-    Result(Error error) : state_(std::move(error)) {}   // NOLINT(google-explicit-constructor)
+    Result(T value) : state_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+    Result(Error error) : state_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
     bool has_value() const { return state_.index() == 0; }
     explicit operator bool() const { return has_value(); }

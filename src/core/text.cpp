@@ -1,12 +1,12 @@
 #include "core/text.hpp"
 
+#include "core/unavailable.hpp"
+
 #include <unicode/locid.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
-
-#include "core/unavailable.hpp"
 
 namespace coalition::core {
 
@@ -42,15 +42,17 @@ std::string to_nfc(std::string_view text) {
         throw Unavailable("ICU NFC normaliser unavailable");
     }
     icu::UnicodeString normalised =
-        nfc->normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))), status);
+        nfc->normalize(icu::UnicodeString::fromUTF8(
+                           icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))),
+                       status);
     std::string out;
     normalised.toUTF8String(out);
     return out;
 }
 
 std::string to_lower(std::string_view text) {
-    icu::UnicodeString unicode =
-        icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
     unicode.toLower(icu::Locale::getRoot());
     std::string out;
     unicode.toUTF8String(out);
@@ -58,8 +60,8 @@ std::string to_lower(std::string_view text) {
 }
 
 std::string trim(std::string_view text) {
-    icu::UnicodeString unicode =
-        icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
     std::int32_t start = 0;
     std::int32_t end = unicode.length();
     while (start < end && u_isUWhiteSpace(unicode.char32At(start))) {

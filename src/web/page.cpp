@@ -25,7 +25,8 @@ std::string encode_path(std::string_view path) {
 }  // namespace
 
 std::string_view language_of(const Request& request) {
-    return request.visitor.language.empty() ? std::string_view("en") : std::string_view(request.visitor.language);
+    return request.visitor.language.empty() ? std::string_view("en")
+                                            : std::string_view(request.visitor.language);
 }
 
 std::string translate(const Site& site, const Request& request, std::string_view msgid) {
@@ -39,7 +40,8 @@ PageContext page_context(const Site& site, const Request& request, std::string_v
     context.site_name = site.settings.name;
     context.contact_email = site.settings.contact_email;
     if (request.visitor.is_signed_in()) {
-        context.visitor = PageVisitor{request.visitor.display_name, request.visitor.role == "admin"};
+        context.visitor =
+            PageVisitor{request.visitor.display_name, request.visitor.role == "admin"};
     }
     if (!request.visitor.csrf_secret.empty()) {
         context.csrf_token = csrf::token_for(request.visitor, site.settings.site_secret);
@@ -58,15 +60,16 @@ Response render(const Site& site, Request& request, TemplateRef body, std::strin
         request.visitor.session_token_hash_or_anon_id = anonymous_secret;
     }
     auto response = Response::html(
-        site.pages.render_page(page_context(site, request, title_msgid), body, std::move(data)), status);
+        site.pages.render_page(page_context(site, request, title_msgid), body, std::move(data)),
+        status);
     if (!anonymous_secret.empty()) {
         response.set_cookie(kAnonymousCookie, anonymous_secret, cookie_options(site));
     }
     return response;
 }
 
-std::string field_error(const Site& site, const Request& request, const std::vector<core::Error>& errors,
-                        std::string_view field) {
+std::string field_error(const Site& site, const Request& request,
+                        const std::vector<core::Error>& errors, std::string_view field) {
     for (const auto& error : errors) {
         if (error.field == field) {
             return translate(site, request, error.message);

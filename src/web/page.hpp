@@ -3,14 +3,14 @@
 // visitor's language, rendering inside the layout, form fields from validation errors, and the
 // anonymous visitor's CSRF cookie. Handlers stay short: parse input → one service call → render.
 
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include "core/result.hpp"
 #include "web/http.hpp"
 #include "web/layout.hpp"
 #include "web/site.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace coalition::web {
 
@@ -34,8 +34,8 @@ Response render(const Site& site, Request& request, TemplateRef body, std::strin
                 mstch::map data = {}, int status = 200, HasForm has_form = HasForm::No);
 
 // The message of the error about `field` among `errors`, translated; "" when there is none.
-std::string field_error(const Site& site, const Request& request, const std::vector<core::Error>& errors,
-                        std::string_view field);
+std::string field_error(const Site& site, const Request& request,
+                        const std::vector<core::Error>& errors, std::string_view field);
 
 // Cookie settings for this site (Secure when the base URL is https).
 CookieOptions cookie_options(const Site& site);

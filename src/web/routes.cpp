@@ -2,14 +2,14 @@
 // who may use it. Plus what runs before every handler: the visitor resolver (language, session)
 // and the error pages.
 
-#include <memory>
-
 #include "core/random.hpp"
 #include "i18n/i18n.hpp"
 #include "web/page.hpp"
 #include "web/pages/pages.hpp"
 #include "web/router.hpp"
 #include "web/site.hpp"
+
+#include <memory>
 
 namespace coalition::web {
 namespace {
@@ -23,7 +23,8 @@ void resolve_language(const Site& site, Request& request, Response& response) {
         if (const auto* language = i18n::find_language(*chosen)) {
             request.visitor.language = language->tag;
             auto options = cookie_options(site);
-            options.max_age = std::chrono::duration_cast<std::chrono::seconds>(kLanguageCookieLifetime);
+            options.max_age =
+                std::chrono::duration_cast<std::chrono::seconds>(kLanguageCookieLifetime);
             response.set_cookie(kLanguageCookie, language->tag, options);
             return;
         }
@@ -48,7 +49,8 @@ void resolve_session(Site& site, Request& request, Response& response) {
             request.visitor.session_token_hash_or_anon_id = core::hash_token(std::string(*token));
             return;
         }
-        response.clear_cookie(kSessionCookie, cookie_options(site));  // Expired or signed out elsewhere.
+        response.clear_cookie(kSessionCookie,
+                              cookie_options(site));  // Expired or signed out elsewhere.
     }
     if (auto anonymous = request.cookie(kAnonymousCookie); anonymous && !anonymous->empty()) {
         request.visitor.csrf_secret = std::string(*anonymous);
@@ -58,8 +60,8 @@ void resolve_session(Site& site, Request& request, Response& response) {
 
 Response error_page(const Site& site, const Request& request, int status) {
     static constexpr std::pair<int, std::string_view> kTitles[] = {
-        {400, "Bad request"},       {403, "Not allowed"},          {404, "Page not found"},
-        {405, "Not allowed"},       {413, "Too much data"},        {415, "Unsupported data"},
+        {400, "Bad request"},         {403, "Not allowed"},          {404, "Page not found"},
+        {405, "Not allowed"},         {413, "Too much data"},        {415, "Unsupported data"},
         {503, "Service unavailable"}, {500, "Something went wrong"},
     };
     std::string_view title = "Something went wrong";
@@ -68,7 +70,8 @@ Response error_page(const Site& site, const Request& request, int status) {
             title = text;
         }
     }
-    return Response::html(site.pages.render_error_page(page_context(site, request, title), status), status);
+    return Response::html(site.pages.render_error_page(page_context(site, request, title), status),
+                          status);
 }
 
 }  // namespace
@@ -76,8 +79,8 @@ Response error_page(const Site& site, const Request& request, int status) {
 void register_routes(Router& router, Site& site) {
     router.set_visitor_resolver([&site](Request& request, Response& response) {
         resolve_language(site, request, response);
-        if (!request.is_api() && request.path.rfind("/static/", 0) != 0 && request.path != "/healthz" &&
-            request.path != "/metrics") {
+        if (!request.is_api() && request.path.rfind("/static/", 0) != 0 &&
+            request.path != "/healthz" && request.path != "/metrics") {
             resolve_session(site, request, response);
         }
     });

@@ -2,11 +2,11 @@
 // web::Site: what the site's handlers need, built once by app/wiring.cpp and passed to
 // register_routes. Handlers call these services; they never run SQL themselves.
 
-#include <string>
-
 #include "accounts/accounts.hpp"
 #include "mail/outbox.hpp"
 #include "store/database.hpp"
+
+#include <string>
 
 namespace coalition::web {
 
@@ -15,10 +15,10 @@ class Metrics;
 class Pages;
 
 struct SiteSettings {
-    std::string name;           // "Coalition"
-    std::string base_url;       // "https://coalition.example.org", no trailing slash.
-    std::string contact_email;  // Shown in the footer.
-    std::string site_secret;    // Keys CSRF tokens; shared by every server of one installation.
+    std::string name;             // "Coalition"
+    std::string base_url;         // "https://coalition.example.org", no trailing slash.
+    std::string contact_email;    // Shown in the footer.
+    std::string site_secret;      // Keys CSRF tokens; shared by every server of one installation.
     bool secure_cookies = false;  // True when base_url is https.
 };
 

@@ -3,13 +3,13 @@
 // (so a missing template stops start-up) and has one member function per route; web/routes.cpp
 // binds them to paths and access levels in the one route table.
 
-#include <string_view>
-#include <vector>
-
 #include "core/result.hpp"
 #include "web/http.hpp"
 #include "web/site.hpp"
 #include "web/templates.hpp"
+
+#include <string_view>
+#include <vector>
 
 namespace coalition::web {
 
@@ -50,8 +50,8 @@ public:
     Response sign_out(Request& request) const;      // POST /signout
 
 private:
-    Response submit_form(Request& request, std::string_view email, const std::vector<core::Error>& errors,
-                         int status) const;
+    Response submit_form(Request& request, std::string_view email,
+                         const std::vector<core::Error>& errors, int status) const;
     Response start_session(Request& request, std::int64_t user_id, std::string_view next) const;
     Site& site_;
     TemplateRef form_;
@@ -62,17 +62,17 @@ private:
 class AdminPages {
 public:
     explicit AdminPages(Site& site);
-    Response index(Request& request) const;                 // GET /admin
-    Response organisations(Request& request) const;         // GET /admin/organisations
-    Response new_organisation(Request& request) const;      // GET /admin/organisations/new
-    Response create_organisation(Request& request) const;   // POST /admin/organisations
-    Response edit_organisation(Request& request) const;     // GET /admin/organisations/:slug/edit
-    Response update_organisation(Request& request) const;   // POST /admin/organisations/:slug
-    Response users(Request& request) const;                 // GET /admin/users
-    Response add_user(Request& request) const;              // POST /admin/users
-    Response outbox(Request& request) const;                // GET /admin/outbox
-    Response outbox_message(Request& request) const;        // GET /admin/outbox/:id
-    Response audit(Request& request) const;                 // GET /admin/audit
+    Response index(Request& request) const;                // GET /admin
+    Response organisations(Request& request) const;        // GET /admin/organisations
+    Response new_organisation(Request& request) const;     // GET /admin/organisations/new
+    Response create_organisation(Request& request) const;  // POST /admin/organisations
+    Response edit_organisation(Request& request) const;    // GET /admin/organisations/:slug/edit
+    Response update_organisation(Request& request) const;  // POST /admin/organisations/:slug
+    Response users(Request& request) const;                // GET /admin/users
+    Response add_user(Request& request) const;             // POST /admin/users
+    Response outbox(Request& request) const;               // GET /admin/outbox
+    Response outbox_message(Request& request) const;       // GET /admin/outbox/:id
+    Response audit(Request& request) const;                // GET /admin/audit
 
 private:
     Site& site_;

@@ -1,9 +1,9 @@
-#include <nlohmann/json.hpp>
-
 #include "core/unavailable.hpp"
 #include "web/layout.hpp"
 #include "web/metrics.hpp"
 #include "web/pages/pages.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace coalition::web {
 
@@ -37,7 +37,8 @@ Response SystemPages::static_file(Request& request) const {
     Response response;
     // A URL carrying the content hash never changes, so it may be cached for good.
     const bool is_versioned = request.query_value("v").has_value();
-    response.headers.set("Cache-Control", is_versioned ? "public, max-age=31536000, immutable" : "public, max-age=300");
+    response.headers.set("Cache-Control", is_versioned ? "public, max-age=31536000, immutable"
+                                                       : "public, max-age=300");
     response.headers.set("ETag", file->etag);
     if (request.headers.value("If-None-Match") == file->etag) {
         response.status = 304;
