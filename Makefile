@@ -7,7 +7,7 @@ JOBS ?= 2
 CMAKE_FLAGS = -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache
 export CCACHE_DIR ?= $(CURDIR)/.ccache
 
-.PHONY: all deps test-deps build build-asan run demo test unit-test asan-test integration-test \
+.PHONY: all deps test-deps build build-asan run demo test unit-test integration-test \
         browser-test fuzz-test lint bench clean
 
 all: build
@@ -18,9 +18,11 @@ deps:
 test-deps:
 	@scripts/install-deps --with-test-tools
 
+# The Release build is the binary alone (what `make run`, the integration, browser and benchmark
+# runs use); the unit tests are built once, in the sanitizer build, to keep CI on 2 cores short.
 build: deps
-	@cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Release >/dev/null
-	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Release -DCOALITION_TESTS=OFF >/dev/null
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target coalition
 
 build-asan: test-deps
 	@cmake -S . -B $(ASAN_DIR) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Debug -DCOALITION_SANITIZE=ON >/dev/null
@@ -33,11 +35,8 @@ run: build
 test: test-deps build
 	@scripts/test-all $(BUILD_DIR) $(ASAN_DIR)
 
-unit-test: build
-	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
-
-asan-test: build-asan
-	@cd $(ASAN_DIR) && ctest --output-on-failure -j $(JOBS)
+unit-test: build-asan
+	@scripts/with-postgres ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS)
 
 integration-test: build
 	@tests/integration/run $(BUILD_DIR)/coalition
@@ -48,8 +47,8 @@ browser-test: build
 fuzz-test: test-deps
 	@fuzz/run --brief
 
-lint: test-deps build
-	@scripts/lint $(BUILD_DIR)
+lint: build-asan
+	@scripts/lint $(ASAN_DIR)
 
 bench: build
 	@bench/http.sh

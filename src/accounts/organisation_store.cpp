@@ -75,6 +75,12 @@ store::Params field_params(const OrganisationFields& fields, const Slug& slug) {
     };
 }
 
+// Every write to the organisations table calls this in its transaction (see revision()). Without
+// the counter row it changes nothing: revision() is then nullopt and nothing is cached.
+void raise_revision(store::Connection& connection) {
+    connection.execute("UPDATE organisations_revision SET revision = revision + 1 WHERE id = 1");
+}
+
 }  // namespace
 
 OrganisationId insert(store::Connection& connection, const OrganisationFields& fields,
@@ -87,6 +93,7 @@ OrganisationId insert(store::Connection& connection, const OrganisationFields& f
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
         params);
     COALITION_ASSERT(row.has_value(), "INSERT … RETURNING id returned no row");
+    raise_revision(connection);
     return OrganisationId(row->integer(0));
 }
 
@@ -95,11 +102,16 @@ bool update(store::Connection& connection, OrganisationId id, const Organisation
     auto params = field_params(fields, slug);
     params.emplace_back(now);
     params.emplace_back(id.value());
-    return connection.execute(
-               "UPDATE organisations SET name = $1, short_name = $2, slug = $3, country = $4, "
-               "region = $5, stakeholder_group = $6, website = $7, domain = $8, domain_ascii = $9, "
-               "status = $10, description = $11, updated_at = $12 WHERE id = $13",
-               params) > 0;
+    const bool found =
+        connection.execute(
+            "UPDATE organisations SET name = $1, short_name = $2, slug = $3, country = $4, "
+            "region = $5, stakeholder_group = $6, website = $7, domain = $8, domain_ascii = $9, "
+            "status = $10, description = $11, updated_at = $12 WHERE id = $13",
+            params) > 0;
+    if (found) {
+        raise_revision(connection);
+    }
+    return found;
 }
 
 std::optional<Organisation> find_by_id(store::Connection& connection, OrganisationId id) {
@@ -158,6 +170,14 @@ std::vector<Organisation> list(store::Database& database, const OrganisationFilt
         out.push_back(from_row(row));
     }
     return out;
+}
+
+std::optional<std::int64_t> revision(store::Database& database) {
+    const auto row = database.query_one("SELECT revision FROM organisations_revision WHERE id = 1");
+    if (!row) {
+        return std::nullopt;
+    }
+    return row->integer(0);
 }
 
 }  // namespace coalition::accounts::organisation_store

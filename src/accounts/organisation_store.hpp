@@ -15,10 +15,12 @@ struct OrganisationFilter;
 
 namespace coalition::accounts::organisation_store {
 
-// Inserts `fields` under `slug` (which may differ from fields.slug() when made unique).
+// Inserts `fields` under `slug` (which may differ from fields.slug() when made unique), and
+// raises the table's revision in the same transaction.
 OrganisationId insert(store::Connection& connection, const OrganisationFields& fields,
                       const Slug& slug, std::int64_t now);
-// Replaces the fields of `id`; returns false when there is no such row.
+// Replaces the fields of `id` and raises the table's revision; returns false (changing nothing)
+// when there is no such row.
 bool update(store::Connection& connection, OrganisationId id, const OrganisationFields& fields,
             const Slug& slug, std::int64_t now);
 
@@ -35,5 +37,11 @@ bool is_domain_taken(store::Connection& connection, const core::Domain& domain,
 
 // Unsorted.
 std::vector<Organisation> list(store::Database& database, const OrganisationFilter& filter);
+
+// The revision of the organisations table: a counter (migrations/0004) that insert() and update()
+// raise in the transaction of their change, so it differs after any committed change made by any
+// process. Read it before the rows it labels: rows read afterwards are at least that new. nullopt
+// when the counter row is missing (a database edited by hand), in which case nothing may be cached.
+std::optional<std::int64_t> revision(store::Database& database);
 
 }  // namespace coalition::accounts::organisation_store

@@ -206,32 +206,134 @@ core::Result<Organisation> Organisations::ensure(const Actor& actor,
         });
 }
 
+std::shared_ptr<const OrganisationDirectory> Organisations::directory() const {
+    const auto revision = organisation_store::revision(database_);
+    const auto is_current = [&] {
+        std::lock_guard lock(mutex_);
+        return directory_ != nullptr && revision && directory_->revision() == revision;
+    };
+    const auto current = [&] {
+        std::lock_guard lock(mutex_);
+        return directory_;
+    };
+    if (is_current()) {
+        return current();
+    }
+    std::lock_guard reload(reload_mutex_);
+    // Another thread may have read the rows while this one waited.
+    if (is_current()) {
+        return current();
+    }
+    // The revision was read before the rows, so they are at least as new as it says: a change
+    // committed in between is read again on the next call, never missed.
+    auto loaded = std::make_shared<const OrganisationDirectory>(
+        revision, organisation_store::list(database_, OrganisationFilter{}));
+    if (revision) {
+        std::lock_guard lock(mutex_);
+        // Revisions only grow; never replace a newer directory with an older one.
+        if (directory_ == nullptr || !directory_->revision() ||
+            *directory_->revision() < *revision) {
+            directory_ = loaded;
+        }
+    }
+    return loaded;
+}
+
 std::optional<Organisation> Organisations::find_by_id(OrganisationId id) const {
-    return organisation_store::find_by_id(database_, id);
+    const auto organisations = directory();
+    if (const Organisation* found = organisations->find_by_id(id)) {
+        return *found;
+    }
+    return std::nullopt;
 }
 
 std::optional<Organisation> Organisations::find_by_slug(std::string_view slug) const {
-    auto valid = Slug::parse(slug);
-    if (!valid) {
-        return std::nullopt;
+    const auto organisations = directory();
+    if (const Organisation* found = organisations->find_by_slug(slug)) {
+        return *found;
     }
-    return organisation_store::find_by_slug(database_, *valid);
+    return std::nullopt;
 }
 
 std::vector<Organisation> Organisations::list(const OrganisationFilter& filter,
                                               std::string_view language) const {
-    auto organisations = organisation_store::list(database_, filter);
+    const auto organisations = directory();
+    std::vector<Organisation> out;
+    for (const Organisation* organisation : organisations->list(filter, language)) {
+        out.push_back(*organisation);
+    }
+    return out;
+}
+
+OrganisationDirectory::OrganisationDirectory(std::optional<std::int64_t> revision,
+                                             std::vector<Organisation> organisations)
+    : revision_(revision), organisations_(std::move(organisations)) {
+    std::sort(organisations_.begin(), organisations_.end(),
+              [](const Organisation& lhs, const Organisation& rhs) { return lhs.id < rhs.id; });
+    for (std::size_t index = 0; index < organisations_.size(); ++index) {
+        by_slug_.emplace(organisations_[index].slug.value(), index);
+    }
+}
+
+const Organisation* OrganisationDirectory::find_by_id(OrganisationId id) const {
+    const auto found = std::lower_bound(
+        organisations_.begin(), organisations_.end(), id,
+        [](const Organisation& organisation, OrganisationId key) { return organisation.id < key; });
+    return found != organisations_.end() && found->id == id ? &*found : nullptr;
+}
+
+const Organisation* OrganisationDirectory::find_by_slug(std::string_view slug) const {
+    const auto found = by_slug_.find(slug);
+    return found == by_slug_.end() ? nullptr : &organisations_[found->second];
+}
+
+std::vector<const Organisation*> OrganisationDirectory::list(const OrganisationFilter& filter,
+                                                             std::string_view language) const {
+    const auto order = order_for(language);
+    std::vector<const Organisation*> out;
+    out.reserve(order->size());
+    for (const std::size_t index : *order) {
+        const Organisation& organisation = organisations_[index];
+        if ((!filter.region || organisation.region == *filter.region) &&
+            (!filter.stakeholder_group ||
+             organisation.stakeholder_group == *filter.stakeholder_group) &&
+            (!filter.status || organisation.status == *filter.status)) {
+            out.push_back(&organisation);
+        }
+    }
+    return out;
+}
+
+std::shared_ptr<const std::vector<std::size_t>> OrganisationDirectory::order_for(
+    std::string_view language) const {
+    {
+        std::lock_guard lock(mutex_);
+        if (auto found = orders_.find(language); found != orders_.end()) {
+            return found->second;
+        }
+    }
+    // Sorted outside the lock: two threads may both sort a new language once, which is harmless.
+    std::vector<std::size_t> order(organisations_.size());
+    for (std::size_t index = 0; index < order.size(); ++index) {
+        order[index] = index;
+    }
     const auto collator = collator_for(language);
-    std::sort(organisations.begin(), organisations.end(),
-              [&](const Organisation& lhs, const Organisation& rhs) {
-                  UErrorCode status = U_ZERO_ERROR;
-                  const auto order = collator->compareUTF8(lhs.name, rhs.name, status);
-                  if (order != UCOL_EQUAL) {
-                      return order == UCOL_LESS;
-                  }
-                  return lhs.id < rhs.id;
-              });
-    return organisations;
+    std::sort(order.begin(), order.end(), [&](std::size_t lhs, std::size_t rhs) {
+        UErrorCode status = U_ZERO_ERROR;
+        const auto result =
+            collator->compareUTF8(organisations_[lhs].name, organisations_[rhs].name, status);
+        if (result != UCOL_EQUAL) {
+            return result == UCOL_LESS;
+        }
+        return organisations_[lhs].id < organisations_[rhs].id;
+    });
+    auto sorted = std::make_shared<const std::vector<std::size_t>>(std::move(order));
+    std::lock_guard lock(mutex_);
+    // Callers pass one of a few supported languages; the bound keeps odd input from growing it.
+    if (orders_.size() < 32) {
+        orders_.emplace(std::string(language), sorted);
+    }
+    return sorted;
 }
 
 }  // namespace coalition::accounts

@@ -30,8 +30,8 @@ struct PageContext {
     std::string site_name;
     std::string contact_email;
     std::optional<PageVisitor> visitor;  // Empty: not signed in.
-    std::string csrf_token;          // For the sign-out form and any POST form ({{> csrf}}).
-    std::string flash;               // Already translated; shown in the role=status region.
+    std::string csrf_token;              // For the sign-out form and any POST form ({{> csrf}}).
+    std::string flash;                   // Already translated; shown in the role=status region.
     std::string path = "/";  // The request path, percent-encoded, without query: nav and switcher.
 };
 
