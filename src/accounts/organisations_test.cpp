@@ -4,6 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
 namespace coalition::accounts {
 namespace {
 
@@ -221,6 +227,149 @@ TEST_P(OrganisationsTest, EnsureIsAnIdempotentUpsertBySlug) {
     EXPECT_EQ(changed->description, "Now described.");
     EXPECT_EQ(count("SELECT COUNT(*) FROM organisations"), 1);
     EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'organisation.update'"), 1);
+}
+
+// The freshness check behind Organisations::directory(): the in-memory copy is reused until a
+// change is committed, by this service or by another one on the same database (another server).
+
+std::int64_t stored_revision(store::Database& database) {
+    return database.query_one("SELECT revision FROM organisations_revision")->integer(0);
+}
+
+TEST_P(OrganisationsTest, DirectoryIsReusedUntilSomethingChanges) {
+    auto service = organisations();
+    ASSERT_TRUE(service.create(Actor::cli(), fields(draft("First Registry"))).has_value());
+    const auto first = service.directory();
+    EXPECT_EQ(first->size(), 1u);
+    EXPECT_EQ(first->revision(), std::optional<std::int64_t>(stored_revision(database())));
+    EXPECT_EQ(service.directory(), first);  // The same copy, not read again.
+    (void)service.list({}, "fr");
+    EXPECT_EQ(service.directory(), first);
+
+    auto second = service.create(Actor::cli(), fields(draft("Second Registry")));
+    ASSERT_TRUE(second.has_value());
+    const auto after_create = service.directory();
+    EXPECT_NE(after_create, first);
+    EXPECT_EQ(after_create->size(), 2u);
+    EXPECT_EQ(first->size(), 1u);  // A copy in use by a request never changes under it.
+
+    auto input = draft("Second Registry, renamed");
+    ASSERT_TRUE(service.update(Actor::cli(), second->id, fields(input)).has_value());
+    const auto after_update = service.directory();
+    EXPECT_NE(after_update, after_create);
+    EXPECT_EQ(after_update->find_by_id(second->id)->name, "Second Registry, renamed");
+    EXPECT_EQ(after_create->find_by_id(second->id)->name, "Second Registry");
+}
+
+TEST_P(OrganisationsTest, RevisionRisesWithEveryCommittedChangeOnly) {
+    auto service = organisations();
+    const auto start = stored_revision(database());
+    auto input = draft("Registry", "NZ", "registry.nz");
+    auto created = service.ensure(Actor::cli(), fields(input));
+    ASSERT_TRUE(created.has_value());
+    EXPECT_EQ(stored_revision(database()), start + 1);
+    ASSERT_TRUE(service.ensure(Actor::cli(), fields(input)).has_value());  // Unchanged: no write.
+    EXPECT_EQ(stored_revision(database()), start + 1);
+    input.description = "Described.";
+    ASSERT_TRUE(service.ensure(Actor::cli(), fields(input)).has_value());
+    EXPECT_EQ(stored_revision(database()), start + 2);
+
+    // Refused changes roll the revision back with everything else.
+    const auto before = service.directory();
+    auto taken = service.create(Actor::cli(), fields(draft("Other", "NZ", "registry.nz")));
+    ASSERT_FALSE(taken.has_value());
+    EXPECT_EQ(taken.error().code, core::ErrorCode::Conflict);
+    EXPECT_FALSE(
+        service.update(Actor::cli(), OrganisationId(999), fields(draft("Nobody"))).has_value());
+    EXPECT_EQ(stored_revision(database()), start + 2);
+    EXPECT_EQ(service.directory(), before);
+}
+
+TEST_P(OrganisationsTest, DirectorySeesChangesMadeByAnotherServiceAtOnce) {
+    // Two services on one database stand for two servers: each keeps its own copy.
+    auto reader = organisations();
+    auto writer = organisations();
+    auto created = writer.create(Actor::cli(), fields(draft("Shared Registry")));
+    ASSERT_TRUE(created.has_value());
+    ASSERT_EQ(reader.list().size(), 1u);
+    EXPECT_EQ(reader.find_by_slug("shared-registry")->name, "Shared Registry");
+
+    auto input = draft("Shared Registry");
+    input.status = "candidate";
+    input.short_name = "<Shared>";
+    ASSERT_TRUE(writer.update(Actor::cli(), created->id, fields(input)).has_value());
+    EXPECT_EQ(reader.find_by_slug("shared-registry")->status, OrganisationStatus::Candidate);
+    EXPECT_EQ(reader.find_by_id(created->id)->short_name, "<Shared>");
+    EXPECT_TRUE(reader.list({.status = OrganisationStatus::Member}).empty());
+
+    ASSERT_TRUE(writer.create(Actor::cli(), fields(draft("Newer Registry"))).has_value());
+    EXPECT_EQ(reader.list().size(), 2u);
+    EXPECT_TRUE(reader.find_by_slug("newer-registry").has_value());
+}
+
+TEST_P(OrganisationsTest, WithoutTheRevisionRowNothingIsReused) {
+    auto service = organisations();
+    ASSERT_TRUE(service.create(Actor::cli(), fields(draft("Registry"))).has_value());
+    database().transact([](store::Connection& connection) {
+        connection.execute("DELETE FROM organisations_revision");
+    });
+    const auto first = service.directory();
+    EXPECT_FALSE(first->revision().has_value());
+    EXPECT_NE(service.directory(), first);
+    // Changes still work and still show.
+    ASSERT_TRUE(service.create(Actor::cli(), fields(draft("Another"))).has_value());
+    EXPECT_EQ(service.list().size(), 2u);
+}
+
+TEST_P(OrganisationsTest, DirectoryLooksUpAndFiltersLikeTheDatabase) {
+    auto service = organisations();
+    auto member = service.create(Actor::cli(), fields(draft("Member Registry", "GB")));
+    auto input = draft("Candidate Registry", "FR");
+    input.status = "candidate";
+    auto candidate = service.create(Actor::cli(), fields(input));
+    ASSERT_TRUE(member.has_value() && candidate.has_value());
+    const auto directory = service.directory();
+    EXPECT_EQ(directory->find_by_slug("member-registry")->id, member->id);
+    EXPECT_EQ(directory->find_by_slug("Member-Registry"), nullptr);
+    EXPECT_EQ(directory->find_by_slug(""), nullptr);
+    EXPECT_EQ(directory->find_by_slug(std::string_view("member-registry\0x", 17)), nullptr);
+    EXPECT_EQ(directory->find_by_id(OrganisationId(999)), nullptr);
+    EXPECT_EQ(directory->find_by_id(OrganisationId()), nullptr);
+    const auto europe = directory->list({.region = Region::Europe}, "en");
+    ASSERT_EQ(europe.size(), 2u);
+    EXPECT_EQ(europe[0]->name, "Candidate Registry");
+    const auto candidates = directory->list({.status = OrganisationStatus::Candidate}, "ar");
+    ASSERT_EQ(candidates.size(), 1u);
+    EXPECT_EQ(candidates[0]->id, candidate->id);
+}
+
+TEST_P(OrganisationsTest, ConcurrentReadersAndWritersSeeEveryChange) {
+    auto service = organisations();
+    constexpr int kWrites = 20;
+    std::atomic<bool> done = false;
+    std::vector<std::thread> readers;
+    for (int reader_idx = 0; reader_idx < 3; ++reader_idx) {
+        readers.emplace_back([&, reader_idx] {
+            const char* languages[] = {"en", "ar", "zh"};
+            std::size_t last = 0;
+            while (!done) {
+                const auto now = service.list({}, languages[reader_idx]).size();
+                EXPECT_GE(now, last);  // Never an older copy after a newer one.
+                last = now;
+            }
+        });
+    }
+    for (int write_idx = 0; write_idx < kWrites; ++write_idx) {
+        // EXPECT, not ASSERT: the readers must be joined before the test returns.
+        EXPECT_TRUE(
+            service.create(Actor::cli(), fields(draft("Registry " + std::to_string(write_idx))))
+                .has_value());
+    }
+    done = true;
+    for (auto& reader : readers) {
+        reader.join();
+    }
+    EXPECT_EQ(service.list().size(), static_cast<std::size_t>(kWrites));
 }
 
 COALITION_INSTANTIATE_FOR_DIALECTS(OrganisationsTest);

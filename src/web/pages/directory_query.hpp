@@ -8,6 +8,9 @@
 #include "web/http.hpp"
 #include "web/site.hpp"
 
+#include <cstddef>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,10 +33,27 @@ struct DirectoryQuery {
 // included) become errors in the result and are never echoed back in them.
 DirectoryQuery parse_directory_query(const Request& request);
 
+// The organisations of one directory query, in the order shown. It holds the directory that the
+// references point into, so they stay valid as long as this lives. Iterating gives
+// std::reference_wrapper<const accounts::Organisation>, which binds to a const Organisation&.
+struct DirectoryListing {
+    std::shared_ptr<const accounts::OrganisationDirectory> directory;
+    std::vector<std::reference_wrapper<const accounts::Organisation>> organisations;
+
+    auto begin() const { return organisations.begin(); }
+    auto end() const { return organisations.end(); }
+    std::size_t size() const { return organisations.size(); }
+    bool empty() const { return organisations.empty(); }
+};
+
 // The organisations the directory shows for `query`, members before candidates and each by name
 // as readers of `language` sort. Former members only when the query asks for status=former.
-std::vector<accounts::Organisation> directory_organisations(const Site& site,
-                                                            const DirectoryQuery& query,
-                                                            std::string_view language);
+// Reads site.organisations.directory(): one single-row query when no organisation changed.
+DirectoryListing directory_organisations(const Site& site, const DirectoryQuery& query,
+                                         std::string_view language);
+// The same from a directory already read (not null).
+DirectoryListing directory_organisations(
+    std::shared_ptr<const accounts::OrganisationDirectory> directory, const DirectoryQuery& query,
+    std::string_view language);
 
 }  // namespace coalition::web

@@ -1,3 +1,4 @@
+#include "i18n/i18n.hpp"
 #include "web/page.hpp"
 #include "web/pages/pages.hpp"
 
@@ -11,32 +12,34 @@ Response HomePages::home(Request& request) const {
     return render(site_, request, home_, "Home");
 }
 
+Response HomePages::upcoming(Request& request, std::string_view title,
+                             std::string_view summary) const {
+    return render(site_, request, upcoming_, title,
+                  {{"heading", translate(site_, request, title)},
+                   {"summary", translate(site_, request, summary)}});
+}
+
 Response HomePages::statement(Request& request) const {
-    return render(
-        site_, request, upcoming_, "Statement of Purpose",
-        {{"heading", translate(site_, request, "Statement of Purpose")},
-         {"summary", translate(site_, request,
-                               "The coalition's Statement of Purpose, which organisations and "
-                               "individuals can sign.")}});
+    return upcoming(
+        request, i18n::gettext_noop("Statement of Purpose"),
+        i18n::gettext_noop(
+            "The coalition's Statement of Purpose, which organisations and individuals can sign."));
 }
 
 Response HomePages::lists(Request& request) const {
-    return render(
-        site_, request, upcoming_, "Mailing lists",
-        {{"heading", translate(site_, request, "Mailing lists")},
-         {"summary", translate(site_, request,
-                               "The coalition's lists for sharing news on UN and related processes "
-                               "and coordinating messages.")}});
+    return upcoming(
+        request, i18n::gettext_noop("Mailing lists"),
+        i18n::gettext_noop(
+            "The coalition's lists for sharing news on UN and related processes and coordinating "
+            "messages."));
 }
 
 Response HomePages::processes(Request& request) const {
-    return render(
-        site_, request, upcoming_, "Processes",
-        {{"heading", translate(site_, request, "Processes")},
-         {"summary",
-          translate(site_, request,
-                    "The Global Digital Compact, the WSIS+20 review, the Internet Governance "
-                    "Forum, NETmundial+10 and ICANN meetings: milestones and deadlines.")}});
+    return upcoming(
+        request, i18n::gettext_noop("Processes"),
+        i18n::gettext_noop(
+            "The Global Digital Compact, the WSIS+20 review, the Internet Governance Forum, "
+            "NETmundial+10 and ICANN meetings: milestones and deadlines."));
 }
 
 }  // namespace coalition::web

@@ -7,6 +7,11 @@
 #include "web/pages/pages.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -124,78 +129,134 @@ DirectoryQuery parse_directory_query(const Request& request) {
     return query;
 }
 
-std::vector<accounts::Organisation> directory_organisations(const Site& site,
-                                                            const DirectoryQuery& query,
-                                                            std::string_view language) {
-    auto organisations = site.organisations.list(query.filter, language);
-    if (!query.filter.status) {
+DirectoryListing directory_organisations(const Site& site, const DirectoryQuery& query,
+                                         std::string_view language) {
+    return directory_organisations(site.organisations.directory(), query, language);
+}
+
+DirectoryListing directory_organisations(
+    std::shared_ptr<const accounts::OrganisationDirectory> directory, const DirectoryQuery& query,
+    std::string_view language) {
+    DirectoryListing listing;
+    for (const accounts::Organisation* organisation : directory->list(query.filter, language)) {
         // Former members leave the directory unless asked for by name (status=former).
-        std::erase_if(organisations, [](const accounts::Organisation& organisation) {
-            return organisation.status == accounts::OrganisationStatus::Former;
-        });
+        if (query.filter.status || organisation->status != accounts::OrganisationStatus::Former) {
+            listing.organisations.emplace_back(*organisation);
+        }
     }
-    std::stable_partition(organisations.begin(), organisations.end(),
+    std::stable_partition(listing.organisations.begin(), listing.organisations.end(),
                           [](const accounts::Organisation& organisation) {
                               return organisation.status == accounts::OrganisationStatus::Member;
                           });
-    return organisations;
+    listing.directory = std::move(directory);
+    return listing;
 }
 
-MembersPages::MembersPages(Site& site)
-    : site_(site),
-      directory_(site.pages.require("members")),
-      organisation_(site.pages.require("organisation")) {
+// The directory's body (templates/members.mustache) depends only on the organisations, the
+// language and the filters, and the layout around it is what differs per visitor (name, CSRF
+// token). So each body is rendered once per revision of the organisations table and kept here;
+// a newer revision (a change by any server or command) empties the cache.
+struct MembersPages::DirectoryCache {
+    // Bodies are a few kB each and there are few keys (languages × valid filters), but a bound
+    // keeps a crawler of every combination from growing the server past its memory budget.
+    static constexpr std::size_t kMaxBytes = std::size_t{2} << 20;
+
+    // The body kept for `key` at `revision`; nullptr when none is.
+    std::shared_ptr<const std::string> find(std::int64_t wanted, const std::string& key) {
+        std::lock_guard lock(mutex);
+        if (revision != wanted) {
+            // Revisions only grow: a request holding an older directory leaves the newer alone.
+            if (!revision || *revision < wanted) {
+                bodies.clear();
+                bytes = 0;
+                revision = wanted;
+            }
+            return nullptr;
+        }
+        const auto found = bodies.find(key);
+        return found == bodies.end() ? nullptr : found->second;
+    }
+
+    // Keeps `body` for `key` if the cache still holds `rendered_at` and has room.
+    void keep(std::int64_t rendered_at, std::string key, std::shared_ptr<const std::string> body) {
+        std::lock_guard lock(mutex);
+        if (revision != rendered_at || bytes + body->size() > kMaxBytes) {
+            return;
+        }
+        bytes += body->size();
+        bodies.emplace(std::move(key), std::move(body));
+    }
+
+    std::mutex mutex;
+    std::optional<std::int64_t> revision;  // Guarded by mutex.
+    // By language and filters (directory_cache_key). Guarded by mutex.
+    std::map<std::string, std::shared_ptr<const std::string>, std::less<>> bodies;
+    std::size_t bytes = 0;  // Guarded by mutex.
+};
+
+namespace {
+
+// The cache key of a valid query in a supported language; nullopt when the body must not be kept
+// (an unsupported language would let a visitor grow the cache at will).
+std::optional<std::string> directory_cache_key(std::string_view language,
+                                               const DirectoryQuery& query) {
+    const auto& languages = i18n::supported_languages();
+    const bool is_supported =
+        std::any_of(languages.begin(), languages.end(),
+                    [&](const i18n::Language& supported) { return supported.tag == language; });
+    if (!is_supported || !query.errors.empty()) {
+        return std::nullopt;
+    }
+    // Valid filter values are ids, which never hold a space.
+    return std::string(language) + ' ' + query.region + ' ' + query.group + ' ' + query.status;
 }
 
-Response MembersPages::directory(Request& request) const {
-    const DirectoryQuery query = parse_directory_query(request);
-    const std::string_view language = language_of(request);
-
+// The data of templates/members.mustache.
+mstch::map directory_data(const Site& site, const Request& request, const DirectoryQuery& query,
+                          const DirectoryListing& organisations) {
     const std::vector<Field> fields = {
         Field{.name = "group",
-              .label = translate(site_, request, "Stakeholder group"),
-              .error = field_error(site_, request, query.errors, "group")},
+              .label = translate(site, request, "Stakeholder group"),
+              .error = field_error(site, request, query.errors, "group")},
         Field{.name = "region",
-              .label = translate(site_, request, "Region"),
-              .error = field_error(site_, request, query.errors, "region")},
+              .label = translate(site, request, "Region"),
+              .error = field_error(site, request, query.errors, "region")},
         Field{.name = "status",
-              .label = translate(site_, request, "Status"),
-              .error = field_error(site_, request, query.errors, "status")},
+              .label = translate(site, request, "Status"),
+              .error = field_error(site, request, query.errors, "status")},
     };
     auto data = form_data(fields);
 
     mstch::array group_options{
-        option("", translate(site_, request, "All stakeholder groups"), query.group)};
+        option("", translate(site, request, "All stakeholder groups"), query.group)};
     for (const auto group : accounts::all_stakeholder_groups()) {
         group_options.push_back(option(
-            accounts::id(group), translate(site_, request, accounts::label(group)), query.group));
+            accounts::id(group), translate(site, request, accounts::label(group)), query.group));
     }
     set_options(data, "group", std::move(group_options));
-    mstch::array region_options{option("", translate(site_, request, "All regions"), query.region)};
+    mstch::array region_options{option("", translate(site, request, "All regions"), query.region)};
     for (const auto region : accounts::all_regions()) {
-        region_options.push_back(option(accounts::id(region),
-                                        translate(site_, request, accounts::label(region)),
-                                        query.region));
+        region_options.push_back(option(
+            accounts::id(region), translate(site, request, accounts::label(region)), query.region));
     }
     set_options(data, "region", std::move(region_options));
     mstch::array status_options{
-        option("", translate(site_, request, "Members and candidates"), query.status),
+        option("", translate(site, request, "Members and candidates"), query.status),
         option(accounts::id(accounts::OrganisationStatus::Member),
-               translate(site_, request, "Members only"), query.status),
+               translate(site, request, "Members only"), query.status),
         option(accounts::id(accounts::OrganisationStatus::Candidate),
-               translate(site_, request, "Candidates only"), query.status),
+               translate(site, request, "Candidates only"), query.status),
         option(accounts::id(accounts::OrganisationStatus::Former),
-               translate(site_, request, "Former members"), query.status),
+               translate(site, request, "Former members"), query.status),
     };
     set_options(data, "status", std::move(status_options));
 
-    const auto organisations = directory_organisations(site_, query, language);
     mstch::array regions;
     for (const auto region : accounts::all_regions()) {
         mstch::array rows;
-        for (const auto& organisation : organisations) {
+        for (const accounts::Organisation& organisation : organisations) {
             if (organisation.region == region) {
-                rows.push_back(directory_row(site_, request, organisation));
+                rows.push_back(directory_row(site, request, organisation));
             }
         }
         if (rows.empty()) {
@@ -203,7 +264,7 @@ Response MembersPages::directory(Request& request) const {
         }
         const auto count = rows.size();
         regions.push_back(mstch::map{{"region_id", text(accounts::id(region))},
-                                     {"region", translate(site_, request, accounts::label(region))},
+                                     {"region", translate(site, request, accounts::label(region))},
                                      {"count", std::to_string(count)},
                                      {"organisations", std::move(rows)}});
     }
@@ -212,13 +273,53 @@ Response MembersPages::directory(Request& request) const {
     data.emplace("is_empty", organisations.empty());
     data.emplace("is_filtered",
                  query.filter.region || query.filter.stakeholder_group || query.filter.status);
-    return render(site_, request, directory_, "Members", std::move(data),
-                  query.errors.empty() ? 200 : 422);
+    return data;
+}
+
+}  // namespace
+
+MembersPages::MembersPages(Site& site)
+    : site_(site),
+      directory_(site.pages.require("members")),
+      organisation_(site.pages.require("organisation")),
+      prerendered_(site.pages.require("prerendered")),
+      cache_(std::make_unique<DirectoryCache>()) {
+}
+
+MembersPages::~MembersPages() = default;
+
+Response MembersPages::directory(Request& request) const {
+    const DirectoryQuery query = parse_directory_query(request);
+    const std::string_view language = language_of(request);
+    auto organisations = site_.organisations.directory();
+    const auto revision = organisations->revision();
+    auto key = directory_cache_key(language, query);
+    if (!revision || !key) {
+        // Not kept: filter errors (a 422 that names them) or nothing to tell freshness by.
+        auto data =
+            directory_data(site_, request, query,
+                           directory_organisations(std::move(organisations), query, language));
+        return render(site_, request, directory_, "Members", std::move(data),
+                      query.errors.empty() ? 200 : 422);
+    }
+    auto body = cache_->find(*revision, *key);
+    if (!body) {
+        // The body template reads only its own data (no layout names), so rendering it alone
+        // gives the same HTML as rendering it inside the page.
+        const mstch::node data =
+            directory_data(site_, request, query,
+                           directory_organisations(std::move(organisations), query, language));
+        body = std::make_shared<const std::string>(
+            site_.pages.templates().render(directory_, data, language));
+        cache_->keep(*revision, std::move(*key), body);
+    }
+    return render(site_, request, prerendered_, "Members", mstch::map{{"content_html", *body}});
 }
 
 Response MembersPages::organisation(Request& request) const {
-    const auto found = site_.organisations.find_by_slug(request.param("slug"));
-    if (!found) {
+    const auto organisations = site_.organisations.directory();
+    const accounts::Organisation* found = organisations->find_by_slug(request.param("slug"));
+    if (found == nullptr) {
         return Response::html(
             site_.pages.render_error_page(page_context(site_, request, "Page not found"), 404),
             404);

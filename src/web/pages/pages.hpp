@@ -8,6 +8,7 @@
 #include "web/site.hpp"
 #include "web/templates.hpp"
 
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -23,6 +24,7 @@ public:
     Response processes(Request& request) const;
 
 private:
+    Response upcoming(Request& request, std::string_view title, std::string_view summary) const;
     Site& site_;
     TemplateRef home_;
     TemplateRef upcoming_;
@@ -31,13 +33,17 @@ private:
 class MembersPages {
 public:
     explicit MembersPages(Site& site);
+    ~MembersPages();
     Response directory(Request& request) const;     // GET /members[?region=&group=&status=]
     Response organisation(Request& request) const;  // GET /members/:slug
 
 private:
+    struct DirectoryCache;  // Rendered directory bodies; see members_pages.cpp.
     Site& site_;
     TemplateRef directory_;
     TemplateRef organisation_;
+    TemplateRef prerendered_;
+    std::unique_ptr<DirectoryCache> cache_;
 };
 
 class SignInPages {
