@@ -48,7 +48,7 @@ fuzz-test: test-deps
 	@fuzz/run --brief
 
 lint: build-asan
-	@scripts/lint $(ASAN_DIR)
+	@scripts/lint $(ASAN_DIR) --all
 
 bench: build
 	@bench/http.sh

@@ -242,23 +242,27 @@ TEST_P(OrganisationsTest, DirectoryIsReusedUntilSomethingChanges) {
     const auto first = service.directory();
     EXPECT_EQ(first->size(), 1u);
     EXPECT_EQ(first->revision(), std::optional<std::int64_t>(stored_revision(database())));
-    EXPECT_EQ(service.directory(), first);  // The same copy, not read again.
+    EXPECT_EQ(service.directory().get(), first.get());  // The same copy, not read again.
     (void)service.list({}, "fr");
-    EXPECT_EQ(service.directory(), first);
+    EXPECT_EQ(service.directory().get(), first.get());
 
     auto second = service.create(Actor::cli(), fields(draft("Second Registry")));
     ASSERT_TRUE(second.has_value());
     const auto after_create = service.directory();
-    EXPECT_NE(after_create, first);
+    EXPECT_NE(after_create.get(), first.get());
     EXPECT_EQ(after_create->size(), 2u);
     EXPECT_EQ(first->size(), 1u);  // A copy in use by a request never changes under it.
 
     auto input = draft("Second Registry, renamed");
     ASSERT_TRUE(service.update(Actor::cli(), second->id, fields(input)).has_value());
     const auto after_update = service.directory();
-    EXPECT_NE(after_update, after_create);
-    EXPECT_EQ(after_update->find_by_id(second->id)->name, "Second Registry, renamed");
-    EXPECT_EQ(after_create->find_by_id(second->id)->name, "Second Registry");
+    EXPECT_NE(after_update.get(), after_create.get());
+    const Organisation* renamed = after_update->find_by_id(second->id);
+    ASSERT_NE(renamed, nullptr);
+    EXPECT_EQ(renamed->name, "Second Registry, renamed");
+    const Organisation* before = after_create->find_by_id(second->id);
+    ASSERT_NE(before, nullptr);
+    EXPECT_EQ(before->name, "Second Registry");
 }
 
 TEST_P(OrganisationsTest, RevisionRisesWithEveryCommittedChangeOnly) {
@@ -282,7 +286,7 @@ TEST_P(OrganisationsTest, RevisionRisesWithEveryCommittedChangeOnly) {
     EXPECT_FALSE(
         service.update(Actor::cli(), OrganisationId(999), fields(draft("Nobody"))).has_value());
     EXPECT_EQ(stored_revision(database()), start + 2);
-    EXPECT_EQ(service.directory(), before);
+    EXPECT_EQ(service.directory().get(), before.get());
 }
 
 TEST_P(OrganisationsTest, DirectorySeesChangesMadeByAnotherServiceAtOnce) {
@@ -292,14 +296,19 @@ TEST_P(OrganisationsTest, DirectorySeesChangesMadeByAnotherServiceAtOnce) {
     auto created = writer.create(Actor::cli(), fields(draft("Shared Registry")));
     ASSERT_TRUE(created.has_value());
     ASSERT_EQ(reader.list().size(), 1u);
+    ASSERT_TRUE(reader.find_by_slug("shared-registry").has_value());
     EXPECT_EQ(reader.find_by_slug("shared-registry")->name, "Shared Registry");
 
     auto input = draft("Shared Registry");
     input.status = "candidate";
     input.short_name = "<Shared>";
     ASSERT_TRUE(writer.update(Actor::cli(), created->id, fields(input)).has_value());
-    EXPECT_EQ(reader.find_by_slug("shared-registry")->status, OrganisationStatus::Candidate);
-    EXPECT_EQ(reader.find_by_id(created->id)->short_name, "<Shared>");
+    const auto shared = reader.find_by_slug("shared-registry");
+    ASSERT_TRUE(shared.has_value());
+    EXPECT_EQ(shared->status, OrganisationStatus::Candidate);
+    const auto by_id = reader.find_by_id(created->id);
+    ASSERT_TRUE(by_id.has_value());
+    EXPECT_EQ(by_id->short_name, "<Shared>");
     EXPECT_TRUE(reader.list({.status = OrganisationStatus::Member}).empty());
 
     ASSERT_TRUE(writer.create(Actor::cli(), fields(draft("Newer Registry"))).has_value());
@@ -315,7 +324,7 @@ TEST_P(OrganisationsTest, WithoutTheRevisionRowNothingIsReused) {
     });
     const auto first = service.directory();
     EXPECT_FALSE(first->revision().has_value());
-    EXPECT_NE(service.directory(), first);
+    EXPECT_NE(service.directory().get(), first.get());
     // Changes still work and still show.
     ASSERT_TRUE(service.create(Actor::cli(), fields(draft("Another"))).has_value());
     EXPECT_EQ(service.list().size(), 2u);
@@ -329,7 +338,9 @@ TEST_P(OrganisationsTest, DirectoryLooksUpAndFiltersLikeTheDatabase) {
     auto candidate = service.create(Actor::cli(), fields(input));
     ASSERT_TRUE(member.has_value() && candidate.has_value());
     const auto directory = service.directory();
-    EXPECT_EQ(directory->find_by_slug("member-registry")->id, member->id);
+    const Organisation* found = directory->find_by_slug("member-registry");
+    ASSERT_NE(found, nullptr);
+    EXPECT_EQ(found->id, member->id);
     EXPECT_EQ(directory->find_by_slug("Member-Registry"), nullptr);
     EXPECT_EQ(directory->find_by_slug(""), nullptr);
     EXPECT_EQ(directory->find_by_slug(std::string_view("member-registry\0x", 17)), nullptr);

@@ -3,7 +3,7 @@ filters (valid, unknown and hostile), privacy, escaping, form errors tied to fie
 import re
 import unittest
 
-from harness import ServerTest
+from harness import BACKEND, ServerTest
 
 
 def main_of(html):
@@ -157,9 +157,9 @@ class Admin(ServerTest):
         listing = self.admin.get(created.header("location"))
         self.assertIn("Bücher Verein was added.", listing.text)
         page = main_of(self.server.client().get("/members/bucher-verein").text)
-        self.assertIn("<dd>bücher.example</dd>", page)
-        self.assertIn("<p>Line one<br>line &lt;two&gt;</p>", page)
-        self.assertIn("<p>Second paragraph</p>", page)
+        self.assertIn("<dd><bdi>bücher.example</bdi></dd>", page)
+        self.assertIn('<p dir="auto">Line one<br>line &lt;two&gt;</p>', page)
+        self.assertIn('<p dir="auto">Second paragraph</p>', page)
 
         form = self.admin.get("/admin/organisations/bucher-verein/edit")
         self.assertEqual(form.status, 200)
@@ -202,6 +202,90 @@ class Admin(ServerTest):
         for bad_id in ("0", "abc", "-1", "99999999999999999999999", "12abc"):
             self.assertEqual(self.admin.get(f"/admin/outbox/{bad_id}").status, 404, bad_id)
 
+
+# Every server keeps the directory in memory (the organisations, and each rendered /members body)
+# and checks one revision counter per request, so a change made by any process shows on the very
+# next request: no waiting, no retrying. These tests warm the caches first, then change.
+WARM_PATHS = ("/members", "/members?lang=ar", "/members?region=NA&status=member", "/members/cira",
+              "/api/v1/organisations?region=NA", "/api/v1/organisations/cira")
+
+CIRA_RENAMED = {
+    "name": "Autorité <CIRA> ديمو", "short_name": "CIRA", "slug": "cira", "country": "CA",
+    "stakeholder_group": "technical-community", "website": "https://www.cira.ca", "domain": "cira.ca",
+    "status": "candidate", "description": "Renamed."}
+
+
+class DirectoryFreshness(ServerTest):
+    # Each request from a new client, so that ?lang=ar does not leave a language cookie behind.
+    def page(self, server, path):
+        response = server.client().get(path)
+        self.assertEqual(response.status, 200, path)
+        return main_of(response.text)
+
+    def warm(self, server):
+        for path in WARM_PATHS:
+            for _ in range(2):
+                self.assertEqual(server.client().get(path).status, 200, path)
+        self.assertIn("Canadian Internet Registration Authority",
+                      self.page(server, "/members?region=NA&status=member"))
+
+    def assert_cira_renamed(self, server):
+        page = self.page(server, "/members")
+        self.assertIn("<bdi>Autorité &lt;CIRA&gt; ديمو</bdi>", page)
+        self.assertNotIn("Canadian Internet Registration Authority", page)
+        self.assertIn("<bdi>Autorité &lt;CIRA&gt; ديمو</bdi>", self.page(server, "/members?lang=ar"))
+        self.assertNotIn("Autorité", self.page(server, "/members?region=NA&status=member"))
+        self.assertIn("Autorité", self.page(server, "/members?region=NA&status=candidate"))
+        self.assertIn("<h1><bdi>Autorité &lt;CIRA&gt; ديمو</bdi></h1>", self.page(server, "/members/cira"))
+        listed = server.client().get("/api/v1/organisations?region=NA").json()["organisations"]
+        self.assertEqual([(o["name"], o["status"]) for o in listed], [(CIRA_RENAMED["name"], "candidate")])
+        self.assertEqual(server.client().get("/api/v1/organisations/cira").json()["description"], "Renamed.")
+
+    def assert_cira_as_in_demo(self, server):
+        self.assertIn("Canadian Internet Registration Authority",
+                      self.page(server, "/members?region=NA&status=member"))
+        self.assertNotIn("Autorité", self.page(server, "/members"))
+        self.assertNotIn("Autorité", self.page(server, "/members?lang=ar"))
+        self.assertNotIn("Autorité", self.page(server, "/members/cira"))
+
+    def test_command_line_changes_show_on_the_next_request(self):
+        server = self.start_server()
+        admin = self.sign_in(server, "admin@coalition.example")
+        self.warm(server)
+        # Another process adds an organisation.
+        result = self.cli("org", "add", "--name", "Registro <Nuevo>", "--slug", "nuevo", "--country", "MX",
+                          "--stakeholder-group", "technical-community", "--status", "member")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for path in ("/members", "/members?lang=ar", "/members/nuevo"):
+            self.assertIn("Registro &lt;Nuevo&gt;", self.page(server, path), path)
+        listed = server.client().get("/api/v1/organisations").json()["organisations"]
+        self.assertIn("nuevo", {o["slug"] for o in listed})
+        # This server changes one, then another process (demo load) changes it back.
+        edited = admin.submit("/admin/organisations/cira/edit", "/admin/organisations/cira", CIRA_RENAMED)
+        self.assertEqual(edited.status, 303)
+        self.assert_cira_renamed(server)
+        result = self.cli("demo", "load")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assert_cira_as_in_demo(server)
+
+    @unittest.skipIf(BACKEND != "postgresql", "several servers share a database only on PostgreSQL")
+    def test_admin_edit_on_one_server_shows_on_the_other_at_once(self):
+        first = self.start_server()
+        second = self.start_server(demo=False)
+        self.warm(first)
+        self.warm(second)
+        admin = self.sign_in(first, "admin@coalition.example")
+        edited = admin.submit("/admin/organisations/cira/edit", "/admin/organisations/cira", CIRA_RENAMED)
+        self.assertEqual(edited.status, 303)
+        self.assert_cira_renamed(second)
+        self.assert_cira_renamed(first)
+        # And back, through the second server this time.
+        admin.base_url = second.base_url  # Sessions are shared: the same admin on the other server.
+        fields = dict(CIRA_RENAMED, name="Canadian Internet Registration Authority", status="member")
+        edited = admin.submit("/admin/organisations/cira/edit", "/admin/organisations/cira", fields)
+        self.assertEqual(edited.status, 303)
+        self.assert_cira_as_in_demo(first)
+        self.assert_cira_as_in_demo(second)
 
 if __name__ == "__main__":
     unittest.main()
