@@ -208,21 +208,25 @@ core::Result<Organisation> Organisations::ensure(const Actor& actor,
 
 std::shared_ptr<const OrganisationDirectory> Organisations::directory() const {
     const auto revision = organisation_store::revision(database_);
-    const auto is_current = [&] {
+    // The kept directory, if it was read at this revision or a later one: then it holds every
+    // change committed before this call began. (Only directories with a revision are kept.)
+    const auto kept = [&]() -> std::shared_ptr<const OrganisationDirectory> {
+        if (!revision) {
+            return nullptr;
+        }
         std::lock_guard lock(mutex_);
-        return directory_ != nullptr && revision && directory_->revision() == revision;
+        if (directory_ != nullptr && directory_->revision() >= revision) {
+            return directory_;
+        }
+        return nullptr;
     };
-    const auto current = [&] {
-        std::lock_guard lock(mutex_);
-        return directory_;
-    };
-    if (is_current()) {
-        return current();
+    if (auto found = kept()) {
+        return found;
     }
     std::lock_guard reload(reload_mutex_);
     // Another thread may have read the rows while this one waited.
-    if (is_current()) {
-        return current();
+    if (auto found = kept()) {
+        return found;
     }
     // The revision was read before the rows, so they are at least as new as it says: a change
     // committed in between is read again on the next call, never missed.
@@ -231,8 +235,7 @@ std::shared_ptr<const OrganisationDirectory> Organisations::directory() const {
     if (revision) {
         std::lock_guard lock(mutex_);
         // Revisions only grow; never replace a newer directory with an older one.
-        if (directory_ == nullptr || !directory_->revision() ||
-            *directory_->revision() < *revision) {
+        if (directory_ == nullptr || directory_->revision() < revision) {
             directory_ = loaded;
         }
     }

@@ -358,10 +358,11 @@ TEST_P(OrganisationsTest, ConcurrentReadersAndWritersSeeEveryChange) {
     auto service = organisations();
     constexpr int kWrites = 20;
     std::atomic<bool> done = false;
+    const std::vector<std::string> languages = {"en", "ar", "zh"};
     std::vector<std::thread> readers;
-    for (int reader_idx = 0; reader_idx < 3; ++reader_idx) {
+    readers.reserve(languages.size());
+    for (std::size_t reader_idx = 0; reader_idx < languages.size(); ++reader_idx) {
         readers.emplace_back([&, reader_idx] {
-            const char* languages[] = {"en", "ar", "zh"};
             std::size_t last = 0;
             while (!done) {
                 const auto now = service.list({}, languages[reader_idx]).size();
