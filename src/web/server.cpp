@@ -69,6 +69,11 @@ std::string printable(std::string_view text) {
 
 }  // namespace
 
+// An io_context whose services can be shut down before it is destroyed (see ~Impl).
+struct IoContext : asio::io_context {
+    using asio::io_context::shutdown;
+};
+
 struct HttpServer::Impl {
     Impl(Router& router_ref, ServerOptions server_options, Metrics* metrics_ptr)
         : router(router_ref), options(std::move(server_options)), metrics(metrics_ptr) {}
@@ -77,8 +82,16 @@ struct HttpServer::Impl {
     const ServerOptions options;
     Metrics* const metrics;
 
-    asio::io_context io_context;
+    IoContext io_context;
     std::unique_ptr<RestinioServer> server;
+
+    // Handlers still queued on the io_context hold connections whose destructors reach into the
+    // server's connection limiter, while the server's strands live in the io_context's services.
+    // So: free the queued handlers first (shutdown), then the server, then the io_context.
+    ~Impl() {
+        io_context.shutdown();
+        server.reset();
+    }
     std::vector<std::thread> workers;
     std::atomic<std::uint16_t> bound_port{0};
     std::atomic<bool> stopping{false};
