@@ -78,6 +78,16 @@ std::string field_error(const Site& site, const Request& request,
     return "";
 }
 
+mstch::map select_option(std::string_view value, std::string label, std::string_view current) {
+    return mstch::map{
+        {"value", std::string(value)}, {"label", std::move(label)}, {"selected", value == current}};
+}
+
+void set_select_options(mstch::map& form, const std::string& name, mstch::array options) {
+    auto& by_name = boost::get<mstch::map>(form.at("field"));
+    boost::get<mstch::map>(by_name.at(name)).emplace("options", std::move(options));
+}
+
 CookieOptions cookie_options(const Site& site) {
     CookieOptions options;
     options.secure = site.settings.secure_cookies;

@@ -37,6 +37,12 @@ Response render(const Site& site, Request& request, TemplateRef body, std::strin
 std::string field_error(const Site& site, const Request& request,
                         const std::vector<core::Error>& errors, std::string_view field);
 
+// One <option> of a select field: {value, label, selected}.
+mstch::map select_option(std::string_view value, std::string label, std::string_view current);
+
+// Adds the <option>s of select field `name` to a form_data() map (templates/admin_select.mustache).
+void set_select_options(mstch::map& form, const std::string& name, mstch::array options);
+
 // Cookie settings for this site (Secure when the base URL is https).
 CookieOptions cookie_options(const Site& site);
 

@@ -30,17 +30,6 @@ std::string text(std::string_view view) {
     return std::string(view);
 }
 
-mstch::map option(std::string_view value, std::string label, std::string_view current) {
-    return mstch::map{
-        {"value", text(value)}, {"label", std::move(label)}, {"selected", value == current}};
-}
-
-// Adds the <option>s of select field `name` to a form_data() map (templates/admin_select.mustache).
-void set_options(mstch::map& form, const std::string& name, mstch::array options) {
-    auto& by_name = boost::get<mstch::map>(form.at("field"));
-    boost::get<mstch::map>(by_name.at(name)).emplace("options", std::move(options));
-}
-
 // A page with a confirmation in the layout's status region (role=status). Only for signed-in
 // visitors: their session already holds the CSRF secret a form needs.
 Response render_with_flash(const Site& site, const Request& request, TemplateRef body,
@@ -221,26 +210,28 @@ mstch::map organisation_form_data(const Site& site, const Request& request,
     auto data = form_data(fields);
 
     const std::string country = upper_ascii(core::trim(draft.country));
-    mstch::array countries{option("", label("Choose a country"), country)};
+    mstch::array countries{select_option("", label("Choose a country"), country)};
     for (const auto& entry : countries_by_name(language_of(request))) {
-        countries.push_back(option(entry.code, entry.name, country));
+        countries.push_back(select_option(entry.code, entry.name, country));
     }
-    set_options(data, "country", std::move(countries));
-    mstch::array groups{option("", label("Choose a stakeholder group"), draft.stakeholder_group)};
+    set_select_options(data, "country", std::move(countries));
+    mstch::array groups{
+        select_option("", label("Choose a stakeholder group"), draft.stakeholder_group)};
     for (const auto group : accounts::all_stakeholder_groups()) {
-        groups.push_back(
-            option(accounts::id(group), label(accounts::label(group)), draft.stakeholder_group));
+        groups.push_back(select_option(accounts::id(group), label(accounts::label(group)),
+                                       draft.stakeholder_group));
     }
-    set_options(data, "stakeholder_group", std::move(groups));
+    set_select_options(data, "stakeholder_group", std::move(groups));
     // An empty status means candidate (OrganisationDraft), so the select shows that.
     const std::string_view status =
         draft.status.empty() ? accounts::id(OrganisationStatus::Candidate) : draft.status;
     mstch::array statuses;
     for (const auto value :
          {OrganisationStatus::Member, OrganisationStatus::Candidate, OrganisationStatus::Former}) {
-        statuses.push_back(option(accounts::id(value), label(accounts::label(value)), status));
+        statuses.push_back(
+            select_option(accounts::id(value), label(accounts::label(value)), status));
     }
-    set_options(data, "status", std::move(statuses));
+    set_select_options(data, "status", std::move(statuses));
     return data;
 }
 
@@ -353,19 +344,19 @@ mstch::map users_data(const Site& site, const Request& request, const UserInput&
     mstch::array roles;
     for (const auto value :
          {accounts::Role::Member, accounts::Role::Moderator, accounts::Role::Admin}) {
-        roles.push_back(option(accounts::id(value), label(role_msgid(value)), role));
+        roles.push_back(select_option(accounts::id(value), label(role_msgid(value)), role));
     }
-    set_options(data, "role", std::move(roles));
+    set_select_options(data, "role", std::move(roles));
 
     const auto organisations = site.organisations.list({}, language_of(request));
     std::map<accounts::OrganisationId, std::string> organisation_names;
-    mstch::array organisation_options{option("", label("None"), typed.organisation)};
+    mstch::array organisation_options{select_option("", label("None"), typed.organisation)};
     for (const auto& organisation : organisations) {
         organisation_names.emplace(organisation.id, organisation.name);
         organisation_options.push_back(
-            option(organisation.slug.value(), organisation.name, typed.organisation));
+            select_option(organisation.slug.value(), organisation.name, typed.organisation));
     }
-    set_options(data, "organisation", std::move(organisation_options));
+    set_select_options(data, "organisation", std::move(organisation_options));
 
     mstch::array rows;
     for (const auto& user : site.users.list()) {

@@ -23,17 +23,6 @@ std::string text(std::string_view view) {
     return std::string(view);
 }
 
-mstch::map option(std::string_view value, std::string label, std::string_view current) {
-    return mstch::map{
-        {"value", text(value)}, {"label", std::move(label)}, {"selected", value == current}};
-}
-
-// Adds the <option>s of select field `name` to a form_data() map (templates/admin_select.mustache).
-void set_options(mstch::map& form, const std::string& name, mstch::array options) {
-    auto& by_name = boost::get<mstch::map>(form.at("field"));
-    boost::get<mstch::map>(by_name.at(name)).emplace("options", std::move(options));
-}
-
 std::string status_label(const Site& site, const Request& request,
                          accounts::OrganisationStatus status) {
     return translate(site, request, accounts::label(status));
@@ -228,28 +217,29 @@ mstch::map directory_data(const Site& site, const Request& request, const Direct
     auto data = form_data(fields);
 
     mstch::array group_options{
-        option("", translate(site, request, "All stakeholder groups"), query.group)};
+        select_option("", translate(site, request, "All stakeholder groups"), query.group)};
     for (const auto group : accounts::all_stakeholder_groups()) {
-        group_options.push_back(option(
+        group_options.push_back(select_option(
             accounts::id(group), translate(site, request, accounts::label(group)), query.group));
     }
-    set_options(data, "group", std::move(group_options));
-    mstch::array region_options{option("", translate(site, request, "All regions"), query.region)};
+    set_select_options(data, "group", std::move(group_options));
+    mstch::array region_options{
+        select_option("", translate(site, request, "All regions"), query.region)};
     for (const auto region : accounts::all_regions()) {
-        region_options.push_back(option(
+        region_options.push_back(select_option(
             accounts::id(region), translate(site, request, accounts::label(region)), query.region));
     }
-    set_options(data, "region", std::move(region_options));
+    set_select_options(data, "region", std::move(region_options));
     mstch::array status_options{
-        option("", translate(site, request, "Members and candidates"), query.status),
-        option(accounts::id(accounts::OrganisationStatus::Member),
-               translate(site, request, "Members only"), query.status),
-        option(accounts::id(accounts::OrganisationStatus::Candidate),
-               translate(site, request, "Candidates only"), query.status),
-        option(accounts::id(accounts::OrganisationStatus::Former),
-               translate(site, request, "Former members"), query.status),
+        select_option("", translate(site, request, "Members and candidates"), query.status),
+        select_option(accounts::id(accounts::OrganisationStatus::Member),
+                      translate(site, request, "Members only"), query.status),
+        select_option(accounts::id(accounts::OrganisationStatus::Candidate),
+                      translate(site, request, "Candidates only"), query.status),
+        select_option(accounts::id(accounts::OrganisationStatus::Former),
+                      translate(site, request, "Former members"), query.status),
     };
-    set_options(data, "status", std::move(status_options));
+    set_select_options(data, "status", std::move(status_options));
 
     mstch::array regions;
     for (const auto region : accounts::all_regions()) {
