@@ -94,6 +94,9 @@ int serve(const Config& config) {
         .sessions = *services->sessions,
         .sign_in = *services->sign_in,
         .audit = *services->audit,
+        .signatures = *services->signatures,
+        .transparency_log = *services->transparency_log,
+        .statements = *services->statements,
         .metrics = metrics,
         .pages = pages,
     };

@@ -182,6 +182,23 @@ const std::map<std::string, Key>& keys() {
         {"lmtp.listen", string_key([](Config& c, const std::string& k, const std::string& v) {
              c.lmtp.listen = require_listen(k, v);
          })},
+        {"dns.resolver", string_key([](Config& c, const std::string&, std::string v) {
+             c.dns.resolver = std::move(v);
+         })},
+        {"dns.trust_anchor", string_key([](Config& c, const std::string&, std::string v) {
+             c.dns.trust_anchor = std::move(v);
+         })},
+        {"signon.moderate_individuals",
+         boolean_key([](Config& c, bool v) { c.signon.moderate_individuals = v; })},
+        {"signon.log_key", string_key([](Config& c, const std::string&, std::string v) {
+             c.signon.log_key = std::move(v);
+         })},
+        {"signon.per_address_per_hour",
+         integer_key(1, 1000000,
+                     [](Config& c, std::int64_t v) { c.signon.per_address_per_hour = v; })},
+        {"signon.per_domain_per_hour",
+         integer_key(1, 1000000,
+                     [](Config& c, std::int64_t v) { c.signon.per_domain_per_hour = v; })},
     };
     return table;
 }

@@ -43,6 +43,16 @@ struct Config {
     struct Lmtp {
         ListenAddress listen{"127.0.0.1", 8024};
     } lmtp;
+    struct Dns {
+        std::string resolver;      // "" = /etc/resolv.conf; else "127.0.0.1@53" (unbound notation).
+        std::string trust_anchor;  // "" = Debian's root key when installed.
+    } dns;
+    struct Signon {
+        bool moderate_individuals = false;
+        std::string log_key = "var/log-signing.key";  // The transparency log's Ed25519 key.
+        std::int64_t per_address_per_hour = 20;
+        std::int64_t per_domain_per_hour = 200;
+    } signon;
 
     bool uses_https() const { return site.base_url.rfind("https://", 0) == 0; }
 };

@@ -51,7 +51,28 @@ std::unique_ptr<Services> open_services(const Config& config, Migrate migrate) {
         database, services->clock, services->random, *services->outbox,
         accounts::SignInMailSettings{sender(config), config.site.name});
     services->audit = std::make_unique<accounts::AuditLog>(database);
+    services->resolver = dns::make_unbound_resolver(
+        {.forward_to = config.dns.resolver, .trust_anchor_file = config.dns.trust_anchor});
+    services->log_key =
+        std::make_unique<signon::LogKey>(signon::LogKey::load_or_create(config.signon.log_key));
+    services->transparency_log =
+        std::make_unique<signon::TransparencyLog>(database, services->clock, *services->log_key);
+    services->signatures = std::make_unique<signon::Signatures>(
+        database, services->clock, services->random, *services->outbox, *services->transparency_log,
+        *services->resolver,
+        signon::SignOnSettings{
+            .sender = sender(config),
+            .site_name = config.site.name,
+            .moderate_individuals = config.signon.moderate_individuals,
+            .per_address_per_hour = static_cast<int>(config.signon.per_address_per_hour),
+            .per_domain_per_hour = static_cast<int>(config.signon.per_domain_per_hour),
+        });
+    services->statements = std::make_unique<statement::Statements>(database, services->clock);
     return services;
+}
+
+signon::Campaign statement_campaign() {
+    return {.key = "statement", .title = "the Statement of Purpose", .path = "/statement"};
 }
 
 std::unique_ptr<mail::Transport> make_transport(const Config& config, const core::Clock& clock) {

@@ -7,8 +7,11 @@
 #include "app/config.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
+#include "dns/dns.hpp"
 #include "mail/outbox.hpp"
 #include "mail/transport.hpp"
+#include "signon/signon.hpp"
+#include "statement/statement.hpp"
 #include "store/database.hpp"
 
 #include <memory>
@@ -29,7 +32,15 @@ struct Services {
     std::unique_ptr<accounts::Sessions> sessions;
     std::unique_ptr<accounts::SignInLinks> sign_in;
     std::unique_ptr<accounts::AuditLog> audit;
+    std::unique_ptr<dns::Resolver> resolver;
+    std::unique_ptr<signon::LogKey> log_key;
+    std::unique_ptr<signon::TransparencyLog> transparency_log;
+    std::unique_ptr<signon::Signatures> signatures;
+    std::unique_ptr<statement::Statements> statements;
 };
+
+// The Statement of Purpose as a signon campaign (its key, title for mails and page path).
+signon::Campaign statement_campaign();
 
 // Opens the database (migrating it first when asked) and builds the domain services. Throws
 // core::StartupError when the database cannot be opened or the configuration is inconsistent.

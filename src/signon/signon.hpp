@@ -62,19 +62,19 @@ std::optional<Verification> parse_verification(std::string_view text);
 
 // What a signer typed, as strings, from the form or the JSON API. Validated by Signatures::sign.
 struct SignatureInput {
-    std::string kind;          // "individual" | "organisation"
-    std::string name;          // The person (individual, or the organisation's representative).
-    std::string email;         // Any Universal-Acceptance address (core::Email).
-    std::string country;       // ISO 3166-1 alpha-2 (the person's; organisations: see below).
-    std::string affiliation;   // Individuals, optional.
+    std::string kind;            // "individual" | "organisation"
+    std::string name;            // The person (individual, or the organisation's representative).
+    std::string email;           // Any Universal-Acceptance address (core::Email).
+    std::string country;         // ISO 3166-1 alpha-2 (the person's; organisations: see below).
+    std::string affiliation;     // Individuals, optional.
     bool show_publicly = false;  // Individuals: may the name be shown? Organisations: always.
     std::string title;           // Organisations: the representative's title.
     std::string organisation_name;
     std::string organisation_country;  // ISO alpha-2; the organisation's, for region and charts.
     std::string stakeholder_group;     // accounts' ids: "technical-community", …
     std::string organisation_domain;   // "example.org" or a website URL; IDN allowed.
-    std::string language;              // The signer's language tag for mails ("fr"); "en" if unknown.
-    std::string honeypot;              // A field humans never fill; non-empty means a bot.
+    std::string language;  // The signer's language tag for mails ("fr"); "en" if unknown.
+    std::string honeypot;  // A field humans never fill; non-empty means a bot.
 };
 
 // Where a submission came from, for rate limits, the burst view and mails.
@@ -97,7 +97,7 @@ struct Signature {
     SignatoryKind kind = SignatoryKind::Individual;
     SignatureStatus status = SignatureStatus::Pending;
     Verification verification = Verification::None;
-    std::string name;  // NFC.
+    std::string name;   // NFC.
     std::string email;  // Unicode form (core::Email::unicode()); "" once erased.
     std::string country;
     std::string region;  // accounts' region id derived from the (organisation's) country.
@@ -181,7 +181,7 @@ struct ConfirmationView {
 
 // The DNS proof an organisation can publish.
 struct DnsChallenge {
-    std::string record_name;  // "_coalition-challenge.example.org" (A-labels).
+    std::string record_name;   // "_coalition-challenge.example.org" (A-labels).
     std::string record_value;  // The token to publish as TXT.
 };
 

@@ -50,7 +50,7 @@ struct Version {
 // What a visitor reads: the text in their language, or the authoritative one with a notice.
 struct Reading {
     Version version;
-    Translation text;       // What to show.
+    Translation text;        // What to show.
     bool fell_back = false;  // The visitor's language has no translation.
 };
 

@@ -4,6 +4,8 @@
 
 #include "accounts/accounts.hpp"
 #include "mail/outbox.hpp"
+#include "signon/signon.hpp"
+#include "statement/statement.hpp"
 #include "store/database.hpp"
 
 #include <string>
@@ -32,6 +34,9 @@ struct Site {
     accounts::Sessions& sessions;
     accounts::SignInLinks& sign_in;
     accounts::AuditLog& audit;
+    signon::Signatures& signatures;
+    signon::TransparencyLog& transparency_log;
+    statement::Statements& statements;
     Metrics& metrics;
     const Pages& pages;
 };

@@ -94,7 +94,8 @@ public:
     std::uint64_t size();
 
     // Entries [start, end), at most `limit` of them; end is clipped to size().
-    std::vector<LogEntry> entries(std::uint64_t start, std::uint64_t end, std::uint64_t limit = 1000);
+    std::vector<LogEntry> entries(std::uint64_t start, std::uint64_t end,
+                                  std::uint64_t limit = 1000);
 
     // RFC 9162 §2.1.3.1: the audit path of leaf `index` in the tree of the first `tree_size`
     // leaves. Invalid when index >= tree_size or tree_size > size().

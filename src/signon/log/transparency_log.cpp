@@ -1,0 +1,1 @@
+#include "signon/log/transparency_log.hpp"

@@ -1,0 +1,1 @@
+#include "signon/signon.hpp"

@@ -1,0 +1,1 @@
+#include "statement/statement.hpp"
