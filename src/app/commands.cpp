@@ -2,6 +2,7 @@
 
 #include "app/cli.hpp"
 #include "app/demo.hpp"
+#include "app/log_worker.hpp"
 #include "app/wiring.hpp"
 #include "core/unavailable.hpp"
 #include "i18n/i18n.hpp"
@@ -108,8 +109,11 @@ int serve(const Config& config) {
                             .threads = static_cast<std::size_t>(config.http.threads),
                             .max_body_bytes = static_cast<std::size_t>(config.http.max_body_bytes)},
                            &metrics);
+    LogWorker log_worker(*services->transparency_log, *services->signatures,
+                         {.base_url = config.site.base_url, .log = log_line});
     server.start();
     outbox_worker.start();
+    log_worker.start();
     std::cout << "Coalition is serving http://" << config.http.listen.host << ":" << server.port()
               << " (database " << services->database->describe() << ", mail "
               << transport->describe() << ")" << std::endl;
@@ -119,6 +123,7 @@ int serve(const Config& config) {
     std::cout << "Coalition is stopping (" << (received == SIGTERM ? "SIGTERM" : "SIGINT")
               << "): finishing requests in flight" << std::endl;
     server.stop();
+    log_worker.stop();
     outbox_worker.stop();
     return kExitOk;
 }
