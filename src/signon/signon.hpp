@@ -77,6 +77,15 @@ struct SignatureInput {
     std::string honeypot;  // A field humans never fill; non-empty means a bot.
 };
 
+// Every problem with `input`, one core::Error (code Invalid) per bad field in form order, or
+// nothing when it is valid: the checks sign() makes first (sign() returns only the first error),
+// for forms and the API to show all at once. Field names: "kind", "name", "email", "country",
+// "affiliation", "title", "organisation.name", "organisation.country",
+// "organisation.stakeholder_group", "organisation.domain". Limits: 200 characters for names,
+// titles and affiliations, 300 for organisation names; one line, valid UTF-8, no control
+// characters. Thread-safe.
+std::vector<core::Error> validate(const SignatureInput& input);
+
 // Where a submission came from, for rate limits, the burst view and mails.
 struct Submission {
     std::string client_address;  // The peer address (or X-Forwarded-For from a trusted proxy).

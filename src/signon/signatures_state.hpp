@@ -1,0 +1,95 @@
+#pragma once
+// The private state of signon::Signatures and helpers shared by its .cpp files (signatures.cpp:
+// signing, confirmation, DNS proof, withdrawal; moderation.cpp: moderation and abuse; erasure
+// and re-affirmation; public_list.cpp: the list, its numbers, receipts). Private to signon/.
+
+#include "signon/mails.hpp"
+#include "signon/rate_limiter.hpp"
+#include "signon/signature_store.hpp"
+#include "signon/signon.hpp"
+
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+
+namespace coalition::signon {
+
+// Thrown inside a transaction body to roll it back and answer `error`.
+class Rejection : public std::runtime_error {
+public:
+    explicit Rejection(core::Error error)
+        : std::runtime_error(error.message), error_(std::move(error)) {}
+    const core::Error& error() const { return error_; }
+
+private:
+    core::Error error_;
+};
+
+struct Signatures::State {
+    State(store::Database& database_, const core::Clock& clock_, core::Random& random_,
+          mail::Outbox& outbox_, TransparencyLog& log_, dns::Resolver& resolver_,
+          SignOnSettings settings_);
+
+    // Runs `body(connection)` in one transaction; a Rejection becomes its error.
+    template <typename T, typename Body>
+    core::Result<T> transact(Body&& body) {
+        std::optional<T> out;
+        try {
+            database.transact(
+                [&](store::Connection& connection) { out.emplace(body(connection)); });
+        } catch (const Rejection& rejection) {
+            return rejection.error();
+        }
+        return std::move(*out);
+    }
+
+    // Composes `message` and queues it in `connection`'s transaction.
+    void enqueue(store::Connection& connection, const mail::OutgoingMessage& message);
+    void enqueue(store::Connection& connection, const mail::ComposedMessage& message,
+                 const std::string& subject);
+
+    // The mail recipient for a stored signature (its address parses back: it was valid).
+    mails::Recipient recipient(const Signature& signature, const std::string& campaign_title);
+
+    // Publishes `record` (status checked by the caller): appends its "published" event to the
+    // log in `connection`'s transaction and stores the index. Returns the signature as published.
+    Signature publish(store::Connection& connection, const signature_store::Record& record);
+
+    // A new random token and the hash to store.
+    struct NewToken {
+        std::string token;
+        std::string hash;
+    };
+    NewToken new_token();
+
+    store::Database& database;
+    const core::Clock& clock;
+    core::Random& random;
+    mail::Outbox& outbox;
+    TransparencyLog& log;
+    dns::Resolver& resolver;
+    const SignOnSettings settings;
+    RateLimiter per_address;
+    RateLimiter per_domain;
+
+    // Saves `campaign` with the sign-up's transaction when this server has not saved it as it is.
+    void remember_campaign(store::Connection& connection, const Campaign& campaign,
+                           const std::string& base_url);
+
+    std::mutex campaigns_mutex;
+    // "key\ntitle\npath\nbase_url" of each campaign saved. Guarded by campaigns_mutex.
+    std::unordered_map<std::string, std::string> saved_campaigns;
+
+    std::mutex retry_mutex;
+    // Unix time when a client refused by the per-domain limit may retry. Guarded by retry_mutex.
+    std::unordered_map<std::string, std::int64_t> domain_retry_at;
+};
+
+// Base URL without trailing slashes.
+std::string trim_base_url(std::string_view base_url);
+
+// Tokens we hand out are 43 characters; anything much longer is refused before hashing.
+constexpr std::size_t kMaxTokenLength = 128;
+
+}  // namespace coalition::signon
