@@ -313,3 +313,65 @@ def extract_link(message_bytes, marker):
     if not match:
         raise AssertionError("no link with " + marker + " in:\n" + body)
     return match.group(0)
+
+
+class DnsServer:
+    """tests/support/dns_server.py: a real authoritative DNS server (Debian's nsd) on 127.0.0.1.
+
+    `zones` are served unsigned, `signed_zones` DNSSEC-signed; `records` are zone-file lines with
+    an absolute owner ('_coalition-challenge.example.test. TXT "token"'). Start the server with
+    `extra_env=dns.env()` so its [dns] resolver is 127.0.0.1@PORT and its trust anchor validates
+    the signed zones. `add()`/`remove()` change records while it runs (TTL 0: seen at once).
+    In a ServerTest: `dns = DnsServer(...)`, then `self.addCleanup(dns.stop)`.
+    """
+
+    def __init__(self, zones=(), signed_zones=(), records=(), unsigned_records=()):
+        script = os.path.join(ROOT, "tests", "support", "dns_server.py")
+        arguments = [SYSTEM_PYTHON, script, "--stop-on-stdin-eof"]
+        for flag, values in (("--zone", zones), ("--signed-zone", signed_zones),
+                             ("--record", records), ("--unsigned-record", unsigned_records)):
+            for value in values:
+                arguments += [flag, value]
+        self.process = subprocess.Popen(arguments, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        match = re.match(r"LISTENING (\d+) (\S+)", line)
+        if not match:
+            self.process.kill()
+            raise AssertionError("DNS server did not start (nsd and ldnsutils come with "
+                                 "scripts/install-deps --with-test-tools): "
+                                 + line + self.process.stderr.read())
+        self.port = int(match.group(1))
+        self.trust_anchor_file = match.group(2)
+
+    @property
+    def resolver(self):
+        return f"127.0.0.1@{self.port}"
+
+    def env(self):
+        """Environment for `Server`: [dns] resolver and trust_anchor pointing here."""
+        return {"COALITION_DNS_RESOLVER": self.resolver,
+                "COALITION_DNS_TRUST_ANCHOR": self.trust_anchor_file}
+
+    def _command(self, line):
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+        reply = self.process.stdout.readline().strip()
+        if reply != "OK":
+            raise AssertionError(f"DNS server: {line!r}: {reply}")
+
+    def add(self, record, signed=True):
+        """Publishes `record` (signed when its zone is, unless signed=False: then bogus)."""
+        self._command(("ADD " if signed else "ADD-UNSIGNED ") + record)
+
+    def remove(self, owner):
+        self._command("REMOVE " + owner)
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.stdin.close()  # It stops nsd at end of file on its stdin.
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
