@@ -52,6 +52,43 @@ std::string tree_head_json(const TreeHead& head) {
 
 }  // namespace
 
+namespace {
+
+// COUNT(*) of the listed rows matching `where`, cached (see State::CachedCount). A template
+// only because Signatures::State is private to Signatures.
+template <typename State>
+std::int64_t count_listed(State& s, const std::string& where, const store::Params& params) {
+    std::string key = where;
+    for (const auto& value : params) {
+        key += '\x1f';
+        if (const auto* text = std::get_if<std::string>(&value)) {
+            key += *text;
+        } else if (const auto* number = std::get_if<std::int64_t>(&value)) {
+            key += std::to_string(*number);
+        }
+    }
+    const std::uint64_t generation = signature_store::public_list_generation();
+    const std::int64_t now = s.clock.unix_now();
+    {
+        const std::lock_guard lock(s.counts_mutex);
+        const auto found = s.counts.find(key);
+        if (found != s.counts.end() && found->second.generation == generation &&
+            now - found->second.computed_at < State::kCountCacheSeconds) {
+            return found->second.count;
+        }
+    }
+    const std::int64_t count =
+        s.database.query_one("SELECT COUNT(*) FROM signatures WHERE " + where, params)->integer(0);
+    const std::lock_guard lock(s.counts_mutex);
+    if (s.counts.size() > 4096) {
+        s.counts.clear();  // Many distinct searches: start again rather than grow.
+    }
+    s.counts[key] = {generation, now, count};
+    return count;
+}
+
+}  // namespace
+
 SignatoryPage Signatures::list(const std::string& campaign, const SignatoryFilter& filter) {
     State& s = *state_;
     std::string where = "campaign = $1 AND listed = 1";
@@ -98,8 +135,7 @@ SignatoryPage Signatures::list(const std::string& campaign, const SignatoryFilte
     }
 
     SignatoryPage page;
-    page.total =
-        s.database.query_one("SELECT COUNT(*) FROM signatures WHERE " + where, params)->integer(0);
+    page.total = count_listed(s, where, params);
     std::string order;
     switch (filter.sort) {
         case SignatorySort::Newest:

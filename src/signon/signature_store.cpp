@@ -3,6 +3,8 @@
 #include "core/assert.hpp"
 #include "core/text.hpp"
 
+#include <atomic>
+
 namespace coalition::signon::signature_store {
 namespace {
 
@@ -261,8 +263,20 @@ bool mark_confirmed(store::Connection& connection, std::int64_t id, Verification
                {id, std::string(to_string(verification)), now, dns_challenge}) > 0;
 }
 
+namespace {
+std::atomic<std::uint64_t> list_generation{0};
+void touch_public_list() {
+    list_generation.fetch_add(1, std::memory_order_relaxed);
+}
+}  // namespace
+
+std::uint64_t public_list_generation() {
+    return list_generation.load(std::memory_order_relaxed);
+}
+
 void mark_published(store::Connection& connection, const Record& record, std::int64_t now,
                     std::uint64_t log_index) {
+    touch_public_list();
     const Signature& s = record.signature;
     const bool listed = s.kind == SignatoryKind::Organisation || s.show_publicly;
     connection.execute(
@@ -278,6 +292,7 @@ void mark_published(store::Connection& connection, const Record& record, std::in
 void set_status(store::Connection& connection, std::int64_t id, SignatureStatus status,
                 const std::optional<std::string>& note) {
     COALITION_ASSERT(status != SignatureStatus::Published, "mark_published() publishes");
+    touch_public_list();
     // Off the public list, and a receipt is no longer due.
     if (note) {
         connection.execute(
@@ -292,6 +307,7 @@ void set_status(store::Connection& connection, std::int64_t id, SignatureStatus 
 }
 
 void set_verification(store::Connection& connection, std::int64_t id, Verification verification) {
+    touch_public_list();
     connection.execute("UPDATE signatures SET verification = $2 WHERE id = $1",
                        {id, std::string(to_string(verification))});
 }
@@ -303,6 +319,7 @@ bool mark_receipt_sent(store::Connection& connection, std::int64_t id) {
 }
 
 void erase_personal_data(store::Connection& connection, std::int64_t id) {
+    touch_public_list();
     connection.execute(
         "UPDATE signatures SET status = 'erased', name = '', email = '', dedup_key = $2, "
         "email_domain = '', country = '', region = '', affiliation = '', title = '', "

@@ -105,6 +105,11 @@ void set_status(store::Connection& connection, std::int64_t id, SignatureStatus 
 void set_verification(store::Connection& connection, std::int64_t id, Verification verification);
 // Marks the receipt sent; false when it already was.
 bool mark_receipt_sent(store::Connection& connection, std::int64_t id);
+
+// A counter that every change to the public list (publication, status, verification, erasure)
+// in this process increments, so cached counts of the list know when they are stale. Changes
+// made by other servers are not seen here: callers also bound a cached value's age.
+std::uint64_t public_list_generation();
 // Deletes every personal field of the signature and sets it erased.
 void erase_personal_data(store::Connection& connection, std::int64_t id);
 // True when the signer (dedup key, kind, organisation domain) has a published signature of

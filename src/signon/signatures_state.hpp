@@ -77,6 +77,18 @@ struct Signatures::State {
     void remember_campaign(store::Connection& connection, const Campaign& campaign,
                            const std::string& base_url);
 
+    // Counts of the public list by filter, for list(): counting 100,000 rows on every page view
+    // costs more than the page. An entry is used while the list's generation is unchanged and
+    // it is younger than kCountCacheSeconds (changes made by other servers).
+    struct CachedCount {
+        std::uint64_t generation = 0;
+        std::int64_t computed_at = 0;
+        std::int64_t count = 0;
+    };
+    static constexpr std::int64_t kCountCacheSeconds = 2;
+    std::mutex counts_mutex;
+    std::unordered_map<std::string, CachedCount> counts;
+
     std::mutex campaigns_mutex;
     // "key\ntitle\npath\nbase_url" of each campaign saved. Guarded by campaigns_mutex.
     std::unordered_map<std::string, std::string> saved_campaigns;

@@ -65,10 +65,13 @@ private:
 // True when `signature` is `public_key`'s Ed25519 signature of `head`.
 bool verify_tree_head(const TreeHead& head, const std::array<std::uint8_t, 32>& public_key);
 
+class SubtreeCache;  // transparency_log.cpp.
+
 // Thread-safe. `database`, `clock` and `key` must outlive it.
 class TransparencyLog {
 public:
     TransparencyLog(store::Database& database, const core::Clock& clock, const LogKey& key);
+    ~TransparencyLog();
 
     // Appends `leaf` inside the caller's transaction and returns its index. Appends from
     // concurrent transactions (also from other servers on one PostgreSQL) are serialised by a
@@ -112,6 +115,9 @@ private:
     store::Database& database_;
     const core::Clock& clock_;
     const LogKey& key_;
+    // Hashes of large committed subtrees, which never change once written: most of a proof's
+    // hashes come from here instead of the database.
+    std::unique_ptr<SubtreeCache> cache_;
 };
 
 }  // namespace coalition::signon

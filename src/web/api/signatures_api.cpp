@@ -1,0 +1,70 @@
+#include "web/api/signatures_api.hpp"
+
+#include "web/api/signature_json.hpp"
+#include "web/page.hpp"
+#include "web/pages/statement_pages.hpp"
+#include "web/problem.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+namespace coalition::web {
+
+Response SignaturesApi::create(Request& request) const {
+    SignatureRequest parsed = parse_signature_request(request.body, language_of(request));
+    if (parsed.is_malformed) {
+        return problem_response(400, parsed.errors.front().message);
+    }
+    std::vector<core::Error> errors = std::move(parsed.errors);
+    for (auto& error : signon::validate(parsed.input)) {
+        // A field already reported as the wrong JSON type is not reported twice.
+        const bool reported = std::any_of(errors.begin(), errors.end(), [&](const auto& known) {
+            return !known.field.empty() && known.field == error.field;
+        });
+        if (!reported) {
+            errors.push_back(std::move(error));
+        }
+    }
+    if (!errors.empty()) {
+        return problem_response(errors);
+    }
+
+    const auto current = site_.statements.current();
+    if (!current) {
+        return problem_response(409, "The statement has not been published yet.");
+    }
+    if (!parsed.version.empty() && parsed.version != current->hash) {
+        return problem_response(core::Error::conflict(
+            "This is not the current version of the statement: read the current one and sign "
+            "it.",
+            "version"));
+    }
+
+    const signon::Submission submission{.client_address = request.remote_address,
+                                        .base_url = site_.settings.base_url};
+    auto signed_up =
+        site_.signatures.sign(statement_campaign(), current->hash, parsed.input, submission);
+    if (!signed_up) {
+        auto response = problem_response(signed_up.error());
+        if (signed_up.error().code == core::ErrorCode::RateLimited) {
+            response.headers.set("Retry-After",
+                                 std::to_string(std::max<std::int64_t>(
+                                     1, site_.signatures.retry_after_seconds(submission))));
+        }
+        return response;
+    }
+    const nlohmann::json body = {
+        {"status", "pending"},
+        {"message",
+         site_.pages.translate(parsed.input.language,
+                               "Check your e-mail: we sent a link to confirm the signature. It "
+                               "counts once it is confirmed.")},
+        {"version", current->hash},
+    };
+    auto response = Response::json(body.dump(), 202);
+    response.headers.set("Content-Type", "application/json; charset=utf-8");
+    return response;
+}
+
+}  // namespace coalition::web
