@@ -10,7 +10,10 @@
 #include "core/result.hpp"
 #include "store/database.hpp"
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,15 +21,26 @@
 
 namespace coalition::statement {
 
-// The text whose SHA-256 identifies a version: valid UTF-8, NFC, line ends "\n", trailing white
-// space removed from each line, exactly one final newline. Invalid for invalid UTF-8, control
-// characters other than tab/newline, an empty text, or more than 100,000 characters.
+inline constexpr std::size_t kMaxTextCharacters = 100'000;
+inline constexpr std::size_t kMaxTitleCharacters = 200;
+
+// The text whose SHA-256 identifies a version: valid UTF-8, NFC, line ends "\n" (CRLF and lone
+// CR become LF), trailing spaces and tabs removed from each line, blank lines at the end removed,
+// exactly one final newline. Invalid (field "markdown") for invalid UTF-8, control characters
+// other than tab/newline (C0, DEL and C1), an empty or blank text, or more than
+// kMaxTextCharacters characters. Idempotent: canonical_text(canonical) == canonical.
 core::Result<std::string> canonical_text(std::string_view markdown);
-// Hex SHA-256 of `canonical`.
+// Hex SHA-256 (lower case, 64 digits) of `canonical`.
 std::string version_hash(std::string_view canonical);
 
-// Markdown to HTML with cmark-gfm (tables, autolinks, strikethrough), raw HTML disabled
-// (escaped), unsafe link schemes dropped, heading ids for anchors.
+// The plain text of the first heading (ATX "# …" or Setext) of `markdown`, inline markup
+// dropped, white space collapsed; "" when there is none. The default title of a text.
+std::string first_heading(std::string_view markdown);
+
+// Markdown to HTML with cmark-gfm (tables, autolinks, strikethrough, tagfilter), raw HTML
+// disabled (omitted), links and images other than http:, https:, mailto: (links only) and
+// relative ones dropped (their text kept), heading ids for anchors ("h-" + a slug of the
+// heading's text, "-2", "-3" … for repeats). Invalid UTF-8 is replaced. Thread-safe.
 std::string render_markdown(std::string_view markdown);
 
 struct Translation {
@@ -68,14 +82,20 @@ public:
 
     // The working draft (one per site), if any was saved.
     std::optional<Draft> draft();
+    // Stores `draft` as the working draft (audited): the text canonicalised when not blank (a
+    // blank text is kept as ""), the title trimmed. Invalid for a bad text, title or language.
     core::Result<Draft> save_draft(const accounts::Actor& actor, const Draft& draft);
 
-    // Publishes `markdown` in `language` as the next version (audited). Conflict when the
-    // canonical text equals the current version's; Invalid for a bad text or language.
+    // Publishes `markdown` in `language` as the next version (audited). An empty `title` becomes
+    // the text's first heading. Conflict when the canonical text equals the current version's (or
+    // any earlier one's: a hash names one version); Invalid (with the field: "title", "markdown",
+    // "language") for a bad text, title or language. The draft is discarded when it holds the
+    // text just published.
     core::Result<Version> publish(const accounts::Actor& actor, std::string_view title,
                                   std::string_view markdown, std::string_view language);
     // Adds or replaces the translation of version `hash` into `language` (not the authoritative
-    // one). NotFound for an unknown version.
+    // one; Invalid, field "language", when it is). An empty `title` becomes the first heading.
+    // NotFound for an unknown version. Audited.
     core::Result<Version> translate(const accounts::Actor& actor, std::string_view hash,
                                     std::string_view language, std::string_view title,
                                     std::string_view markdown);
@@ -87,8 +107,14 @@ public:
     std::optional<Reading> read(std::string_view language);
 
 private:
+    // Every version, newest first, from memory; reloaded when the revision row has moved.
+    std::shared_ptr<const std::vector<Version>> load();
+
     store::Database& database_;
     const core::Clock& clock_;
+    std::mutex mutex_;
+    std::optional<std::int64_t> cached_revision_;         // Guarded by mutex_.
+    std::shared_ptr<const std::vector<Version>> cached_;  // Guarded by mutex_.
 };
 
 }  // namespace coalition::statement
