@@ -1,5 +1,7 @@
 #include "app/demo.hpp"
 
+#include "app/demo_statement.hpp"
+
 #include <stdexcept>
 #include <vector>
 
@@ -67,6 +69,61 @@ const std::vector<DemoUser>& demo_users() {
     return users;
 }
 
+// Signatures the secretariat recorded for the demo: the founders (representatives at their own
+// domains, so "organisation domain" verified), two candidates, and individuals — one of whom
+// chose not to be shown. Names of people are invented.
+const std::vector<signon::SignatureInput>& demo_signatures() {
+    static const std::vector<signon::SignatureInput> signatures = [] {
+        auto organisation = [](const char* name, const char* title, const char* email,
+                               const char* org, const char* country, const char* domain) {
+            signon::SignatureInput input;
+            input.kind = "organisation";
+            input.name = name;
+            input.title = title;
+            input.email = email;
+            input.organisation_name = org;
+            input.organisation_country = country;
+            input.country = country;
+            input.stakeholder_group = "technical-community";
+            input.organisation_domain = domain;
+            input.language = "en";
+            return input;
+        };
+        auto individual = [](const char* name, const char* email, const char* country,
+                             const char* affiliation, bool shown, const char* language) {
+            signon::SignatureInput input;
+            input.kind = "individual";
+            input.name = name;
+            input.email = email;
+            input.country = country;
+            input.affiliation = affiliation;
+            input.show_publicly = shown;
+            input.language = language;
+            return input;
+        };
+        return std::vector<signon::SignatureInput>{
+            organisation("Alex Morgan", "Chief Executive (demo)", "ceo@nominet.uk", "Nominet UK",
+                         "GB", "nominet.uk"),
+            organisation("Sam Taylor", "CEO (demo)", "ceo@auda.org.au", ".au Domain Administration",
+                         "AU", "auda.org.au"),
+            organisation("Jordan Lee", "President (demo)", "president@cira.ca",
+                         "Canadian Internet Registration Authority", "CA", "cira.ca"),
+            organisation("Riley Ngata", "Chief Executive (demo)", "ce@internetnz.nz", "InternetNZ",
+                         "NZ", "internetnz.nz"),
+            organisation("Camille Durand", "Directrice (démo)", "direction@afnic.fr", "Afnic", "FR",
+                         "afnic.fr"),
+            organisation("Kwame Mensah", "Secretary General (demo)", "sg@aftld.org", "AFTLD", "MU",
+                         "aftld.org"),
+            individual("Amara Okafor", "amara@example.org", "NG", "Internet Society chapter (demo)",
+                       true, "en"),
+            individual("Lucía Fernández", "lucia@example.es", "ES", "", true, "es"),
+            individual("ليلى حسن", "layla@example.eg", "EG", "", true, "ar"),
+            individual("Hidden signer", "private@example.net", "DE", "", false, "en"),
+        };
+    }();
+    return signatures;
+}
+
 template <typename T>
 T require(core::Result<T> result, const std::string& what) {
     if (!result) {
@@ -100,8 +157,24 @@ std::string load_demo(Services& services) {
             }
         }
     }
-    return std::to_string(demo_organisations().size()) + " organisations and " +
-           std::to_string(demo_users().size()) + " accounts are in place";
+    load_demo_statement(*services.statements, actor);
+    int signed_now = 0;
+    if (const auto version = services.statements->current()) {
+        for (const auto& input : demo_signatures()) {
+            auto recorded = services.signatures->record_verified(
+                actor, statement_campaign(), version->hash, input, services.config.site.base_url);
+            if (recorded) {
+                ++signed_now;
+            } else if (recorded.error().code != core::ErrorCode::Conflict) {
+                throw std::runtime_error("demo data: signature of " + input.name + ": " +
+                                         recorded.error().message);
+            }
+        }
+    }
+    return std::to_string(demo_organisations().size()) + " organisations, " +
+           std::to_string(demo_users().size()) + " accounts, the Statement of Purpose and " +
+           std::to_string(demo_signatures().size()) + " signatures (" + std::to_string(signed_now) +
+           " new) are in place";
 }
 
 }  // namespace coalition::app

@@ -1,10 +1,13 @@
 // Signatures: signing, confirmation, the DNS proof and withdrawal (moderation.cpp and
 // public_list.cpp hold the rest of the service).
+#include "core/assert.hpp"
 #include "core/text.hpp"
 #include "i18n/i18n.hpp"
 #include "signon/events.hpp"
 #include "signon/signatory.hpp"
 #include "signon/signatures_state.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 
@@ -131,6 +134,46 @@ Signatures::Signatures(store::Database& database, const core::Clock& clock, core
 }
 
 Signatures::~Signatures() = default;
+
+core::Result<Signature> Signatures::record_verified(const accounts::Actor& actor,
+                                                    const Campaign& campaign,
+                                                    std::string_view version_hash,
+                                                    const SignatureInput& input,
+                                                    const std::string& base_url) {
+    State& s = *state_;
+    auto validated = validate_signatory(input);
+    if (!validated) {
+        return validated.errors().front();
+    }
+    if (version_hash.empty()) {
+        return core::Error::invalid(
+            std::string(gettext_noop("There is no published version to sign yet.")));
+    }
+    const Signatory& signatory = *validated;
+    const auto now = s.clock.unix_now();
+    return s.transact<Signature>([&](store::Connection& connection) {
+        s.remember_campaign(connection, campaign, trim_base_url(base_url));
+        const auto id = signature_store::insert_pending(connection, signatory, campaign.key,
+                                                        std::string(version_hash), "", now);
+        if (!id) {
+            throw Rejection(core::Error::conflict(
+                std::string(gettext_noop("This signer has already signed this version.")),
+                "email"));
+        }
+        auto record = signature_store::find(connection, *id);
+        COALITION_ASSERT(record.has_value(), "the signature just inserted exists");
+        const Verification level = confirmed_level(*record);
+        signature_store::mark_confirmed(connection, *id, level, now, "");
+        record->signature.status = SignatureStatus::Confirmed;
+        record->signature.verification = level;
+        record->signature.confirmed_at = now;
+        Signature published = s.publish(connection, *record);
+        accounts::AuditLog::record(connection, now, actor, "signature.record",
+                                   "signature:" + std::to_string(*id),
+                                   nlohmann::json{{"log_index", *published.log_index}}.dump());
+        return published;
+    });
+}
 
 core::Result<void> Signatures::sign(const Campaign& campaign, std::string_view version_hash,
                                     const SignatureInput& input, const Submission& submission) {

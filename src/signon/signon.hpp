@@ -294,6 +294,17 @@ public:
     // Returns how many signatures were erased; NotFound when none.
     core::Result<std::int64_t> erase(const accounts::Actor& actor, std::string_view email);
 
+    // Records a signature the secretariat verified itself (a founding member's signature given
+    // on paper or at a meeting, demo data): published at once with verification
+    // OrganisationDomain when the address is at the organisation's domain, else Email, and its
+    // log event appended; no confirmation mail (the receipt follows as for everyone). Audited as
+    // "signature.record". Invalid as sign(); Conflict when this signer already signed this
+    // version.
+    core::Result<Signature> record_verified(const accounts::Actor& actor, const Campaign& campaign,
+                                            std::string_view version_hash,
+                                            const SignatureInput& input,
+                                            const std::string& base_url);
+
     // Mails every published signer of an earlier version of `campaign` a link to re-affirm
     // `new_version_hash` (a new pending signature, pre-filled, confirmed by one click).
     // Returns how many mails were queued. Audited.
