@@ -2,6 +2,9 @@
 
 #include "app/commands.hpp"
 #include "app/config.hpp"
+#include "app/list_commands.hpp"
+#include "app/log_commands.hpp"
+#include "app/statement_commands.hpp"
 #include "core/unavailable.hpp"
 
 #include <CLI/CLI.hpp>
@@ -108,6 +111,11 @@ int run(int argc, char** argv) {
     });
     add_user_commands(app, config_path, done);
     add_org_commands(app, config_path, done);
+    add_log_commands(app, done);
+    add_list_commands(
+        app, [&config_path] { return configuration(config_path); }, done);
+    add_statement_commands(
+        app, [&config_path] { return configuration(config_path); }, done);
 
     try {
         app.parse(argc, argv);

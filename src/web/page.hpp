@@ -43,6 +43,12 @@ mstch::map select_option(std::string_view value, std::string label, std::string_
 // Adds the <option>s of select field `name` to a form_data() map (templates/admin_select.mustache).
 void set_select_options(mstch::map& form, const std::string& name, mstch::array options);
 
+// The <option>s of a country select: `placeholder` (value "") first, then every country by its
+// name in `language`, sorted as readers of that language expect (ICU collation, built once per
+// language); `selected` is an ISO code in any case.
+mstch::array country_options(std::string_view language, std::string_view selected,
+                             std::string placeholder);
+
 // Cookie settings for this site (Secure when the base URL is https).
 CookieOptions cookie_options(const Site& site);
 

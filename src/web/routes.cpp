@@ -4,8 +4,15 @@
 
 #include "core/random.hpp"
 #include "i18n/i18n.hpp"
+#include "web/api/log_api.hpp"
+#include "web/api/signatures_api.hpp"
 #include "web/page.hpp"
+#include "web/api/signatories_api.hpp"
 #include "web/pages/pages.hpp"
+#include "web/pages/signatories_pages.hpp"
+#include "web/pages/signon_admin_pages.hpp"
+#include "web/pages/statement_admin_pages.hpp"
+#include "web/pages/statement_pages.hpp"
 #include "web/router.hpp"
 #include "web/site.hpp"
 
@@ -94,6 +101,13 @@ void register_routes(Router& router, Site& site) {
     auto admin = std::make_shared<AdminPages>(site);
     auto api = std::make_shared<OrganisationsApi>(site);
     auto system = std::make_shared<SystemPages>(site);
+    auto signatories = std::make_shared<SignatoriesPages>(site);
+    auto signatories_api = std::make_shared<SignatoriesApi>(site);
+    auto signon_admin = std::make_shared<SignOnAdminPages>(site);
+    auto statement_admin = std::make_shared<StatementAdminPages>(site);
+    auto statement = std::make_shared<StatementPages>(site);
+    auto signatures_api = std::make_shared<SignaturesApi>(site);
+    auto log_api = std::make_shared<LogApi>(site);
 
     // Binds a member function of a shared page object as a handler.
     auto bind = [](auto object, auto member) {
@@ -103,7 +117,34 @@ void register_routes(Router& router, Site& site) {
     using A = Access;
     // clang-format off
     router.add(M::Get,  "/",                                bind(home, &HomePages::home),                   A::Public);
-    router.add(M::Get,  "/statement",                       bind(home, &HomePages::statement),              A::Public);
+    router.add(M::Get,  "/statement",                       bind(statement, &StatementPages::statement),    A::Public);
+    router.add(M::Post, "/statement/sign",                  bind(statement, &StatementPages::sign),         A::Public);
+    router.add(M::Get,  "/statement/versions",              bind(statement, &StatementPages::versions),     A::Public);
+    router.add(M::Get,  "/statement/versions/:hash",        bind(statement, &StatementPages::version),      A::Public);
+    router.add(M::Get,  "/statement/confirm/:token",        bind(statement, &StatementPages::confirm_form), A::Public);
+    router.add(M::Post, "/statement/confirm/:token",        bind(statement, &StatementPages::confirm),      A::Public);
+    router.add(M::Get,  "/statement/withdraw/:token",       bind(statement, &StatementPages::withdraw_form), A::Public);
+    router.add(M::Post, "/statement/withdraw/:token",       bind(statement, &StatementPages::withdraw),     A::Public);
+    router.add(M::Get,  "/statement/verify/:token",         bind(statement, &StatementPages::verify_form),  A::Public);
+    router.add(M::Post, "/statement/verify/:token",         bind(statement, &StatementPages::verify),       A::Public);
+    router.add(M::Post, "/api/v1/signatures",               bind(signatures_api, &SignaturesApi::create),   A::Public);
+    router.add(M::Get,  "/statement/signatories",           bind(signatories, &SignatoriesPages::list),     A::Public);
+    router.add(M::Get,  "/statement/signatories.csv",       bind(signatories, &SignatoriesPages::csv),      A::Public);
+    router.add(M::Get,  "/statement/badge.svg",             bind(signatories, &SignatoriesPages::badge),    A::Public);
+    router.add(M::Get,  "/api/v1/signatures",               bind(signatories_api, &SignatoriesApi::list),   A::Public);
+    router.add(M::Get,  "/api/v1/log/sth",                  bind(log_api, &LogApi::tree_head),              A::Public);
+    router.add(M::Get,  "/api/v1/log/entries",              bind(log_api, &LogApi::entries),                A::Public);
+    router.add(M::Get,  "/api/v1/log/proof/inclusion",      bind(log_api, &LogApi::inclusion_proof),        A::Public);
+    router.add(M::Get,  "/api/v1/log/proof/consistency",    bind(log_api, &LogApi::consistency_proof),      A::Public);
+    router.add(M::Get,  "/api/v1/log/key",                  bind(log_api, &LogApi::key),                    A::Public);
+    router.add(M::Get,  "/admin/signatures",                bind(signon_admin, &SignOnAdminPages::queue),   A::Moderator);
+    router.add(M::Post, "/admin/signatures/:id/approve",    bind(signon_admin, &SignOnAdminPages::approve), A::Moderator);
+    router.add(M::Post, "/admin/signatures/:id/reject",     bind(signon_admin, &SignOnAdminPages::reject),  A::Moderator);
+    router.add(M::Post, "/admin/signatures/:id/ask",        bind(signon_admin, &SignOnAdminPages::ask),     A::Moderator);
+    router.add(M::Get,  "/admin/signatures/bursts",         bind(signon_admin, &SignOnAdminPages::bursts),  A::Moderator);
+    router.add(M::Post, "/admin/signatures/cancel",         bind(signon_admin, &SignOnAdminPages::cancel),  A::Moderator);
+    router.add(M::Get,  "/admin/signatures/erase",          bind(signon_admin, &SignOnAdminPages::erase_form), A::Admin);
+    router.add(M::Post, "/admin/signatures/erase",          bind(signon_admin, &SignOnAdminPages::erase),   A::Admin);
     router.add(M::Get,  "/lists",                           bind(home, &HomePages::lists),                  A::Public);
     router.add(M::Get,  "/processes",                       bind(home, &HomePages::processes),              A::Public);
     router.add(M::Get,  "/members",                         bind(members, &MembersPages::directory),        A::Public);
@@ -124,6 +165,11 @@ void register_routes(Router& router, Site& site) {
     router.add(M::Get,  "/admin/outbox",                    bind(admin, &AdminPages::outbox),               A::Admin);
     router.add(M::Get,  "/admin/outbox/:id",                bind(admin, &AdminPages::outbox_message),       A::Admin);
     router.add(M::Get,  "/admin/audit",                     bind(admin, &AdminPages::audit),                A::Admin);
+    router.add(M::Get,  "/admin/statement",                 bind(statement_admin, &StatementAdminPages::index),   A::Admin);
+    router.add(M::Post, "/admin/statement",                 bind(statement_admin, &StatementAdminPages::edit),    A::Admin);
+    router.add(M::Get,  "/admin/statement/versions/:hash",  bind(statement_admin, &StatementAdminPages::version), A::Admin);
+    router.add(M::Post, "/admin/statement/versions/:hash/translations", bind(statement_admin, &StatementAdminPages::save_translation), A::Admin);
+    router.add(M::Post, "/admin/statement/versions/:hash/reaffirm",     bind(statement_admin, &StatementAdminPages::reaffirm),         A::Admin);
     router.add(M::Get,  "/api/v1/organisations",            bind(api, &OrganisationsApi::list),             A::Public);
     router.add(M::Get,  "/api/v1/organisations/:slug",      bind(api, &OrganisationsApi::find),             A::Public);
     router.add(M::Get,  "/healthz",                         bind(system, &SystemPages::health),             A::Public);

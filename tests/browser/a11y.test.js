@@ -47,6 +47,8 @@ const kPublicPages = [
     { name: 'member-internetnz', path: '/members/internetnz' },
     { name: 'signin', path: '/signin' },
     { name: 'statement', path: '/statement' },
+    { name: 'signatories', path: '/statement/signatories' },
+    { name: 'signatories-invalid-filter', path: '/statement/signatories?country=ZZ', status: 422 },
     { name: 'lists', path: '/lists' },
     { name: 'processes', path: '/processes' },
     { name: 'not-found', path: '/no-such-page', status: 404 },
@@ -59,6 +61,7 @@ const kReflowPages = [
     { name: 'members', path: '/members' },
     { name: 'member-internetnz', path: '/members/internetnz' },
     { name: 'signin', path: '/signin' },
+    { name: 'signatories', path: '/statement/signatories' },
 ];
 
 // What the demo admin sees, signed in through the password form.
@@ -70,6 +73,9 @@ const kAdminPages = [
     { name: 'admin-organisation-invalid', path: '/admin/organisations/new', status: 'any', act: submitEmptyForm },
     { name: 'admin-outbox', path: '/admin/outbox' },
     { name: 'admin-audit', path: '/admin/audit' },
+    { name: 'admin-signatures', path: '/admin/signatures' },
+    { name: 'admin-signature-bursts', path: '/admin/signatures/bursts' },
+    { name: 'admin-signature-erase', path: '/admin/signatures/erase' },
 ];
 
 let server;

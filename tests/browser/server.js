@@ -81,6 +81,12 @@ class Server {
         return started;
     }
 
+    // Runs `coalition ARGS…` against this server's directory and database (before start(), e.g.
+    // `statement publish`); throws with its output when it fails.
+    run(args) {
+        runCli(this.binary, this.directory, args);
+    }
+
     // SIGTERM, then waits; resolves with the exit code (null when it had to be killed).
     async stop() {
         if (!this.process || this.process.exitCode !== null || this.process.signalCode !== null) {

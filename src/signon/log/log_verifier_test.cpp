@@ -133,7 +133,7 @@ protected:
         FakeServer server(*log_);
         server.overrides = overrides_;
         LogVerifyOptions options;
-        options.previous = std::move(previous);
+        options.previous = previous;
         options.inclusion_checks = inclusion_checks_;
         return verify_log(std::ref(server), options);
     }

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <random>
 #include <string>
 #include <vector>
@@ -39,7 +40,7 @@ std::vector<Hash> hashes_from_hex(std::initializer_list<std::string_view> hexes)
 }
 
 // The reference tree's leaves.
-const std::vector<std::string> kLeafHex = {
+constexpr std::array<std::string_view, 8> kLeafHex = {
     "",
     "00",
     "10",
@@ -51,7 +52,7 @@ const std::vector<std::string> kLeafHex = {
 };
 
 // Roots of the first 1..8 leaves.
-const std::vector<std::string_view> kRootHex = {
+constexpr std::array<std::string_view, 8> kRootHex = {
     "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
     "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
     "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
@@ -117,6 +118,7 @@ std::vector<ConsistencyVector> consistency_vectors() {
 
 std::vector<Hash> reference_leaf_hashes() {
     std::vector<Hash> hashes;
+    hashes.reserve(kLeafHex.size());
     for (const auto& hex : kLeafHex) {
         hashes.push_back(leaf_hash(bytes_from_hex(hex)));
     }

@@ -25,6 +25,7 @@ subtrees::HashMap all_subtrees(const std::vector<Hash>& leaves) {
 std::vector<Hash> evaluate(const std::vector<subtrees::Fold>& folds,
                            const subtrees::HashMap& hashes) {
     std::vector<Hash> result;
+    result.reserve(folds.size());
     for (const auto& fold : folds) {
         result.push_back(subtrees::evaluate(fold, hashes));
     }
@@ -53,6 +54,7 @@ TEST(Subtrees, CompletedByNamesEachNewSubtree) {
 TEST(Subtrees, FoldsEqualTheReferenceProofsUpTo100Leaves) {
     std::mt19937_64 generator(3);
     std::vector<Hash> leaves;
+    leaves.reserve(100);
     for (int leaf_idx = 0; leaf_idx < 100; ++leaf_idx) {
         leaves.push_back(leaf_hash(std::to_string(generator())));
     }

@@ -217,6 +217,7 @@ TEST_P(TransparencyLogTest, ConcurrentAppendersGetDenseIndices) {
     constexpr int kAppendsPerThread = 40;
     std::vector<std::vector<std::uint64_t>> indices(kThreads);
     std::vector<std::thread> threads;
+    threads.reserve(kThreads);
     for (int thread_idx = 0; thread_idx < kThreads; ++thread_idx) {
         threads.emplace_back([&, thread_idx] {
             auto& database = thread_idx % 2 == 0 ? *database_ : *second_database;
@@ -238,7 +239,7 @@ TEST_P(TransparencyLogTest, ConcurrentAppendersGetDenseIndices) {
         all.insert(thread_indices.begin(), thread_indices.end());
         EXPECT_TRUE(std::is_sorted(thread_indices.begin(), thread_indices.end()));
     }
-    constexpr std::uint64_t kTotal = kThreads * kAppendsPerThread;
+    constexpr std::uint64_t kTotal = std::uint64_t{kThreads} * kAppendsPerThread;
     ASSERT_EQ(all.size(), kTotal);
     EXPECT_EQ(*all.rbegin(), kTotal - 1);
     EXPECT_EQ(log_->size(), kTotal);

@@ -19,13 +19,6 @@ Response HomePages::upcoming(Request& request, std::string_view title,
                    {"summary", translate(site_, request, summary)}});
 }
 
-Response HomePages::statement(Request& request) const {
-    return upcoming(
-        request, i18n::gettext_noop("Statement of Purpose"),
-        i18n::gettext_noop(
-            "The coalition's Statement of Purpose, which organisations and individuals can sign."));
-}
-
 Response HomePages::lists(Request& request) const {
     return upcoming(
         request, i18n::gettext_noop("Mailing lists"),

@@ -18,8 +18,7 @@ class HomePages {
 public:
     explicit HomePages(Site& site);
     Response home(Request& request) const;
-    // The areas that later capabilities fill (statement, lists, processes).
-    Response statement(Request& request) const;
+    // The areas that later capabilities fill (lists, processes).
     Response lists(Request& request) const;
     Response processes(Request& request) const;
 
