@@ -9,7 +9,8 @@ namespace coalition::app {
 
 LogWorker::LogWorker(signon::TransparencyLog& log, signon::Signatures& signatures,
                      LogWorkerOptions options)
-    : log_(log), signatures_(signatures), options_(std::move(options)) {}
+    : log_(log), signatures_(signatures), options_(std::move(options)) {
+}
 
 LogWorker::~LogWorker() {
     stop();
