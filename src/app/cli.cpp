@@ -106,8 +106,13 @@ int run(int argc, char** argv) {
     backup_command->callback([&] { done(backup(configuration(config_path), backup_to)); });
     auto* demo = app.add_subcommand("demo", "Demo data");
     demo->require_subcommand(1);
-    demo->add_subcommand("load", "Load the demo data set (idempotent)")->callback([&] {
-        done(demo_load(configuration(config_path)));
+    static bool without_statement = false;
+    auto* load = demo->add_subcommand("load", "Load the demo data set (idempotent)");
+    load->add_flag("--no-statement", without_statement,
+                   "Organisations and accounts only: no Statement of Purpose, no signatures");
+    load->callback([&] {
+        done(demo_load(configuration(config_path),
+                       without_statement ? DemoStatement::No : DemoStatement::Yes));
     });
     add_user_commands(app, config_path, done);
     add_org_commands(app, config_path, done);

@@ -157,9 +157,9 @@ int backup(const Config& config, const std::string& to) {
     return kExitOk;
 }
 
-int demo_load(const Config& config) {
+int demo_load(const Config& config, DemoStatement statement) {
     auto services = open_services(config, Migrate::Yes);
-    std::cout << "Demo data: " << load_demo(*services) << ".\n";
+    std::cout << "Demo data: " << load_demo(*services, statement == DemoStatement::Yes) << ".\n";
     return kExitOk;
 }
 

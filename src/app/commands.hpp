@@ -13,7 +13,10 @@ namespace coalition::app {
 int serve(const Config& config);
 int migrate(const Config& config);
 int backup(const Config& config, const std::string& to);
-int demo_load(const Config& config);
+// Whether the demo includes the Statement of Purpose and its signatures (tests that publish their
+// own statement start without).
+enum class DemoStatement { Yes, No };
+int demo_load(const Config& config, DemoStatement statement = DemoStatement::Yes);
 
 struct UserAddOptions {
     std::string email;

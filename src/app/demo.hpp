@@ -12,6 +12,8 @@ inline constexpr const char* kDemoAdminPassword = "coalition-demo";
 
 // Loads the demo data through the domain services (so it is validated and audited like any
 // other change). Returns a one-line summary; throws core::Unavailable if the database is gone.
-std::string load_demo(Services& services);
+// Loads the demo organisations and accounts and, with `with_statement`, the Statement of Purpose
+// and its demo signatures. Idempotent. Returns a one-line summary.
+std::string load_demo(Services& services, bool with_statement = true);
 
 }  // namespace coalition::app

@@ -49,7 +49,7 @@ class Server {
     // Migrates, loads the demo data, starts `serve`; resolves once the port is known.
     async start() {
         runCli(this.binary, this.directory, ['migrate']);
-        runCli(this.binary, this.directory, ['demo', 'load']);
+        runCli(this.binary, this.directory, ['demo', 'load', '--no-statement']);
         this.process = spawn(this.binary, ['serve'], {
             cwd: this.directory,
             env: environment(this.directory),
