@@ -94,7 +94,7 @@ sql() {
     sqlite3 "$work/var/coalition.db" "$1"
   fi
 }
-count_status() { sql "SELECT count(*) FROM signon_signatures WHERE status = '$1'"; }
+count_status() { sql "SELECT count(*) FROM signatures WHERE status = '$1'"; }
 
 # Requests/s and p99 (ms) from wrk's --latency output.
 wrk_rate() { awk '/^Requests\/sec:/ { printf "%d", $2 }' "$1"; }
