@@ -6,6 +6,9 @@ ASAN_DIR ?= build-asan
 JOBS ?= 2
 CMAKE_FLAGS = -G Ninja -DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache
 export CCACHE_DIR ?= $(CURDIR)/.ccache
+# Paths relative to the checkout, so that a clone elsewhere (CI) hits the same cache entries.
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= 1
 
 .PHONY: all deps test-deps build build-asan run demo test unit-test integration-test \
         browser-test fuzz-test lint bench clean
@@ -18,8 +21,10 @@ deps:
 test-deps:
 	@scripts/install-deps --with-test-tools
 
-# The Release build is the binary alone (what `make run`, the integration, browser and benchmark
-# runs use); the unit tests are built once, in the sanitizer build, to keep CI on 2 cores short.
+# The Release build is the binary alone (what `make run` and the benchmarks use). `make test`
+# builds once, with the sanitizers: the unit tests and the binary that the integration and browser
+# suites start come from that one build, which keeps CI on 2 cores short and runs the real server
+# under AddressSanitizer and UndefinedBehaviorSanitizer too.
 build: deps
 	@cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Release -DCOALITION_TESTS=OFF >/dev/null
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target coalition
@@ -32,8 +37,8 @@ build-asan: test-deps
 run: build
 	@scripts/run-demo $(BUILD_DIR)/coalition
 
-test: test-deps build
-	@scripts/test-all $(BUILD_DIR) $(ASAN_DIR)
+test: test-deps
+	@scripts/test-all $(ASAN_DIR)
 
 unit-test: build-asan
 	@scripts/with-postgres ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS)
