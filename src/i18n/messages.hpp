@@ -57,6 +57,9 @@ inline constexpr PluralMessage kOrganisationCount =
     ngettext_noop("{count} organisation", "{count} organisations");
 inline constexpr PluralMessage kSignatureCount =
     ngettext_noop("{count} signature", "{count} signatures");
+inline constexpr PluralMessage kHiddenSignatories =
+    ngettext_noop("{count} more person signed without showing their name.",
+                  "{count} more people signed without showing their name.");
 
 }  // namespace messages
 }  // namespace coalition::i18n

@@ -140,7 +140,8 @@ void unwrap(cmark_node* node) {
     cmark_node_free(node);
 }
 
-// Drops links and images with unsafe URLs; returns the plain text of each heading in order.
+// Drops links and images with unsafe URLs, moves every heading one level down (h1 → h2, at most
+// h6); returns the plain text of each heading in order.
 std::vector<std::string> sanitise(cmark_node* document) {
     std::vector<cmark_node*> unsafe;
     std::vector<std::string> headings;
@@ -158,6 +159,8 @@ std::vector<std::string> sanitise(cmark_node* document) {
                 unsafe.push_back(node);
             }
         } else if (type == CMARK_NODE_HEADING) {
+            // The page has its own <h1>: the text's headings sit one level below it.
+            cmark_node_set_heading_level(node, std::min(cmark_node_get_heading_level(node) + 1, 6));
             headings.push_back(plain_text(node));
         }
     }

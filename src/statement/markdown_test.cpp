@@ -16,7 +16,7 @@ TEST(RenderMarkdown, RendersGithubFlavouredMarkdown) {
         "# Our purpose\n\nWe *defend* the ~~old~~ model.\n\n"
         "| Process | Year |\n|---|---|\n| WSIS+20 | 2025 |\n\n"
         "See https://www.intgovforum.org and www.un.org.\n\n- one\n- two\n");
-    EXPECT_TRUE(contains(html, "<h1 id=\"h-our-purpose\">Our purpose</h1>")) << html;
+    EXPECT_TRUE(contains(html, "<h2 id=\"h-our-purpose\">Our purpose</h2>")) << html;
     EXPECT_TRUE(contains(html, "<em>defend</em>"));
     EXPECT_TRUE(contains(html, "<del>old</del>"));
     EXPECT_TRUE(contains(html, "<table>"));
@@ -84,14 +84,14 @@ TEST(RenderMarkdown, HeadingIdsAreUniqueSlugsInAnyScript) {
     const std::string html = render_markdown(
         "# Objectives\n\n## Objectives\n\n### Objectives!\n\n## الأهداف والمبادئ\n\n"
         "## 多利益攸关方 模式\n\n## Цели — 2025\n\n## ***\n\n#### A `<h2>` in code\n");
-    EXPECT_TRUE(contains(html, "<h1 id=\"h-objectives\">")) << html;
-    EXPECT_TRUE(contains(html, "<h2 id=\"h-objectives-2\">")) << html;
-    EXPECT_TRUE(contains(html, "<h3 id=\"h-objectives-3\">")) << html;
-    EXPECT_TRUE(contains(html, "<h2 id=\"h-الأهداف-والمبادئ\">")) << html;
-    EXPECT_TRUE(contains(html, "<h2 id=\"h-多利益攸关方-模式\">")) << html;
-    EXPECT_TRUE(contains(html, "<h2 id=\"h-цели-2025\">")) << html;
-    EXPECT_TRUE(contains(html, "<h2 id=\"h-section\">")) << html;
-    EXPECT_TRUE(contains(html, "<h4 id=\"h-a-h2-in-code\">A <code>&lt;h2&gt;</code> in code</h4>"))
+    EXPECT_TRUE(contains(html, "<h2 id=\"h-objectives\">")) << html;
+    EXPECT_TRUE(contains(html, "<h3 id=\"h-objectives-2\">")) << html;
+    EXPECT_TRUE(contains(html, "<h4 id=\"h-objectives-3\">")) << html;
+    EXPECT_TRUE(contains(html, "<h3 id=\"h-الأهداف-والمبادئ\">")) << html;
+    EXPECT_TRUE(contains(html, "<h3 id=\"h-多利益攸关方-模式\">")) << html;
+    EXPECT_TRUE(contains(html, "<h3 id=\"h-цели-2025\">")) << html;
+    EXPECT_TRUE(contains(html, "<h3 id=\"h-section\">")) << html;
+    EXPECT_TRUE(contains(html, "<h5 id=\"h-a-h2-in-code\">A <code>&lt;h2&gt;</code> in code</h5>"))
         << html;
 }
 

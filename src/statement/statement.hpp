@@ -39,7 +39,8 @@ std::string first_heading(std::string_view markdown);
 
 // Markdown to HTML with cmark-gfm (tables, autolinks, strikethrough, tagfilter), raw HTML
 // disabled (omitted), links and images other than http:, https:, mailto: (links only) and
-// relative ones dropped (their text kept), heading ids for anchors ("h-" + a slug of the
+// relative ones dropped (their text kept), headings one level down ("#" is <h2>: the page that
+// shows the text has its own <h1>), heading ids for anchors ("h-" + a slug of the
 // heading's text, "-2", "-3" … for repeats). Invalid UTF-8 is replaced. Thread-safe.
 std::string render_markdown(std::string_view markdown);
 

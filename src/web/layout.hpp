@@ -5,6 +5,7 @@
 // render_page per request. Template data: see the comment at the top of each templates/*.mustache.
 
 #include "i18n/i18n.hpp"
+#include "i18n/messages.hpp"
 #include "web/templates.hpp"
 
 #include <mstch/mstch.hpp>
@@ -92,6 +93,10 @@ public:
 
     std::string translate(std::string_view language, std::string_view msgid) const {
         return catalog_->translate(language, msgid);
+    }
+    std::string translate_plural(std::string_view language, i18n::PluralMessage message,
+                                 long count) const {
+        return catalog_->translate_plural(language, message.singular, message.plural, count);
     }
     const Templates& templates() const { return templates_; }
 

@@ -41,6 +41,12 @@ std::string translate(const Site& site, const Request& request, std::string_view
     return site.pages.translate(language_of(request), msgid);
 }
 
+std::string translate_count(const Site& site, const Request& request, i18n::PluralMessage message,
+                            long count) {
+    return i18n::format(site.pages.translate_plural(language_of(request), message, count),
+                        {{"count", std::to_string(count)}});
+}
+
 PageContext page_context(const Site& site, const Request& request, std::string_view title_msgid) {
     PageContext context;
     context.language = std::string(language_of(request));

@@ -20,6 +20,10 @@ std::string_view language_of(const Request& request);
 // `msgid` in the visitor's language.
 std::string translate(const Site& site, const Request& request, std::string_view msgid);
 
+// `message` in the visitor's language, in the plural form for `count`, with {count} replaced.
+std::string translate_count(const Site& site, const Request& request, i18n::PluralMessage message,
+                            long count);
+
 // The layout's context for `request`: language, visitor, CSRF token, path; `title_msgid` is
 // translated here.
 PageContext page_context(const Site& site, const Request& request, std::string_view title_msgid);

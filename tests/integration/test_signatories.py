@@ -172,7 +172,7 @@ class PublicList(SignatoriesTest):
         self.assertNotIn("Hidden Person", page)
         self.assertNotIn("Never Confirmed", page)
         self.assertIn("7 signatories in all: 1 organisations and 6 individuals.", page)
-        self.assertIn("1 more people signed without showing their name.", page)
+        self.assertIn("1 more person signed without showing their name.", page)
         main = main_of(page)
         for address in ("ana@example.com", "rep@example.nz", "hidden@example.co.uk"):
             self.assertNotIn(address, main)

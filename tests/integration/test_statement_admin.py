@@ -163,7 +163,7 @@ class StatementAdmin(ServerTest):
         self.assertEqual(response.status, 200)
         body = main_of(response.text)
         preview = body[body.index('id="statement-preview-title"'):]
-        self.assertIn('<h1 id="h-hostile-test">Hostile <!-- raw HTML omitted -->test', preview)
+        self.assertIn('<h2 id="h-hostile-test">Hostile <!-- raw HTML omitted -->test', preview)
         self.assertIn('<a href="https://www.intgovforum.org/">real link</a>', preview)
         self.assertIn("click me", preview)
         self.assertIn('lang="fr"', preview)

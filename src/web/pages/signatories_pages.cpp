@@ -628,7 +628,8 @@ Response SignatoriesPages::list(Request& request) const {
     data.emplace("published", std::to_string(totals.published));
     data.emplace("organisations", std::to_string(totals.organisations));
     data.emplace("individuals", std::to_string(totals.individuals));
-    data.emplace("hidden", std::to_string(totals.hidden_individuals));
+    data.emplace("hidden_text", translate_count(site_, request, i18n::messages::kHiddenSignatories,
+                                                static_cast<long>(totals.hidden_individuals)));
     data.emplace("has_hidden", totals.hidden_individuals > 0);
     data.emplace("is_filtered", query.is_filtered());
     data.emplace("has_pages", pages > 1);
