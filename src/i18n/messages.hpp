@@ -52,6 +52,25 @@ inline constexpr std::string_view kTooLargeTitle = gettext_noop("Too much data")
 inline constexpr std::string_view kServerErrorTitle = gettext_noop("Something went wrong");
 inline constexpr std::string_view kUnavailableTitle = gettext_noop("Service unavailable");
 
+// The six languages' names, to name a language in the reader's own ("الإنجليزية", not "English").
+struct LanguageName {
+    std::string_view tag;
+    std::string_view msgid;
+};
+inline constexpr LanguageName kLanguageNames[] = {
+    {"ar", gettext_noop("Arabic")},  {"zh", gettext_noop("Chinese")},
+    {"en", gettext_noop("English")}, {"fr", gettext_noop("French")},
+    {"ru", gettext_noop("Russian")}, {"es", gettext_noop("Spanish")},
+};
+// The msgid naming the language `tag`; "" for another tag.
+constexpr std::string_view language_name(std::string_view tag) {
+    for (const auto& name : kLanguageNames) {
+        if (name.tag == tag)
+            return name.msgid;
+    }
+    return {};
+}
+
 // Counts. {count}: the number.
 inline constexpr PluralMessage kOrganisationCount =
     ngettext_noop("{count} organisation", "{count} organisations");

@@ -163,6 +163,8 @@ class StatementPage(SigningTest):
         self.assertRegex(page.text, r'<html lang="ar" dir="rtl"')
         self.assertRegex(page.text, r'class="statement-text" lang="en" dir="ltr"')
         self.assertIn('class="notice"', page.text)
+        # The notice names the language in the reader's own: "الإنجليزية", not "English".
+        self.assertIn("باللغة الإنجليزية", page.text)
         english = self.client.get("/statement")
         self.assertNotIn('<p class="notice">', english.text)
 

@@ -4,6 +4,7 @@
 #include "core/clock.hpp"
 #include "core/text.hpp"
 #include "i18n/i18n.hpp"
+#include "i18n/messages.hpp"
 #include "statement/statement.hpp"
 #include "web/page.hpp"
 #include "web/problem.hpp"
@@ -299,7 +300,8 @@ Response StatementPages::statement_page(Request& request, const signon::Signatur
         {"text_html", render_markdown(reading->version.hash, shown)},
         {"text_lang", text_language.tag},
         {"text_dir", std::string(i18n::direction_name(text_language.direction))},
-        {"text_language_name", text_language.native_name},
+        {"text_language_name",
+         translate(site_, request, i18n::messages::language_name(text_language.tag))},
         {"fell_back", reading->fell_back},
         {"is_translation", !reading->fell_back && !shown.authoritative},
         {"authoritative_language_name", authoritative.native_name},
@@ -438,7 +440,8 @@ Response StatementPages::version(Request& request) const {
                       {"text_html", render_markdown(found->hash, *shown)},
                       {"text_lang", text_language.tag},
                       {"text_dir", std::string(i18n::direction_name(text_language.direction))},
-                      {"text_language_name", text_language.native_name},
+                      {"text_language_name",
+                       translate(site_, request, i18n::messages::language_name(text_language.tag))},
                       {"fell_back", shown->language != language},
                       {"version_number", std::to_string(found->number)},
                       {"version_hash", found->hash},
