@@ -2,6 +2,7 @@
 
 #include "app/commands.hpp"
 #include "app/config.hpp"
+#include "app/inject_command.hpp"
 #include "app/list_commands.hpp"
 #include "app/log_commands.hpp"
 #include "app/statement_commands.hpp"
@@ -118,6 +119,8 @@ int run(int argc, char** argv) {
     add_org_commands(app, config_path, done);
     add_log_commands(app, done);
     add_list_commands(
+        app, [&config_path] { return configuration(config_path); }, done);
+    add_inject_command(
         app, [&config_path] { return configuration(config_path); }, done);
     add_statement_commands(
         app, [&config_path] { return configuration(config_path); }, done);

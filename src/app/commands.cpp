@@ -2,10 +2,13 @@
 
 #include "app/cli.hpp"
 #include "app/demo.hpp"
+#include "app/list_mailbox.hpp"
 #include "app/log_worker.hpp"
+#include "app/periodic_worker.hpp"
 #include "app/wiring.hpp"
 #include "core/unavailable.hpp"
 #include "i18n/i18n.hpp"
+#include "lmtp/lmtp.hpp"
 #include "mail/outbox_worker.hpp"
 #include "store/backup.hpp"
 #include "store/migrations.hpp"
@@ -62,6 +65,14 @@ void log_line(const std::string& message) {
     std::cerr << "coalition: " << message << "\n";
 }
 
+// The host of the site's base URL ("coalition.example"), for the LMTP greeting.
+std::string web_host(const std::string& base_url) {
+    const auto scheme_end = base_url.find("://");
+    std::string host = scheme_end == std::string::npos ? base_url : base_url.substr(scheme_end + 3);
+    host = host.substr(0, host.find_first_of(":/"));
+    return host.empty() ? "localhost" : host;
+}
+
 }  // namespace
 
 int serve(const Config& config) {
@@ -111,18 +122,58 @@ int serve(const Config& config) {
                            &metrics);
     LogWorker log_worker(*services->transparency_log, *services->signatures,
                          {.base_url = config.site.base_url, .log = log_line});
+    // Mailing lists: intake over LMTP, delivery, digests and bounce scoring.
+    const auto relay = relay_settings(config);
+    auto delivery_worker = make_delivery_worker(*services, relay);
+    PeriodicWorker digest_worker(
+        [&services] { services->digests->send_due(); },
+        {.name = "digests",
+         .interval = std::chrono::seconds(config.lists.digest_interval_seconds),
+         .log = log_line});
+    PeriodicWorker bounce_worker(
+        [&services] { services->bounces->run_periodic(); },
+        {.name = "bounces", .interval = std::chrono::hours(1), .log = log_line});
+    ListMailbox mailbox(*services->lists, *services->intake, log_line);
+    std::unique_ptr<lmtp::Server> lmtp_server;
+    if (config.lmtp.listen) {
+        lmtp::ServerSettings lmtp_settings;
+        lmtp_settings.host = config.lmtp.listen->host;
+        lmtp_settings.port = config.lmtp.listen->port;
+        lmtp_settings.server_name = web_host(config.site.base_url);
+        lmtp_settings.max_connections = static_cast<std::size_t>(config.lmtp.max_connections);
+        lmtp_settings.max_message_bytes = static_cast<std::size_t>(config.lmtp.max_message_bytes);
+        lmtp_settings.idle_timeout = std::chrono::seconds(config.lmtp.idle_timeout_seconds);
+        lmtp_settings.data_timeout = std::chrono::seconds(config.lmtp.data_timeout_seconds);
+        lmtp_settings.worker_threads = static_cast<std::size_t>(config.lmtp.worker_threads);
+        lmtp_server = std::make_unique<lmtp::Server>(mailbox, lmtp_settings);
+        lmtp_server->start();  // First: a port in use stops start-up before anything runs.
+    }
     server.start();
     outbox_worker.start();
     log_worker.start();
+    delivery_worker->start();
+    digest_worker.start();
+    bounce_worker.start();
+    std::string lmtp_description = "LMTP off";
+    if (lmtp_server) {
+        lmtp_description =
+            "LMTP " + ListenAddress{config.lmtp.listen->host, lmtp_server->port()}.to_string();
+    }
     std::cout << "Coalition is serving http://" << config.http.listen.host << ":" << server.port()
               << " (database " << services->database->describe() << ", mail "
-              << transport->describe() << ")" << std::endl;
+              << transport->describe() << ", " << lmtp_description << ")" << std::endl;
 
     int received = 0;
     sigwait(&stop_signals, &received);
     std::cout << "Coalition is stopping (" << (received == SIGTERM ? "SIGTERM" : "SIGINT")
               << "): finishing requests in flight" << std::endl;
+    if (lmtp_server) {
+        lmtp_server->stop();  // No new list mail; transactions in flight finish and are answered.
+    }
     server.stop();
+    digest_worker.stop();
+    bounce_worker.stop();
+    delivery_worker->stop();  // Finishes the SMTP transactions in flight; the rest resumes later.
     log_worker.stop();
     outbox_worker.stop();
     return kExitOk;

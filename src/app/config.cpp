@@ -180,8 +180,30 @@ const std::map<std::string, Key>& keys() {
              c.mail.outbox_dir = std::move(v);
          })},
         {"lmtp.listen", string_key([](Config& c, const std::string& k, const std::string& v) {
-             c.lmtp.listen = require_listen(k, v);
+             c.lmtp.listen = v.empty() ? std::nullopt : std::optional(require_listen(k, v));
          })},
+        {"lmtp.max_connections",
+         integer_key(1, 100000, [](Config& c, std::int64_t v) { c.lmtp.max_connections = v; })},
+        {"lmtp.max_message_bytes",
+         integer_key(1024, 1024LL * 1024 * 1024,
+                     [](Config& c, std::int64_t v) { c.lmtp.max_message_bytes = v; })},
+        {"lmtp.idle_timeout_seconds",
+         integer_key(1, 3600, [](Config& c, std::int64_t v) { c.lmtp.idle_timeout_seconds = v; })},
+        {"lmtp.data_timeout_seconds",
+         integer_key(1, 7200, [](Config& c, std::int64_t v) { c.lmtp.data_timeout_seconds = v; })},
+        {"lmtp.worker_threads",
+         integer_key(1, 64, [](Config& c, std::int64_t v) { c.lmtp.worker_threads = v; })},
+        {"lists.delivery", string_key([](Config& c, const std::string& k, const std::string& v) {
+             if (v != "personalised" && v != "bulk") {
+                 fail(k, "expected \"personalised\" or \"bulk\", got \"" + v + "\"");
+             }
+             c.lists.bulk_delivery = v == "bulk";
+         })},
+        {"lists.delivery_connections",
+         integer_key(1, 64, [](Config& c, std::int64_t v) { c.lists.delivery_connections = v; })},
+        {"lists.digest_interval_seconds",
+         integer_key(1, 86400,
+                     [](Config& c, std::int64_t v) { c.lists.digest_interval_seconds = v; })},
         {"dns.resolver", string_key([](Config& c, const std::string&, std::string v) {
              c.dns.resolver = std::move(v);
          })},

@@ -41,8 +41,19 @@ struct Config {
         std::string outbox_dir = "var/mail/outbox";
     } mail;
     struct Lmtp {
-        ListenAddress listen{"127.0.0.1", 8024};
+        // nullopt (`listen = ""`): no LMTP listener; mail then arrives by `coalition inject`.
+        std::optional<ListenAddress> listen = ListenAddress{"127.0.0.1", 8024};
+        std::int64_t max_connections = 64;
+        std::int64_t max_message_bytes = std::int64_t{25} * 1024 * 1024;  // Advertised as SIZE.
+        std::int64_t idle_timeout_seconds = 300;  // Per read or write (RFC 5321: 5 minutes).
+        std::int64_t data_timeout_seconds = 600;  // From 354 to the final dot.
+        std::int64_t worker_threads = 2;          // Run the intake calls (database work).
     } lmtp;
+    struct Lists {
+        bool bulk_delivery = false;                 // delivery = "bulk": many RCPT, no VERP.
+        std::int64_t delivery_connections = 4;      // SMTP connections to the relay in parallel.
+        std::int64_t digest_interval_seconds = 60;  // How often due digests are looked for.
+    } lists;
     struct Dns {
         std::string resolver;      // "" = /etc/resolv.conf; else "127.0.0.1@53" (unbound notation).
         std::string trust_anchor;  // "" = Debian's root key when installed.

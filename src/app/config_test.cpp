@@ -44,7 +44,8 @@ TEST_F(ConfigFile, DefaultsWithoutAFile) {
     const auto loaded = load_config("", {});
     EXPECT_EQ(loaded.config.http.listen.port, 8080);
     EXPECT_EQ(loaded.config.database.url, "sqlite:var/coalition.db");
-    EXPECT_EQ(loaded.config.lmtp.listen.to_string(), "127.0.0.1:8024");
+    ASSERT_TRUE(loaded.config.lmtp.listen.has_value());
+    EXPECT_EQ(loaded.config.lmtp.listen->to_string(), "127.0.0.1:8024");
     EXPECT_TRUE(loaded.config.mail.relay.empty());
 }
 
@@ -73,7 +74,7 @@ listen = "0.0.0.0:24"
     EXPECT_EQ(config.http.threads, 8);
     EXPECT_EQ(config.database.url, "postgresql://coalition@db/coalition");
     EXPECT_TRUE(config.mail.starttls);
-    EXPECT_EQ(config.lmtp.listen.port, 24);
+    EXPECT_EQ(config.lmtp.listen->port, 24);
 }
 
 TEST_F(ConfigFile, EnvironmentOverridesTheFile) {
@@ -104,6 +105,49 @@ TEST_F(ConfigFile, ErrorsNameTheKey) {
               std::string::npos);
     EXPECT_NE(error_for("name = \"top level\"\n").find("unknown setting"), std::string::npos);
     EXPECT_NE(error_for("", {{"COALITION_HTTP_THREADS", "-1"}}).find("COALITION_HTTP_THREADS"),
+              std::string::npos);
+}
+
+TEST_F(ConfigFile, LmtpAndListsSettings) {
+    const auto loaded = load_config(write(R"(
+[lmtp]
+listen = "127.0.0.1:0"
+max_connections = 5
+max_message_bytes = 2048
+idle_timeout_seconds = 2
+data_timeout_seconds = 3
+worker_threads = 1
+[lists]
+delivery = "bulk"
+delivery_connections = 2
+digest_interval_seconds = 30
+)"),
+                                    {});
+    const auto& config = loaded.config;
+    ASSERT_TRUE(config.lmtp.listen.has_value());
+    EXPECT_EQ(config.lmtp.listen->port, 0);
+    EXPECT_EQ(config.lmtp.max_connections, 5);
+    EXPECT_EQ(config.lmtp.max_message_bytes, 2048);
+    EXPECT_EQ(config.lmtp.idle_timeout_seconds, 2);
+    EXPECT_EQ(config.lmtp.data_timeout_seconds, 3);
+    EXPECT_EQ(config.lmtp.worker_threads, 1);
+    EXPECT_TRUE(config.lists.bulk_delivery);
+    EXPECT_EQ(config.lists.delivery_connections, 2);
+    EXPECT_EQ(config.lists.digest_interval_seconds, 30);
+
+    // An empty address turns the listener off, from the file or the environment.
+    EXPECT_FALSE(load_config(write("[lmtp]\nlisten = \"\"\n"), {}).config.lmtp.listen);
+    EXPECT_FALSE(load_config("", {{"COALITION_LMTP_LISTEN", ""}}).config.lmtp.listen);
+    EXPECT_FALSE(load_config("", {}).config.lists.bulk_delivery);
+
+    EXPECT_NE(error_for("[lmtp]\nlisten = \"8024\"\n").find("[lmtp] listen"), std::string::npos);
+    EXPECT_NE(error_for("[lmtp]\nidle_timeout_seconds = 0\n").find("[lmtp] idle_timeout_seconds"),
+              std::string::npos);
+    EXPECT_NE(error_for("[lmtp]\nmax_message_bytes = 10\n").find("[lmtp] max_message_bytes"),
+              std::string::npos);
+    EXPECT_NE(error_for("[lists]\ndelivery = \"fast\"\n").find("[lists] delivery"),
+              std::string::npos);
+    EXPECT_NE(error_for("[lists]\ndelivery_connections = 0\n").find("[lists] delivery_connections"),
               std::string::npos);
 }
 

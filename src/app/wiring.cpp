@@ -4,6 +4,7 @@
 #include "mail/file_transport.hpp"
 #include "mail/smtp_transport.hpp"
 #include "store/migrations.hpp"
+#include "store/settings.hpp"
 
 #include <filesystem>
 
@@ -68,6 +69,30 @@ std::unique_ptr<Services> open_services(const Config& config, Migrate migrate) {
             .per_domain_per_hour = static_cast<int>(config.signon.per_domain_per_hour),
         });
     services->statements = std::make_unique<statement::Statements>(database, services->clock);
+    // The lists' token secret lives in the settings table: on a database never migrated (only
+    // `coalition migrate` opens one without migrating) the lists services are left unset.
+    if (migrate == Migrate::No && store::schema_version(database) == 0) {
+        return services;
+    }
+    services->lists = std::make_unique<lists::Lists>(database, services->clock);
+    services->subscriptions = std::make_unique<lists::Subscriptions>(
+        database, services->clock, services->random, *services->outbox,
+        lists::SubscriptionSettings{
+            .base_url = config.site.base_url,
+            .site_name = config.site.name,
+            .token_secret = store::setting_or_create(database, "lists_token_secret", [&services] {
+                return services->random.token(32);
+            })});
+    services->dmarc = std::make_unique<dns::DmarcPolicies>(*services->resolver, services->clock);
+    services->bounces = std::make_unique<lists::Bounces>(
+        database, services->clock, *services->subscriptions, *services->outbox);
+    services->intake = std::make_unique<lists::Intake>(
+        database, services->clock, *services->lists, *services->subscriptions, *services->bounces,
+        *services->outbox, *services->dmarc,
+        lists::IntakeSettings{.base_url = config.site.base_url, .site_name = config.site.name});
+    services->digests = std::make_unique<lists::Digests>(database, services->clock,
+                                                         *services->lists, *services->subscriptions,
+                                                         *services->outbox, config.site.base_url);
     return services;
 }
 
@@ -75,9 +100,9 @@ signon::Campaign statement_campaign() {
     return {.key = "statement", .title = "the Statement of Purpose", .path = "/statement"};
 }
 
-std::unique_ptr<mail::Transport> make_transport(const Config& config, const core::Clock& clock) {
+std::optional<mail::SmtpRelay> relay_settings(const Config& config) {
     if (config.mail.relay.empty()) {
-        return std::make_unique<mail::FileTransport>(config.mail.outbox_dir, clock);
+        return std::nullopt;
     }
     auto relay = mail::SmtpRelay::parse(config.mail.relay);
     if (!relay) {
@@ -88,7 +113,27 @@ std::unique_ptr<mail::Transport> make_transport(const Config& config, const core
         relay->username = config.mail.username;
         relay->password = config.mail.password;
     }
+    return *relay;
+}
+
+std::unique_ptr<mail::Transport> make_transport(const Config& config, const core::Clock& clock) {
+    auto relay = relay_settings(config);
+    if (!relay) {
+        return std::make_unique<mail::FileTransport>(config.mail.outbox_dir, clock);
+    }
     return std::make_unique<mail::SmtpTransport>(*relay);
+}
+
+std::unique_ptr<lists::DeliveryWorker> make_delivery_worker(
+    Services& services, const std::optional<mail::SmtpRelay>& relay) {
+    const auto& config = services.config;
+    lists::DeliverySettings settings;
+    settings.connections = static_cast<std::size_t>(config.lists.delivery_connections);
+    settings.bulk = config.lists.bulk_delivery;
+    return std::make_unique<lists::DeliveryWorker>(
+        *services.database, services.clock, *services.subscriptions, *services.bounces,
+        relay ? &*relay : nullptr,
+        (std::filesystem::path(config.mail.outbox_dir) / "lists").string(), settings);
 }
 
 }  // namespace coalition::app

@@ -8,13 +8,20 @@
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "dns/dns.hpp"
+#include "lists/bounces.hpp"
+#include "lists/delivery.hpp"
+#include "lists/digests.hpp"
+#include "lists/intake.hpp"
+#include "lists/lists.hpp"
 #include "mail/outbox.hpp"
+#include "mail/smtp_transport.hpp"
 #include "mail/transport.hpp"
 #include "signon/signon.hpp"
 #include "statement/statement.hpp"
 #include "store/database.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace coalition::app {
@@ -37,6 +44,13 @@ struct Services {
     std::unique_ptr<signon::TransparencyLog> transparency_log;
     std::unique_ptr<signon::Signatures> signatures;
     std::unique_ptr<statement::Statements> statements;
+    // Mailing lists. Unset only when open_services(…, Migrate::No) found an empty database.
+    std::unique_ptr<lists::Lists> lists;
+    std::unique_ptr<lists::Subscriptions> subscriptions;
+    std::unique_ptr<dns::DmarcPolicies> dmarc;
+    std::unique_ptr<lists::Bounces> bounces;
+    std::unique_ptr<lists::Intake> intake;
+    std::unique_ptr<lists::Digests> digests;
 };
 
 // The Statement of Purpose as a signon campaign (its key, title for mails and page path).
@@ -49,5 +63,14 @@ std::unique_ptr<Services> open_services(const Config& config, Migrate migrate);
 // The transport the configuration asks for: SMTP through [mail] relay, else files in
 // [mail] outbox_dir. Throws core::StartupError for a malformed relay setting.
 std::unique_ptr<mail::Transport> make_transport(const Config& config, const core::Clock& clock);
+
+// The SMTP relay of [mail] relay (credentials and STARTTLS applied), or nullopt when mail goes
+// to files. Throws core::StartupError for a malformed relay setting.
+std::optional<mail::SmtpRelay> relay_settings(const Config& config);
+
+// The list delivery worker ([lists] delivery, delivery_connections), sending to the relay or,
+// without one, writing files to <[mail] outbox_dir>/lists. Not started. `relay` must outlive it.
+std::unique_ptr<lists::DeliveryWorker> make_delivery_worker(
+    Services& services, const std::optional<mail::SmtpRelay>& relay);
 
 }  // namespace coalition::app

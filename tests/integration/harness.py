@@ -151,6 +151,8 @@ class Server:
         self.config_text = config_text
         self.process = None
         self.base_url = None
+        self.lmtp_host = None
+        self.lmtp_port = None  # From the start-up line ("LMTP 127.0.0.1:PORT"); None when off.
         self.log = []
 
     def start(self, args=()):
@@ -171,6 +173,9 @@ class Server:
             match = re.search(r"serving (http://[0-9.]+:\d+)", line)
             if match:
                 self.base_url = match.group(1)
+                lmtp = re.search(r"LMTP ([0-9.]+):(\d+)", line)
+                if lmtp:
+                    self.lmtp_host, self.lmtp_port = lmtp.group(1), int(lmtp.group(2))
                 break
         if not self.base_url:
             self.process.kill()
@@ -187,6 +192,12 @@ class Server:
 
     def client(self):
         return Client(self.base_url)
+
+    def lmtp(self, timeout=30):
+        """A connected smtplib.LMTP client (after DATA it reads only the first recipient's reply:
+        read the others with getreply())."""
+        import smtplib
+        return smtplib.LMTP(self.lmtp_host, self.lmtp_port, timeout=timeout)
 
     def stop(self, sig=signal.SIGTERM, timeout=30):
         if self.process and self.process.poll() is None:
@@ -248,6 +259,20 @@ class SmtpSink:
                 meta["bytes"] = open(os.path.join(self.directory, name[:-5] + ".eml"), "rb").read()
                 found.append(meta)
         return found
+
+    def count(self):
+        """Messages received so far (cheap: counts the .json files)."""
+        return sum(1 for name in os.listdir(self.directory) if name.endswith(".json"))
+
+    def envelopes(self):
+        """Every received message's envelope (N.json), in order of arrival; parsed once each."""
+        cache = self.__dict__.setdefault("_envelopes", {})
+        names = [name for name in os.listdir(self.directory) if name.endswith(".json")]
+        for name in names:
+            if name not in cache:
+                with open(os.path.join(self.directory, name), encoding="utf-8") as file:
+                    cache[name] = json.load(file)
+        return [cache[name] for name in sorted(names, key=lambda n: int(n[:-5]))]
 
     def stop(self):
         self.process.terminate()
