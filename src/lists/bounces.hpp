@@ -70,6 +70,10 @@ public:
     void run_periodic();
 
 private:
+    // Counts one bounce of `member` (see the scoring above); warns and disables at the threshold.
+    void score(const List& list, const Member& member, BounceKind kind,
+               std::string_view diagnostic);
+
     store::Database& database_;
     const core::Clock& clock_;
     Subscriptions& subscriptions_;

@@ -1,22 +1,460 @@
-// Placeholder until the delivery helper implements lists/delivery.hpp.
 #include "lists/delivery.hpp"
 
-#include <stdexcept>
+#include "core/assert.hpp"
+#include "core/random.hpp"
+#include "core/unavailable.hpp"
+#include "lists/bounces.hpp"
+#include "lists/decorate.hpp"
+#include "lists/delivery_store.hpp"
+#include "lists/list_address.hpp"
+#include "lists/list_store.hpp"
+#include "lists/subscriptions.hpp"
+#include "mail/smtp_transport.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
 
 namespace coalition::lists {
+namespace {
 
-void schedule_delivery(store::Connection& /*connection*/, ListId /*list*/, PostId /*post*/,
-                       std::int64_t /*now*/) {}
+using delivery_store::Outcome;
+using delivery_store::RecipientRow;
+using delivery_store::RecipientState;
 
-struct DeliveryWorker::Impl {};
+// Long enough for a batch on a slow relay; renewed with every batch. On SQLite (one server) a
+// restarted worker takes over leases not renewed since it started; on PostgreSQL they run out.
+constexpr std::int64_t kLeaseSeconds = 600;
 
-DeliveryWorker::DeliveryWorker(store::Database&, const core::Clock&, Subscriptions&, Bounces&,
-                               const mail::SmtpRelay*, std::string, DeliverySettings)
-    : impl_(std::make_unique<Impl>()) {}
-DeliveryWorker::~DeliveryWorker() = default;
-void DeliveryWorker::start() {}
-void DeliveryWorker::stop() {}
-void DeliveryWorker::run_until_idle() {}
-DeliveryProgress DeliveryWorker::progress(PostId) const { return {}; }
+// One batch of one job's recipients, sent by one sender over its connection.
+struct Batch {
+    std::int64_t job = 0;
+    std::shared_ptr<const List> list;
+    std::shared_ptr<const std::string> decorated;
+    std::vector<RecipientRow> recipients;
+};
+
+void log_problem(const std::string& message) {
+    std::cerr << "delivery: " << message << '\n';
+}
+
+// Writes `bytes` to DIR/NAME through a temporary file, so a reader never sees half a message.
+mail::DeliveryOutcome write_file(const std::filesystem::path& directory, const std::string& name,
+                                 const std::string& bytes) {
+    std::error_code error;
+    std::filesystem::create_directories(directory, error);
+    const std::filesystem::path temporary = directory / ("." + name + ".tmp");
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        if (!out) {
+            return {mail::DeliveryOutcome::Kind::Retry, "cannot write " + temporary.string()};
+        }
+    }
+    std::filesystem::rename(temporary, directory / name, error);
+    if (error) {
+        return {mail::DeliveryOutcome::Kind::Retry,
+                "cannot write " + name + ": " + error.message()};
+    }
+    return {mail::DeliveryOutcome::Kind::Sent, "written to " + (directory / name).string()};
+}
+
+}  // namespace
+
+void schedule_delivery(store::Connection& connection, ListId list, PostId post, std::int64_t now) {
+    delivery_store::insert_job(connection, list, post, now);
+}
+
+struct DeliveryWorker::Impl {
+    Impl(store::Database& database, const core::Clock& clock, Subscriptions& subscriptions,
+         Bounces& bounces, const mail::SmtpRelay* relay, std::string file_directory,
+         DeliverySettings settings)
+        : database(database),
+          clock(clock),
+          subscriptions(subscriptions),
+          bounces(bounces),
+          relay(relay != nullptr ? std::optional<mail::SmtpRelay>(*relay) : std::nullopt),
+          file_directory(std::move(file_directory)),
+          settings(settings),
+          started_at(clock.unix_now()) {
+        COALITION_ASSERT(
+            settings.connections >= 1 && settings.batch_size >= 1 && settings.bulk_recipients >= 1,
+            "delivery settings count at least one of each");
+        core::SecureRandom random;
+        worker_name = "delivery-" + random.token(8);
+    }
+
+    // The claimer.
+    bool run_one_job();
+    bool is_stopping() {
+        std::lock_guard lock(mutex);
+        return stopping;
+    }
+    void dispatch(Batch batch);
+    void wait_for_batches();
+    // The senders.
+    void ensure_senders();
+    void sender_loop(std::size_t index);
+    void send(const Batch& batch, std::size_t index);
+    std::vector<mail::DeliveryOutcome> transmit(std::size_t index, const mail::Envelope& envelope,
+                                                const std::string& bytes,
+                                                const std::string& file_name);
+    Outcome judge(const RecipientRow& row, const mail::DeliveryOutcome& outcome,
+                  std::int64_t now) const;
+    void stop_senders();
+
+    store::Database& database;
+    const core::Clock& clock;
+    Subscriptions& subscriptions;
+    Bounces& bounces;
+    const std::optional<mail::SmtpRelay> relay;
+    const std::filesystem::path file_directory;
+    const DeliverySettings settings;
+    const std::int64_t started_at;
+    std::string worker_name;
+
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<Batch> queue;           // Guarded by mutex.
+    std::size_t busy = 0;              // Guarded by mutex.
+    bool stopping = false;             // The claimer's signal. Guarded by mutex.
+    bool senders_stopping = false;     // Guarded by mutex.
+    std::vector<std::thread> senders;  // Guarded by mutex.
+    std::vector<std::unique_ptr<mail::SmtpTransport>> transports;  // One per sender thread.
+    std::thread claimer;
+};
+
+void DeliveryWorker::Impl::ensure_senders() {
+    std::lock_guard lock(mutex);
+    if (!senders.empty()) {
+        return;
+    }
+    senders_stopping = false;
+    transports.resize(settings.connections);
+    for (std::size_t index = 0; index < settings.connections; ++index) {
+        if (relay && !transports[index]) {
+            transports[index] = std::make_unique<mail::SmtpTransport>(*relay);
+        }
+        senders.emplace_back([this, index] { sender_loop(index); });
+    }
+}
+
+void DeliveryWorker::Impl::stop_senders() {
+    std::vector<std::thread> joining;
+    {
+        std::lock_guard lock(mutex);
+        senders_stopping = true;
+        joining.swap(senders);
+    }
+    changed.notify_all();
+    for (auto& thread : joining) {
+        thread.join();
+    }
+}
+
+void DeliveryWorker::Impl::sender_loop(std::size_t index) {
+    while (true) {
+        Batch batch;
+        {
+            std::unique_lock lock(mutex);
+            changed.wait(lock, [this] { return senders_stopping || !queue.empty(); });
+            if (queue.empty()) {
+                return;  // Stopping, with nothing left: batches in the queue are finished first.
+            }
+            batch = std::move(queue.front());
+            queue.pop_front();
+            ++busy;
+        }
+        changed.notify_all();
+        try {
+            send(batch, index);
+        } catch (const core::Unavailable& error) {
+            // The rows stay pending and are sent again on the job's next run.
+            log_problem(std::string("database unavailable: ") + error.what());
+        }
+        {
+            std::lock_guard lock(mutex);
+            --busy;
+        }
+        changed.notify_all();
+    }
+}
+
+void DeliveryWorker::Impl::dispatch(Batch batch) {
+    std::unique_lock lock(mutex);
+    // At most one batch waits per connection: the claimer never runs far ahead of the senders.
+    changed.wait(lock, [this] { return queue.size() < settings.connections; });
+    queue.push_back(std::move(batch));
+    lock.unlock();
+    changed.notify_all();
+}
+
+void DeliveryWorker::Impl::wait_for_batches() {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [this] { return queue.empty() && busy == 0; });
+}
+
+bool DeliveryWorker::Impl::run_one_job() {
+    const std::int64_t now = clock.unix_now();
+    const std::optional<std::int64_t> stale_before =
+        database.dialect() == store::Dialect::Sqlite ? std::optional(started_at) : std::nullopt;
+    auto job =
+        delivery_store::claim_job(database, worker_name, now, now + kLeaseSeconds, stale_before);
+    if (!job) {
+        return false;
+    }
+    auto list = list_store::find(database, job->list);
+    auto decorated =
+        std::make_shared<const std::string>(delivery_store::decorated_bytes(database, job->post));
+    if (!list || decorated->empty()) {
+        log_problem("post " + std::to_string(job->post.value()) +
+                    " has no list or no decorated bytes; its delivery is closed");
+        delivery_store::release(database, job->id, std::nullopt, now);
+        return true;
+    }
+    const auto shared_list = std::make_shared<const List>(std::move(*list));
+    // First what is pending and due: retries, and rows a killed worker left unsent.
+    MemberId after(0);
+    while (!is_stopping()) {
+        auto rows = delivery_store::due_recipients(database, job->id, after, clock.unix_now(),
+                                                   settings.batch_size);
+        if (rows.empty()) {
+            break;
+        }
+        after = rows.back().member;
+        database.transact([&](store::Connection& connection) {
+            delivery_store::renew_lease(connection, job->id, clock.unix_now() + kLeaseSeconds);
+        });
+        dispatch(Batch{job->id, shared_list, decorated, std::move(rows)});
+    }
+    // Then the members not yet snapshotted, a batch at a time.
+    while (!job->snapshot_done && !is_stopping()) {
+        std::vector<RecipientRow> rows;
+        database.transact([&](store::Connection& connection) {
+            const std::int64_t at = clock.unix_now();
+            rows = delivery_store::snapshot_batch(connection, *job, settings.batch_size, at);
+            delivery_store::renew_lease(connection, job->id, at + kLeaseSeconds);
+        });
+        job->snapshot_done = rows.size() < settings.batch_size;
+        if (!rows.empty()) {
+            dispatch(Batch{job->id, shared_list, decorated, std::move(rows)});
+        }
+    }
+    wait_for_batches();
+    const std::int64_t at = clock.unix_now();
+    // A worker stopped mid-snapshot leaves the rest for the next run, at once.
+    const auto next = job->snapshot_done ? delivery_store::next_pending(database, job->id)
+                                         : std::optional<std::int64_t>(at);
+    delivery_store::release(database, job->id, next, at);
+    return true;
+}
+
+std::vector<mail::DeliveryOutcome> DeliveryWorker::Impl::transmit(std::size_t index,
+                                                                  const mail::Envelope& envelope,
+                                                                  const std::string& bytes,
+                                                                  const std::string& file_name) {
+    if (transports[index]) {
+        return transports[index]->deliver_each(envelope, bytes);
+    }
+    // The demo: one file per transaction, its envelope in X-Envelope-* lines before the message.
+    std::string file = "X-Envelope-From: <" + envelope.mail_from + ">\r\n";
+    for (const auto& recipient : envelope.recipients) {
+        file += "X-Envelope-To: <" + recipient + ">\r\n";
+    }
+    file += bytes;
+    const auto outcome = write_file(file_directory, file_name, file);
+    return std::vector<mail::DeliveryOutcome>(envelope.recipients.size(), outcome);
+}
+
+Outcome DeliveryWorker::Impl::judge(const RecipientRow& row, const mail::DeliveryOutcome& outcome,
+                                    std::int64_t now) const {
+    Outcome judged{.member = row.member, .state = RecipientState::Sent, .reply = outcome.reply};
+    switch (outcome.kind) {
+        case mail::DeliveryOutcome::Kind::Sent:
+            break;
+        case mail::DeliveryOutcome::Kind::Failed:
+            judged.state = RecipientState::Failed;
+            break;
+        case mail::DeliveryOutcome::Kind::Retry: {
+            const std::int64_t first_failure = row.first_failure_at.value_or(now);
+            if (now - first_failure >= settings.give_up_after.count()) {
+                judged.state = RecipientState::Failed;
+                judged.reply = "Given up after " +
+                               std::to_string(settings.give_up_after.count() / 3600) +
+                               " hours of temporary failures; last: " + outcome.reply;
+                break;
+            }
+            // Exponential backoff: first_retry, twice that, … at most max_retry.
+            std::int64_t delay = settings.first_retry.count();
+            for (int attempt = 0; attempt < row.attempts && delay < settings.max_retry.count();
+                 ++attempt) {
+                delay *= 2;
+            }
+            judged.state = RecipientState::Retry;
+            judged.next_attempt_at = now + std::min(delay, settings.max_retry.count());
+            break;
+        }
+    }
+    return judged;
+}
+
+void DeliveryWorker::Impl::send(const Batch& batch, std::size_t index) {
+    const List& list = *batch.list;
+    std::vector<Outcome> outcomes;
+    outcomes.reserve(batch.recipients.size());
+    struct Bounced {
+        core::Email email;
+        std::string reply;
+    };
+    std::vector<Bounced> bounced;
+    const auto note = [&](const RecipientRow& row, const std::optional<core::Email>& email,
+                          const mail::DeliveryOutcome& outcome) {
+        outcomes.push_back(judge(row, outcome, clock.unix_now()));
+        // RFC 5321 §4.2.1: a 5yz reply is the mailbox's; other failures (no SMTPUTF8 at the
+        // relay) are not the member's fault.
+        if (email && outcome.kind == mail::DeliveryOutcome::Kind::Failed &&
+            outcome.reply.starts_with("5")) {
+            bounced.push_back({*email, outcome.reply});
+        }
+    };
+    const std::string job_prefix = std::to_string(batch.job) + "-";
+
+    if (settings.bulk) {
+        const std::string mail_from = list.address(AddressRole::Bounces).envelope();
+        for (std::size_t start = 0; start < batch.recipients.size();
+             start += settings.bulk_recipients) {
+            const std::size_t end =
+                std::min(batch.recipients.size(), start + settings.bulk_recipients);
+            mail::Envelope envelope{
+                .mail_from = mail_from, .recipients = {}, .needs_smtputf8 = false};
+            std::vector<std::optional<core::Email>> emails;
+            std::vector<const RecipientRow*> rows;
+            for (std::size_t idx = start; idx < end; ++idx) {
+                const RecipientRow& row = batch.recipients[idx];
+                auto email = core::Email::parse(row.email);
+                if (!email) {
+                    note(row, std::nullopt,
+                         {mail::DeliveryOutcome::Kind::Failed, "Not a deliverable address."});
+                    continue;
+                }
+                envelope.needs_smtputf8 = envelope.needs_smtputf8 || email->needs_smtputf8();
+                envelope.recipients.push_back(email->envelope());
+                emails.push_back(std::move(*email));
+                rows.push_back(&row);
+            }
+            if (rows.empty()) {
+                continue;
+            }
+            const auto results =
+                transmit(index, envelope, *batch.decorated,
+                         job_prefix + std::to_string(rows.front()->member.value()) + "-bulk.eml");
+            for (std::size_t idx = 0; idx < rows.size(); ++idx) {
+                note(*rows[idx], emails[idx], results[idx]);
+            }
+        }
+    } else {
+        const std::string leave = "mailto:" + list.address(AddressRole::Leave).envelope();
+        for (const RecipientRow& row : batch.recipients) {
+            auto email = core::Email::parse(row.email);
+            const auto links = subscriptions.links(list, row.member);
+            if (!email || !links) {
+                note(row, std::nullopt,
+                     {mail::DeliveryOutcome::Kind::Failed,
+                      email ? "No longer a member of the list." : "Not a deliverable address."});
+                continue;
+            }
+            const mail::Envelope envelope{
+                .mail_from = ListAddress::bounces_for(list.name, list.domain, *email).envelope(),
+                .recipients = {email->envelope()},
+                .needs_smtputf8 = email->needs_smtputf8()};
+            const std::string bytes = personalise(
+                *batch.decorated, PersonalHeaders{.unsubscribe_url = links->unsubscribe_url,
+                                                  .unsubscribe_mailto = leave});
+            const auto results = transmit(index, envelope, bytes,
+                                          job_prefix + std::to_string(row.member.value()) + ".eml");
+            note(row, std::optional<core::Email>(*email), results.front());
+        }
+    }
+    const std::int64_t now = clock.unix_now();
+    database.transact([&](store::Connection& connection) {
+        delivery_store::record_outcomes(connection, batch.job, outcomes, now);
+    });
+    for (const auto& bounce : bounced) {
+        bounces.record_failure(list, bounce.email, bounce.reply);
+    }
+}
+
+DeliveryWorker::DeliveryWorker(store::Database& database, const core::Clock& clock,
+                               Subscriptions& subscriptions, Bounces& bounces,
+                               const mail::SmtpRelay* relay, std::string file_directory,
+                               DeliverySettings settings)
+    : impl_(std::make_unique<Impl>(database, clock, subscriptions, bounces, relay,
+                                   std::move(file_directory), settings)) {
+}
+
+DeliveryWorker::~DeliveryWorker() {
+    stop();
+}
+
+void DeliveryWorker::start() {
+    COALITION_ASSERT(!impl_->claimer.joinable(), "start() is called once");
+    impl_->ensure_senders();
+    impl_->claimer = std::thread([impl = impl_.get()] {
+        while (true) {
+            bool worked = false;
+            try {
+                worked = impl->run_one_job();
+            } catch (const core::Unavailable& error) {
+                log_problem(std::string("database unavailable: ") + error.what());
+                impl->wait_for_batches();
+            }
+            std::unique_lock lock(impl->mutex);
+            if (impl->stopping) {
+                return;
+            }
+            if (!worked) {
+                impl->changed.wait_for(lock, impl->settings.poll_interval,
+                                       [impl] { return impl->stopping; });
+                if (impl->stopping) {
+                    return;
+                }
+            }
+        }
+    });
+}
+
+void DeliveryWorker::stop() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->stopping = true;
+    }
+    impl_->changed.notify_all();
+    if (impl_->claimer.joinable()) {
+        impl_->claimer.join();
+    }
+    impl_->stop_senders();
+}
+
+void DeliveryWorker::run_until_idle() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->stopping = false;
+    }
+    impl_->ensure_senders();
+    while (impl_->run_one_job()) {
+    }
+}
+
+DeliveryProgress DeliveryWorker::progress(PostId post) const {
+    return delivery_store::progress(impl_->database, post);
+}
 
 }  // namespace coalition::lists

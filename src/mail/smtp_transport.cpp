@@ -6,6 +6,9 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -59,21 +62,98 @@ std::size_t read_upload(char* buffer, std::size_t size, std::size_t count, void*
     return length;
 }
 
+// What the header and debug callbacks learn during the transactions of one handle.
+struct ReplyLog {
+    std::vector<std::string> lines;  // The last few reply lines of the current transaction.
+    std::string command;             // The verb of the last command sent ("RCPT", "EHLO", …).
+    std::vector<std::string> rcpt_replies;  // The final reply line to each RCPT, in order.
+    std::optional<bool> smtputf8;       // Whether the connection's EHLO offered SMTPUTF8; unknown
+                                        // until one was read.
+    bool ehlo_offers_smtputf8 = false;  // Collected while an EHLO reply is read.
+    bool require_smtputf8 = false;      // The transaction needs it: abort after EHLO without it.
+    bool aborted_for_smtputf8 = false;
+};
+
 // libcurl hands every SMTP reply line to the header callback. The last few are kept: after a
 // refusal libcurl may still send QUIT, so the explaining line is not always the last one.
+// RFC 5321 §4.2.1: a reply line is "NNN-text" when more lines follow, "NNN text" when last.
 std::size_t keep_reply_line(char* data, std::size_t size, std::size_t count, void* user_data) {
-    auto* lines = static_cast<std::vector<std::string>*>(user_data);
+    auto* log = static_cast<ReplyLog*>(user_data);
     std::string line(data, size * count);
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) {
         line.pop_back();
     }
-    if (!line.empty()) {
-        if (lines->size() == 16) {
-            lines->erase(lines->begin());
+    if (line.empty()) {
+        return size * count;
+    }
+    if (log->lines.size() == 16) {
+        log->lines.erase(log->lines.begin());
+    }
+    log->lines.push_back(line.substr(0, 512));
+    const bool last_line = line.size() < 4 || line[3] == ' ';
+    if (log->command == "EHLO" || log->command == "HELO") {
+        std::string keyword = line.size() > 4 ? line.substr(4, line.find(' ', 4) - 4) : "";
+        std::transform(keyword.begin(), keyword.end(), keyword.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        if (keyword == "SMTPUTF8") {
+            log->ehlo_offers_smtputf8 = true;
         }
-        lines->push_back(line.substr(0, 512));
+        if (last_line) {
+            log->smtputf8 = log->ehlo_offers_smtputf8;
+            if (log->require_smtputf8 && !log->ehlo_offers_smtputf8) {
+                // Returning a short count makes libcurl stop before MAIL FROM.
+                log->aborted_for_smtputf8 = true;
+                return 0;
+            }
+        }
+    } else if (log->command == "RCPT" && last_line) {
+        log->rcpt_replies.push_back(line.substr(0, 512));
     }
     return size * count;
+}
+
+// libcurl shows each command it sends to the debug callback (CURLINFO_HEADER_OUT): its verb
+// tells which command the next reply answers. Only the verb is kept (AUTH data never is).
+int note_command(CURL* /*easy*/, curl_infotype type, char* data, std::size_t size,
+                 void* user_data) {
+    if (type != CURLINFO_HEADER_OUT) {
+        return 0;
+    }
+    auto* log = static_cast<ReplyLog*>(user_data);
+    std::string verb;
+    for (std::size_t idx = 0; idx < size && idx < 8; ++idx) {
+        const auto c = static_cast<unsigned char>(data[idx]);
+        if (!std::isalpha(c)) {
+            break;
+        }
+        verb += static_cast<char>(std::toupper(c));
+    }
+    log->command = verb;
+    if (verb == "EHLO" || verb == "HELO") {
+        log->ehlo_offers_smtputf8 = false;
+    }
+    return 0;
+}
+
+// libcurl 7.69 to 8.1 spell the option with three L (Debian 12 has 7.88); 8.2 fixed the name.
+#if LIBCURL_VERSION_NUM >= 0x080200
+constexpr CURLoption kMailRcptAllowFails = CURLOPT_MAIL_RCPT_ALLOWFAILS;
+#else
+constexpr CURLoption kMailRcptAllowFails = CURLOPT_MAIL_RCPT_ALLLOWFAILS;
+#endif
+
+bool is_ascii(std::string_view text) {
+    return std::all_of(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// The outcome a final SMTP reply line stands for ("451 …" Retry, "550 …" Failed).
+DeliveryOutcome outcome_of_reply(const std::string& line) {
+    if (line.starts_with("2")) {
+        return {DeliveryOutcome::Kind::Sent, line};
+    }
+    return {line.starts_with("5") ? DeliveryOutcome::Kind::Failed : DeliveryOutcome::Kind::Retry,
+            line};
 }
 
 // The last reply line carrying `code` (the reply that decided the outcome), else the last line.
@@ -165,8 +245,15 @@ struct SmtpTransport::Session {
     };
     std::unique_ptr<CURL, EasyCleanup> easy;
     char error_buffer[CURL_ERROR_SIZE] = {};
-    std::vector<std::string> reply_lines;
+    ReplyLog log;
     std::string url;  // Must live as long as the handle uses it.
+};
+
+// What one curl_easy_perform of a transaction gave.
+struct SmtpTransport::Performed {
+    CURLcode code = CURLE_OK;
+    long reply_code = 0;
+    DeliveryOutcome outcome;  // The transaction's, as deliver() reports it.
 };
 
 SmtpTransport::SmtpTransport(SmtpRelay relay)
@@ -184,7 +271,10 @@ SmtpTransport::SmtpTransport(SmtpRelay relay)
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);  // Worker threads must not get SIGALRM.
     curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, session_->error_buffer);
     curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, keep_reply_line);
-    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &session_->reply_lines);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &session_->log);
+    curl_easy_setopt(easy, CURLOPT_DEBUGFUNCTION, note_command);
+    curl_easy_setopt(easy, CURLOPT_DEBUGDATA, &session_->log);
+    curl_easy_setopt(easy, CURLOPT_VERBOSE, 1L);
     curl_easy_setopt(easy, CURLOPT_READFUNCTION, read_upload);
     curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, relay_.timeout_seconds);
@@ -203,40 +293,46 @@ SmtpTransport::SmtpTransport(SmtpRelay relay)
 
 SmtpTransport::~SmtpTransport() = default;
 
-DeliveryOutcome SmtpTransport::deliver(const Envelope& envelope, const std::string& bytes) {
-    COALITION_ASSERT(!envelope.recipients.empty(), "a message needs at least one recipient");
-    std::lock_guard lock(mutex_);
+SmtpTransport::Performed SmtpTransport::perform(const std::string& mail_from,
+                                                const std::vector<std::string>& recipients,
+                                                const std::string& bytes, bool allow_fails,
+                                                bool require_smtputf8) {
     CURL* easy = session_->easy.get();
-
     struct SlistFree {
         void operator()(curl_slist* list) const { curl_slist_free_all(list); }
     };
     curl_slist* list = nullptr;
-    for (const std::string& recipient : envelope.recipients) {
+    for (const std::string& recipient : recipients) {
         list = curl_slist_append(list, ("<" + recipient + ">").c_str());
         COALITION_ASSERT(list != nullptr, "curl_slist_append allocates");
     }
-    const std::unique_ptr<curl_slist, SlistFree> recipients(list);
-    const std::string mail_from = "<" + envelope.mail_from + ">";
+    const std::unique_ptr<curl_slist, SlistFree> recipient_list(list);
+    const std::string sender = "<" + mail_from + ">";
     Upload upload{&bytes, 0};
-    curl_easy_setopt(easy, CURLOPT_MAIL_FROM, mail_from.c_str());
-    curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, recipients.get());
+    curl_easy_setopt(easy, CURLOPT_MAIL_FROM, sender.c_str());
+    curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, recipient_list.get());
+    curl_easy_setopt(easy, kMailRcptAllowFails, allow_fails ? 1L : 0L);
     curl_easy_setopt(easy, CURLOPT_READDATA, &upload);
     curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(bytes.size()));
 
-    CURLcode code = CURLE_OK;
-    long reply_code = 0;
+    ReplyLog& log = session_->log;
+    Performed performed;
     for (int attempt = 0; attempt < 2; ++attempt) {
         session_->error_buffer[0] = '\0';
-        session_->reply_lines.clear();
+        log.lines.clear();
+        log.rcpt_replies.clear();
+        log.command.clear();
+        log.require_smtputf8 = require_smtputf8;
+        log.aborted_for_smtputf8 = false;
         upload.offset = 0;
-        code = curl_easy_perform(easy);
+        performed.code = curl_easy_perform(easy);
         long new_connections = 0;
         curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &new_connections);
         connections_opened_ += new_connections;
-        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &reply_code);
+        curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &performed.reply_code);
         // Only a kept connection that died before any reply deserves a second go at once.
-        if (new_connections != 0 || reply_code != 0 || !is_stale_connection_error(code)) {
+        if (new_connections != 0 || performed.reply_code != 0 ||
+            !is_stale_connection_error(performed.code)) {
             break;
         }
         curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
@@ -246,19 +342,83 @@ DeliveryOutcome SmtpTransport::deliver(const Envelope& envelope, const std::stri
     curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, nullptr);
     curl_easy_setopt(easy, CURLOPT_READDATA, nullptr);
 
-    std::string reply = explaining_line(session_->reply_lines, reply_code);
-    if (code == CURLE_OK) {
-        return {DeliveryOutcome::Kind::Sent, reply};
+    std::string reply = explaining_line(log.lines, performed.reply_code);
+    if (performed.code == CURLE_OK) {
+        performed.outcome = {DeliveryOutcome::Kind::Sent, reply};
+        return performed;
     }
-    const std::string detail =
-        session_->error_buffer[0] != '\0' ? session_->error_buffer : curl_easy_strerror(code);
+    const std::string detail = session_->error_buffer[0] != '\0'
+                                   ? session_->error_buffer
+                                   : curl_easy_strerror(performed.code);
     reply += reply.empty() ? detail : " (" + detail + ")";
     // RFC 5321 §4.2.1: 5yz is a permanent failure, 4yz transient. Refused credentials are the
     // relay setting's fault, not the message's: retried until an operator fixes them.
-    if (reply_code >= 500 && reply_code <= 599 && code != CURLE_LOGIN_DENIED) {
-        return {DeliveryOutcome::Kind::Failed, reply};
+    const bool permanent = performed.reply_code >= 500 && performed.reply_code <= 599 &&
+                           performed.code != CURLE_LOGIN_DENIED;
+    performed.outcome = {permanent ? DeliveryOutcome::Kind::Failed : DeliveryOutcome::Kind::Retry,
+                         reply};
+    return performed;
+}
+
+DeliveryOutcome SmtpTransport::deliver(const Envelope& envelope, const std::string& bytes) {
+    COALITION_ASSERT(!envelope.recipients.empty(), "a message needs at least one recipient");
+    std::lock_guard lock(mutex_);
+    return perform(envelope.mail_from, envelope.recipients, bytes, false, false).outcome;
+}
+
+std::vector<DeliveryOutcome> SmtpTransport::deliver_each(const Envelope& envelope,
+                                                         const std::string& bytes) {
+    COALITION_ASSERT(!envelope.recipients.empty(), "a message needs at least one recipient");
+    std::lock_guard lock(mutex_);
+    const std::size_t count = envelope.recipients.size();
+    std::vector<std::optional<DeliveryOutcome>> outcomes(count);
+    const DeliveryOutcome no_smtputf8{
+        DeliveryOutcome::Kind::Failed,
+        "The relay does not offer SMTPUTF8 (RFC 6531), which this address needs; it was not "
+        "sent."};
+    const bool sender_needs = !is_ascii(envelope.mail_from);
+    bool tried_without = false;
+    while (true) {
+        const bool lacks = session_->log.smtputf8 == false;
+        std::vector<std::string> recipients;
+        std::vector<std::size_t> positions;
+        bool needs = sender_needs;
+        for (std::size_t idx = 0; idx < count; ++idx) {
+            if (outcomes[idx]) {
+                continue;
+            }
+            const bool recipient_needs = sender_needs || !is_ascii(envelope.recipients[idx]);
+            if (lacks && recipient_needs) {
+                outcomes[idx] = no_smtputf8;
+                continue;
+            }
+            needs = needs || recipient_needs;
+            recipients.push_back(envelope.recipients[idx]);
+            positions.push_back(idx);
+        }
+        if (recipients.empty()) {
+            break;
+        }
+        const Performed performed = perform(envelope.mail_from, recipients, bytes, true, needs);
+        if (session_->log.aborted_for_smtputf8 && !tried_without) {
+            // Now known: the loop fails those that need it and sends the others.
+            tried_without = true;
+            continue;
+        }
+        const auto& replies = session_->log.rcpt_replies;
+        const bool judged_each = replies.size() == recipients.size();
+        for (std::size_t idx = 0; idx < positions.size(); ++idx) {
+            const bool refused = judged_each && !replies[idx].starts_with("2");
+            outcomes[positions[idx]] = refused ? outcome_of_reply(replies[idx]) : performed.outcome;
+        }
+        break;
     }
-    return {DeliveryOutcome::Kind::Retry, reply};
+    std::vector<DeliveryOutcome> result;
+    result.reserve(count);
+    for (auto& outcome : outcomes) {
+        result.push_back(outcome ? std::move(*outcome) : no_smtputf8);
+    }
+    return result;
 }
 
 std::string SmtpTransport::describe() const {

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace coalition::mail {
 
@@ -50,12 +51,25 @@ public:
     DeliveryOutcome deliver(const Envelope& envelope, const std::string& bytes) override;
     std::string describe() const override;
 
+    // One transaction on the kept connection whose recipients are judged one by one (libcurl's
+    // CURLOPT_MAIL_RCPT_ALLOWFAILS): a recipient refused at RCPT gets its own reply, Failed for
+    // 5xx and Retry for 4xx, while the others still get the message; a failure at MAIL, DATA or
+    // of the connection is every recipient's outcome, as in deliver(). An address with a
+    // non-ASCII local part (`envelope.mail_from` or a recipient) needs SMTPUTF8: when the relay
+    // does not offer it, such recipients (every one, for such a sender) are Failed with a reply
+    // saying so and are never sent. Returns one outcome per recipient, in envelope order.
+    std::vector<DeliveryOutcome> deliver_each(const Envelope& envelope, const std::string& bytes);
+
     // TCP connections opened so far (libcurl's CURLINFO_NUM_CONNECTS, summed): stays 1 while
     // the connection is reused.
     long connections_opened() const;
 
 private:
     struct Session;  // libcurl's easy handle; keeps curl.h out of this header.
+    struct Performed;
+    // One curl_easy_perform (and one immediate retry on a stale kept connection). Needs mutex_.
+    Performed perform(const std::string& mail_from, const std::vector<std::string>& recipients,
+                      const std::string& bytes, bool allow_fails, bool require_smtputf8);
 
     const SmtpRelay relay_;
     mutable std::mutex mutex_;

@@ -120,6 +120,67 @@ TEST(SmtpTransport, Utf8MailboxIsSentWithSmtputf8) {
     EXPECT_EQ(received[0].bytes, message.bytes);
 }
 
+TEST(SmtpTransport, DeliverEachJudgesEveryRecipientOnItsOwn) {
+    START_SINK(sink, "--fail-rcpt-4xx", "^busy@", "--fail-rcpt-5xx", "^nobody@");
+    SmtpTransport transport(relay_for(*sink));
+    const ComposedMessage message = composed_to({{"", email("alice@example.org")}});
+    const Envelope envelope{.mail_from = "list-bounces@lists.example",
+                            .recipients = {"alice@example.org", "busy@example.org",
+                                           "nobody@example.org", "bob@example.org"},
+                            .needs_smtputf8 = false};
+    const auto outcomes = transport.deliver_each(envelope, message.bytes);
+    ASSERT_EQ(outcomes.size(), 4U);
+    EXPECT_EQ(outcomes[0].kind, DeliveryOutcome::Kind::Sent) << outcomes[0].reply;
+    EXPECT_EQ(outcomes[1].kind, DeliveryOutcome::Kind::Retry);
+    EXPECT_TRUE(outcomes[1].reply.starts_with("451 4.3.0")) << outcomes[1].reply;
+    EXPECT_EQ(outcomes[2].kind, DeliveryOutcome::Kind::Failed);
+    EXPECT_TRUE(outcomes[2].reply.starts_with("550 5.1.1")) << outcomes[2].reply;
+    EXPECT_EQ(outcomes[3].kind, DeliveryOutcome::Kind::Sent);
+    auto received = sink->messages();
+    ASSERT_EQ(received.size(), 1U);
+    EXPECT_EQ(received[0].rcpt_tos,
+              (std::vector<std::string>{"alice@example.org", "bob@example.org"}));
+
+    // Everyone refused: each still has its own reply, and the connection serves the next one.
+    const Envelope refused{.mail_from = "list-bounces@lists.example",
+                           .recipients = {"busy@example.org", "nobody@example.org"},
+                           .needs_smtputf8 = false};
+    const auto both = transport.deliver_each(refused, message.bytes);
+    EXPECT_EQ(both[0].kind, DeliveryOutcome::Kind::Retry);
+    EXPECT_EQ(both[1].kind, DeliveryOutcome::Kind::Failed);
+    EXPECT_EQ(transport
+                  .deliver_each({.mail_from = "a@example.org",
+                                 .recipients = {"alice@example.org"},
+                                 .needs_smtputf8 = false},
+                                message.bytes)[0]
+                  .kind,
+              DeliveryOutcome::Kind::Sent);
+    EXPECT_EQ(sink->messages().size(), 2U);
+}
+
+TEST(SmtpTransport, DeliverEachFailsUtf8AddressesWhenTheRelayLacksSmtputf8) {
+    START_SINK(sink, "--no-smtputf8");
+    SmtpTransport transport(relay_for(*sink));
+    const ComposedMessage message = composed_to({{"", email("alice@example.org")}});
+    const Envelope envelope{.mail_from = "list-bounces@lists.example",
+                            .recipients = {"анна@xn--e1afmkfd.xn--p1ai", "alice@example.org"},
+                            .needs_smtputf8 = true};
+    const auto outcomes = transport.deliver_each(envelope, message.bytes);
+    ASSERT_EQ(outcomes.size(), 2U);
+    EXPECT_EQ(outcomes[0].kind, DeliveryOutcome::Kind::Failed);
+    EXPECT_NE(outcomes[0].reply.find("SMTPUTF8"), std::string::npos) << outcomes[0].reply;
+    EXPECT_EQ(outcomes[1].kind, DeliveryOutcome::Kind::Sent) << outcomes[1].reply;
+    // Known now: a UTF-8 sender fails at once, without a transaction.
+    const auto verp = transport.deliver_each({.mail_from = "list-bounces+анна=x.example@l.example",
+                                              .recipients = {"alice@example.org"},
+                                              .needs_smtputf8 = true},
+                                             message.bytes);
+    EXPECT_EQ(verp[0].kind, DeliveryOutcome::Kind::Failed);
+    const auto received = sink->messages();
+    ASSERT_EQ(received.size(), 1U);
+    EXPECT_EQ(received[0].rcpt_tos, std::vector<std::string>{"alice@example.org"});
+}
+
 TEST(SmtpTransport, RelayDownIsRetry) {
     auto relay = SmtpRelay::parse("smtp://127.0.0.1:" + std::to_string(testing::closed_port()));
     ASSERT_TRUE(relay);

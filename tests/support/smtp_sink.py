@@ -6,7 +6,7 @@ import Debian's python3-aiosmtpd):
 
     /usr/bin/python3 tests/support/smtp_sink.py --dir DIR [--host 127.0.0.1] [--port 0]
         [--fail-rcpt-4xx REGEX] [--fail-rcpt-5xx REGEX] [--auth USER:PASSWORD]
-        [--stop-on-stdin-eof]
+        [--stop-on-stdin-eof] [--no-smtputf8]
 
 Once it listens it prints one line `LISTENING <port>` on stdout (with --port 0 the kernel picks
 the port; read it from that line). It stops on SIGTERM or SIGINT, and with --stop-on-stdin-eof
@@ -20,7 +20,7 @@ Each accepted message N (1, 2, …, in order of arrival) becomes two files:
 N.json is written last and atomically (temp file + rename): once it exists both files are whole.
 "connection" numbers the TCP connections from 1, so equal numbers mean a reused connection.
 
-It offers 8BITMIME, SMTPUTF8 and SIZE. --fail-rcpt-4xx / --fail-rcpt-5xx answer RCPT TO for a
+It offers 8BITMIME, SMTPUTF8 (not with --no-smtputf8) and SIZE. --fail-rcpt-4xx / --fail-rcpt-5xx answer RCPT TO for a
 recipient matching the regular expression (re.search) with 451 4.3.0 / 550 5.1.1; the 4xx pattern
 is tried first. --auth offers AUTH PLAIN and LOGIN without TLS and accepts only that pair; mail
 is accepted without AUTH too (the json then says "authenticated_as": null).
@@ -114,7 +114,7 @@ def make_authenticator(expected):
 async def serve(arguments):
     os.makedirs(arguments.dir, exist_ok=True)
     handler = SinkHandler(arguments.dir, arguments.fail_rcpt_4xx, arguments.fail_rcpt_5xx)
-    options = {"enable_SMTPUTF8": True, "decode_data": False, "hostname": "sink.test"}
+    options = {"enable_SMTPUTF8": not arguments.no_smtputf8, "decode_data": False, "hostname": "sink.test"}
     if arguments.auth:
         options.update(authenticator=make_authenticator(arguments.auth), auth_require_tls=False,
                        auth_required=False)
@@ -151,6 +151,8 @@ def main():
     parser.add_argument("--auth", metavar="USER:PASSWORD", help="offer AUTH PLAIN/LOGIN")
     parser.add_argument("--stop-on-stdin-eof", action="store_true",
                         help="stop when stdin reaches end of file (spawn with a pipe)")
+    parser.add_argument("--no-smtputf8", action="store_true",
+                        help="do not offer SMTPUTF8 (a relay without RFC 6531)")
     asyncio.run(serve(parser.parse_args()))
 
 
