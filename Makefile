@@ -30,7 +30,8 @@ build: deps
 	@cmake --build $(BUILD_DIR) -j $(JOBS) --target coalition
 
 build-asan: test-deps
-	@cmake -S . -B $(ASAN_DIR) $(CMAKE_FLAGS) -DCMAKE_BUILD_TYPE=Debug -DCOALITION_SANITIZE=ON >/dev/null
+	@cmake -S . -B $(ASAN_DIR) $(CMAKE_FLAGS) -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DCMAKE_BUILD_TYPE=Debug -DCOALITION_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
 
 # Serves the demo at http://127.0.0.1:8080 with an embedded SQLite database under var/.
