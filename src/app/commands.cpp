@@ -109,8 +109,13 @@ int serve(const Config& config) {
         .signatures = *services->signatures,
         .transparency_log = *services->transparency_log,
         .statements = *services->statements,
+        .processes = *services->processes,
         .metrics = metrics,
         .pages = pages,
+        .lists = services->lists.get(),
+        .subscriptions = services->subscriptions.get(),
+        .intake = services->intake.get(),
+        .bounces = services->bounces.get(),
     };
     web::Router router(web::RouterOptions{.site_secret = site.settings.site_secret});
     web::register_routes(router, site);

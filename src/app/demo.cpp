@@ -1,5 +1,6 @@
 #include "app/demo.hpp"
 
+#include "app/demo_processes.hpp"
 #include "app/demo_statement.hpp"
 
 #include <stdexcept>
@@ -157,6 +158,7 @@ std::string load_demo(Services& services, bool with_statement) {
             }
         }
     }
+    const auto loaded_processes = load_demo_processes(*services.processes, actor);
     if (!with_statement) {
         return std::to_string(demo_organisations().size()) + " organisations and " +
                std::to_string(demo_users().size()) + " accounts are in place";
@@ -178,7 +180,8 @@ std::string load_demo(Services& services, bool with_statement) {
     return std::to_string(demo_organisations().size()) + " organisations, " +
            std::to_string(demo_users().size()) + " accounts, the Statement of Purpose and " +
            std::to_string(demo_signatures().size()) + " signatures (" + std::to_string(signed_now) +
-           " new) are in place";
+           " new) are in place, with " + std::to_string(loaded_processes.processes) +
+           " processes and " + std::to_string(loaded_processes.milestones) + " milestones";
 }
 
 }  // namespace coalition::app

@@ -69,6 +69,7 @@ std::unique_ptr<Services> open_services(const Config& config, Migrate migrate) {
             .per_domain_per_hour = static_cast<int>(config.signon.per_domain_per_hour),
         });
     services->statements = std::make_unique<statement::Statements>(database, services->clock);
+    services->processes = std::make_unique<processes::Processes>(database, services->clock);
     // The lists' token secret lives in the settings table: on a database never migrated (only
     // `coalition migrate` opens one without migrating) the lists services are left unset.
     if (migrate == Migrate::No && store::schema_version(database) == 0) {

@@ -16,6 +16,7 @@
 #include "mail/outbox.hpp"
 #include "mail/smtp_transport.hpp"
 #include "mail/transport.hpp"
+#include "processes/processes.hpp"
 #include "signon/signon.hpp"
 #include "statement/statement.hpp"
 #include "store/database.hpp"
@@ -44,6 +45,7 @@ struct Services {
     std::unique_ptr<signon::TransparencyLog> transparency_log;
     std::unique_ptr<signon::Signatures> signatures;
     std::unique_ptr<statement::Statements> statements;
+    std::unique_ptr<processes::Processes> processes;
     // Mailing lists. Unset only when open_services(…, Migrate::No) found an empty database.
     std::unique_ptr<lists::Lists> lists;
     std::unique_ptr<lists::Subscriptions> subscriptions;

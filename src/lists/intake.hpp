@@ -24,6 +24,7 @@
 #include "store/database.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -67,8 +68,13 @@ public:
     Intake(store::Database& database, const core::Clock& clock, Lists& lists,
            Subscriptions& subscriptions, Bounces& bounces, mail::Outbox& outbox,
            dns::DmarcPolicies& dmarc, IntakeSettings settings);
+    ~Intake();
+    Intake(const Intake&) = delete;
+    Intake& operator=(const Intake&) = delete;
 
-    // One message for one recipient address (as LMTP's RCPT TO gave it).
+    // One message for one recipient address (as LMTP's RCPT TO gave it). The posting rules are
+    // in rules.hpp (a post refused for its size is recorded with its header block only), the
+    // commands of NAME-request/-join/-leave/-confirm in commands.hpp.
     core::Result<Disposition> receive(std::string_view recipient, std::string_view envelope_sender,
                                       std::string_view message, PostSource source);
 
@@ -107,6 +113,7 @@ private:
     mail::Outbox& outbox_;
     dns::DmarcPolicies& dmarc_;
     IntakeSettings settings_;
+    std::unique_ptr<Impl> impl_;  // The random source and the mail commands.
 };
 
 }  // namespace coalition::lists

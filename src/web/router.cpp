@@ -124,12 +124,13 @@ Router::Router(RouterOptions options) : options_(std::move(options)) {
                      "CSRF checks need a site secret");
 }
 
-void Router::add(Method method, std::string_view pattern, Handler handler, Access access) {
+void Router::add(Method method, std::string_view pattern, Handler handler, Access access,
+                 CsrfCheck csrf) {
     COALITION_ASSERT(pattern.starts_with("/"), "route patterns start with /");
     COALITION_ASSERT(pattern == "/" || !pattern.ends_with("/"),
                      "route patterns have no trailing /");
     COALITION_ASSERT(handler != nullptr, "a route needs a handler");
-    Route route{method, std::string(pattern), {}, std::move(handler), access};
+    Route route{method, std::string(pattern), {}, std::move(handler), access, csrf};
     PathSegments parts = split_path(pattern);
     COALITION_ASSERT(!parts.too_deep, "route pattern too deep");
     for (std::size_t idx = 0; idx < parts.count; ++idx) {
@@ -358,7 +359,7 @@ Response Router::dispatch(Request& request) const {
     if (auto denied = check_access(*route, request)) {
         return std::move(*denied);
     }
-    if (is_write_method(request.method)) {
+    if (is_write_method(request.method) && route->csrf == CsrfCheck::ByRouter) {
         if (auto forged = check_forgery(request)) {
             return std::move(*forged);
         }

@@ -25,6 +25,11 @@ enum class Access {
     Admin,      // Role "admin".
 };
 
+// Who checks a form write's CSRF token. Only a route that must accept a cookie-less POST from
+// outside (RFC 8058 one-click unsubscribe) leaves it to its handler, which then checks the token
+// itself for every other request (csrf::verify).
+enum class CsrfCheck { ByRouter, ByHandler };
+
 // Handles one request; runs on a server worker thread and may block (database). Throwing
 // core::Unavailable answers 503; any other exception answers 500 (both done by HttpServer).
 using Handler = std::function<Response(Request&)>;
@@ -60,7 +65,7 @@ public:
     // Registers `handler` for `method` on `pattern`. A GET route also answers HEAD (the server
     // drops the body). Registering the same method and pattern twice is a bug and asserts.
     void add(Method method, std::string_view pattern, Handler handler,
-             Access access = Access::Public);
+             Access access = Access::Public, CsrfCheck csrf = CsrfCheck::ByRouter);
 
     void set_visitor_resolver(VisitorResolver resolver) { resolver_ = std::move(resolver); }
     void set_error_page_renderer(ErrorPageRenderer renderer) { renderer_ = std::move(renderer); }
@@ -91,6 +96,7 @@ private:
         std::vector<Segment> segments;
         Handler handler;
         Access access;
+        CsrfCheck csrf = CsrfCheck::ByRouter;
     };
 
     const Route* match(Method method, std::string_view raw_path, Request& request,

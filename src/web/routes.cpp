@@ -8,7 +8,10 @@
 #include "web/api/signatories_api.hpp"
 #include "web/api/signatures_api.hpp"
 #include "web/page.hpp"
+#include "web/pages/list_admin_pages.hpp"
+#include "web/pages/list_pages.hpp"
 #include "web/pages/pages.hpp"
+#include "web/pages/process_pages.hpp"
 #include "web/pages/signatories_pages.hpp"
 #include "web/pages/signon_admin_pages.hpp"
 #include "web/pages/statement_admin_pages.hpp"
@@ -108,6 +111,9 @@ void register_routes(Router& router, Site& site) {
     auto statement = std::make_shared<StatementPages>(site);
     auto signatures_api = std::make_shared<SignaturesApi>(site);
     auto log_api = std::make_shared<LogApi>(site);
+    auto list_pages = std::make_shared<ListPages>(site);
+    auto list_admin = std::make_shared<ListAdminPages>(site);
+    auto process_pages = std::make_shared<ProcessPages>(site);
 
     // Binds a member function of a shared page object as a handler.
     auto bind = [](auto object, auto member) {
@@ -145,8 +151,42 @@ void register_routes(Router& router, Site& site) {
     router.add(M::Post, "/admin/signatures/cancel",         bind(signon_admin, &SignOnAdminPages::cancel),  A::Moderator);
     router.add(M::Get,  "/admin/signatures/erase",          bind(signon_admin, &SignOnAdminPages::erase_form), A::Admin);
     router.add(M::Post, "/admin/signatures/erase",          bind(signon_admin, &SignOnAdminPages::erase),   A::Admin);
-    router.add(M::Get,  "/lists",                           bind(home, &HomePages::lists),                  A::Public);
-    router.add(M::Get,  "/processes",                       bind(home, &HomePages::processes),              A::Public);
+    router.add(M::Get,  "/lists",                           bind(list_pages, &ListPages::index),            A::Public);
+    router.add(M::Get,  "/lists/:name",                     bind(list_pages, &ListPages::info),             A::Public);
+    router.add(M::Post, "/lists/:name/subscribe",           bind(list_pages, &ListPages::subscribe),        A::Public);
+    router.add(M::Post, "/lists/:name/unsubscribe",         bind(list_pages, &ListPages::request_unsubscribe), A::Public);
+    router.add(M::Get,  "/lists/:name/confirm/:token",      bind(list_pages, &ListPages::confirm_form),     A::Public);
+    router.add(M::Post, "/lists/:name/confirm/:token",      bind(list_pages, &ListPages::confirm),          A::Public);
+    router.add(M::Get,  "/lists/:name/unsubscribe/:token",  bind(list_pages, &ListPages::unsubscribe_form), A::Public);
+    // RFC 8058 one-click: mail clients POST without cookies or token; the handler checks CSRF.
+    router.add(M::Post, "/lists/:name/unsubscribe/:token",  bind(list_pages, &ListPages::unsubscribe),      A::Public, CsrfCheck::ByHandler);
+    router.add(M::Get,  "/lists/:name/preferences/:token",  bind(list_pages, &ListPages::preferences_form), A::Public);
+    router.add(M::Post, "/lists/:name/preferences/:token",  bind(list_pages, &ListPages::save_preferences), A::Public);
+    router.add(M::Get,  "/lists/:name/post",                bind(list_pages, &ListPages::post_form),        A::Member);
+    router.add(M::Post, "/lists/:name/post",                bind(list_pages, &ListPages::post),             A::Member);
+    router.add(M::Get,  "/lists/:name/moderation",          bind(list_admin, &ListAdminPages::moderation),  A::Member);
+    router.add(M::Post, "/lists/:name/moderation/:post",    bind(list_admin, &ListAdminPages::moderate),    A::Member);
+    router.add(M::Get,  "/lists/:name/admin",               bind(list_admin, &ListAdminPages::settings),    A::Member);
+    router.add(M::Post, "/lists/:name/admin",               bind(list_admin, &ListAdminPages::save_settings), A::Member);
+    router.add(M::Post, "/lists/:name/admin/roles",         bind(list_admin, &ListAdminPages::save_roles),  A::Member);
+    router.add(M::Get,  "/admin/lists",                     bind(list_admin, &ListAdminPages::site_lists),  A::Admin);
+    router.add(M::Post, "/admin/lists",                     bind(list_admin, &ListAdminPages::create_list), A::Admin);
+    router.add(M::Get,  "/processes",                       bind(process_pages, &ProcessPages::list),       A::Public);
+    router.add(M::Get,  "/processes/calendar",              bind(process_pages, &ProcessPages::calendar),   A::Public);
+    router.add(M::Get,  "/processes/feed.atom",             bind(process_pages, &ProcessPages::feed),       A::Public);
+    router.add(M::Get,  "/processes/:slug",                 bind(process_pages, &ProcessPages::process),    A::Public);
+    router.add(M::Get,  "/processes/:slug/calendar.ics",    bind(process_pages, &ProcessPages::ics_process), A::Public);
+    router.add(M::Get,  "/calendar.ics",                    bind(process_pages, &ProcessPages::ics_all),    A::Public);
+    router.add(M::Get,  "/api/v1/processes",                bind(process_pages, &ProcessPages::api_list),   A::Public);
+    router.add(M::Get,  "/api/v1/processes/:slug",          bind(process_pages, &ProcessPages::api_find),   A::Public);
+    router.add(M::Get,  "/admin/processes/new",             bind(process_pages, &ProcessPages::new_process), A::Admin);
+    router.add(M::Post, "/admin/processes",                 bind(process_pages, &ProcessPages::create_process), A::Admin);
+    router.add(M::Get,  "/admin/processes/:slug/edit",      bind(process_pages, &ProcessPages::edit_process), A::Admin);
+    router.add(M::Post, "/admin/processes/:slug",           bind(process_pages, &ProcessPages::update_process), A::Admin);
+    router.add(M::Get,  "/admin/processes/:slug/milestones/new", bind(process_pages, &ProcessPages::new_milestone), A::Admin);
+    router.add(M::Post, "/admin/processes/:slug/milestones", bind(process_pages, &ProcessPages::create_milestone), A::Admin);
+    router.add(M::Get,  "/admin/milestones/:id/edit",       bind(process_pages, &ProcessPages::edit_milestone), A::Admin);
+    router.add(M::Post, "/admin/milestones/:id",            bind(process_pages, &ProcessPages::update_milestone), A::Admin);
     router.add(M::Get,  "/members",                         bind(members, &MembersPages::directory),        A::Public);
     router.add(M::Get,  "/members/:slug",                   bind(members, &MembersPages::organisation),     A::Public);
     router.add(M::Get,  "/signin",                          bind(sign_in, &SignInPages::form),              A::Public);

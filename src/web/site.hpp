@@ -3,7 +3,11 @@
 // register_routes. Handlers call these services; they never run SQL themselves.
 
 #include "accounts/accounts.hpp"
+#include "lists/bounces.hpp"
+#include "lists/intake.hpp"
+#include "lists/lists.hpp"
 #include "mail/outbox.hpp"
+#include "processes/processes.hpp"
 #include "signon/signon.hpp"
 #include "statement/statement.hpp"
 #include "store/database.hpp"
@@ -37,8 +41,14 @@ struct Site {
     signon::Signatures& signatures;
     signon::TransparencyLog& transparency_log;
     statement::Statements& statements;
+    processes::Processes& processes;
     Metrics& metrics;
     const Pages& pages;
+    // Mailing lists (issue #4). Null until app/ wires them: the list pages then answer 503.
+    lists::Lists* lists = nullptr;
+    lists::Subscriptions* subscriptions = nullptr;
+    lists::Intake* intake = nullptr;
+    lists::Bounces* bounces = nullptr;
 };
 
 // Registers every route of the site on `router` — web/routes.cpp holds the one route table —

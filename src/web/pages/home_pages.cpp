@@ -1,6 +1,7 @@
 #include "i18n/i18n.hpp"
 #include "web/page.hpp"
 #include "web/pages/pages.hpp"
+#include "web/pages/process_pages.hpp"
 
 namespace coalition::web {
 
@@ -9,7 +10,7 @@ HomePages::HomePages(Site& site)
 }
 
 Response HomePages::home(Request& request) const {
-    return render(site_, request, home_, "Home");
+    return render(site_, request, home_, "Home", process_outlook_data(site_, request));
 }
 
 Response HomePages::upcoming(Request& request, std::string_view title,

@@ -1,0 +1,387 @@
+#include "processes/processes.hpp"
+
+#include "processes/process_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <map>
+#include <stdexcept>
+#include <utility>
+
+namespace coalition::processes {
+namespace {
+
+constexpr std::int64_t kDay = 86400;
+
+// Rolls back the transaction and becomes the service's result (as accounts/transaction.hpp does
+// inside accounts).
+class Rejection : public std::runtime_error {
+public:
+    explicit Rejection(core::Error error)
+        : std::runtime_error(error.message), error_(std::move(error)) {}
+    const core::Error& error() const { return error_; }
+
+private:
+    core::Error error_;
+};
+
+template <typename T, typename Body>
+core::Result<T> run_transaction(store::Database& database, const core::Error& on_constraint,
+                                Body&& body) {
+    std::optional<T> out;
+    try {
+        database.transact([&](store::Connection& connection) { out.emplace(body(connection)); });
+    } catch (const Rejection& rejection) {
+        return rejection.error();
+    } catch (const store::ConstraintViolation&) {
+        return on_constraint;
+    }
+    return std::move(*out);
+}
+
+std::string describe(const Moment& moment) {
+    return moment.is_date() ? moment.date()
+                            : moment.date() + " " + moment.time() + " " + moment.zone();
+}
+
+std::string describe(const std::optional<Moment>& moment) {
+    return moment ? describe(*moment) : std::string();
+}
+
+std::string describe(const std::vector<Link>& links) {
+    return format_links(links);
+}
+
+// {"field": [old, new]} for every field that differs; long texts give only "changed".
+nlohmann::json process_changes(const ProcessFields& before, const accounts::Slug& before_slug,
+                               const ProcessFields& after, const accounts::Slug& after_slug) {
+    nlohmann::json changes = nlohmann::json::object();
+    auto compare = [&](const char* field, const std::string& old_value,
+                       const std::string& new_value) {
+        if (old_value != new_value) {
+            changes[field] = {old_value, new_value};
+        }
+    };
+    compare("name", before.name, after.name);
+    compare("short_name", before.short_name, after.short_name);
+    compare("slug", before_slug.value(), after_slug.value());
+    compare("kind", std::string(id(before.kind)), std::string(id(after.kind)));
+    compare("convenor", before.convenor, after.convenor);
+    if (before.description != after.description) {
+        changes["description"] = "changed";
+    }
+    compare("links", describe(before.links), describe(after.links));
+    compare("status", std::string(id(before.status)), std::string(id(after.status)));
+    return changes;
+}
+
+nlohmann::json milestone_changes(const MilestoneFields& before, const MilestoneFields& after) {
+    nlohmann::json changes = nlohmann::json::object();
+    auto compare = [&](const char* field, const std::string& old_value,
+                       const std::string& new_value) {
+        if (old_value != new_value) {
+            changes[field] = {old_value, new_value};
+        }
+    };
+    compare("kind", std::string(id(before.kind)), std::string(id(after.kind)));
+    compare("title", before.title, after.title);
+    compare("start", describe(before.start), describe(after.start));
+    compare("end", describe(before.end), describe(after.end));
+    compare("precision", std::string(id(before.precision)), std::string(id(after.precision)));
+    compare("tentative", before.tentative ? "yes" : "no", after.tentative ? "yes" : "no");
+    compare("location_kind", std::string(id(before.location_kind)),
+            std::string(id(after.location_kind)));
+    compare("location", before.location, after.location);
+    compare("links", describe(before.links), describe(after.links));
+    if (before.notes != after.notes) {
+        changes["notes"] = "changed";
+    }
+    return changes;
+}
+
+void record(store::Connection& connection, std::int64_t now, const accounts::Actor& actor,
+            std::string_view action, ProcessId process_id, std::optional<MilestoneId> milestone_id,
+            const std::string& summary, const nlohmann::json& changes) {
+    process_store::insert_history(connection, HistoryEntry{.id = 0,
+                                                           .process_id = process_id,
+                                                           .milestone_id = milestone_id,
+                                                           .at = now,
+                                                           .actor = actor.label(),
+                                                           .action = std::string(action),
+                                                           .summary = summary,
+                                                           .changes = changes.dump()});
+    const std::string subject = milestone_id ? "milestone:" + std::to_string(milestone_id->value())
+                                             : "process:" + std::to_string(process_id.value());
+    accounts::AuditLog::record(connection, now, actor, action, subject,
+                               nlohmann::json{{"changes", changes}}.dump());
+    process_store::raise_revision(connection);
+}
+
+// A slug not yet taken: the typed one (Conflict when taken) or one derived from the short name,
+// else the name, with "-2", "-3", … appended when needed.
+accounts::Slug choose_slug(store::Connection& connection, const ProcessFields& fields) {
+    if (fields.slug) {
+        if (process_store::is_slug_taken(connection, fields.slug->value())) {
+            throw Rejection(
+                core::Error::conflict("Another process already has this slug.", "slug"));
+        }
+        return *fields.slug;
+    }
+    const auto base =
+        accounts::Slug::derive(fields.short_name.empty() ? fields.name : fields.short_name);
+    auto slug = base;
+    for (int suffix = 2; process_store::is_slug_taken(connection, slug.value()); ++suffix) {
+        slug = base.with_suffix(suffix);
+    }
+    return slug;
+}
+
+const core::Error kSlugConflict =
+    core::Error::conflict("Another process already has this slug.", "slug");
+
+}  // namespace
+
+std::int64_t Milestone::ends_at() const {
+    if (fields.end) {
+        return fields.end->is_date() ? fields.end->utc() + kDay : fields.end->utc();
+    }
+    return fields.start.is_date() ? fields.start.utc() + kDay : fields.start.utc();
+}
+
+MilestoneDraft Milestone::to_draft() const {
+    MilestoneDraft draft;
+    draft.kind = std::string(processes::id(fields.kind));
+    draft.title = fields.title;
+    draft.start_date = fields.start.date();
+    draft.start_time = fields.start.time();
+    draft.start_zone = fields.start.zone();
+    if (fields.end) {
+        draft.end_date = fields.end->date();
+        draft.end_time = fields.end->time();
+        draft.end_zone = fields.end->zone();
+    }
+    draft.precision = std::string(processes::id(fields.precision));
+    draft.tentative = fields.tentative ? "1" : "";
+    draft.location_kind = std::string(processes::id(fields.location_kind));
+    draft.location = fields.location;
+    draft.links = format_links(fields.links);
+    draft.notes = fields.notes;
+    return draft;
+}
+
+const Milestone* Process::next_milestone(std::int64_t now) const {
+    for (const auto& milestone : milestones) {
+        if (milestone.ends_at() > now) {
+            return &milestone;
+        }
+    }
+    return nullptr;
+}
+
+ProcessDraft Process::to_draft() const {
+    return ProcessDraft{.name = fields.name,
+                        .short_name = fields.short_name,
+                        .slug = slug.value(),
+                        .kind = std::string(processes::id(fields.kind)),
+                        .convenor = fields.convenor,
+                        .description = fields.description,
+                        .links = format_links(fields.links),
+                        .status = std::string(processes::id(fields.status))};
+}
+
+Outlook outlook(const std::vector<Process>& processes, std::int64_t now, std::int64_t horizon) {
+    Outlook out;
+    for (const auto& process : processes) {
+        for (const auto& milestone : process.milestones) {
+            if (milestone.fields.precision != DatePrecision::Day) {
+                continue;
+            }
+            const DatedMilestone dated{.process = &process, .milestone = &milestone};
+            const std::int64_t start = milestone.fields.start.utc();
+            const std::int64_t end = milestone.ends_at();
+            if (milestone.fields.kind == MilestoneKind::Deadline) {
+                if (end > now && start <= now + horizon) {
+                    out.closing_soon.push_back(dated);
+                }
+            } else if (start <= now && end > now) {
+                out.open_now.push_back(dated);
+            } else if (start > now && start <= now + horizon) {
+                out.coming_up.push_back(dated);
+            }
+        }
+    }
+    const auto by_start = [](const DatedMilestone& a, const DatedMilestone& b) {
+        return a.milestone->fields.start.utc() < b.milestone->fields.start.utc();
+    };
+    const auto by_end = [](const DatedMilestone& a, const DatedMilestone& b) {
+        return a.milestone->ends_at() < b.milestone->ends_at();
+    };
+    std::stable_sort(out.open_now.begin(), out.open_now.end(), by_end);
+    std::stable_sort(out.closing_soon.begin(), out.closing_soon.end(), by_end);
+    std::stable_sort(out.coming_up.begin(), out.coming_up.end(), by_start);
+    return out;
+}
+
+Processes::Processes(store::Database& database, const core::Clock& clock)
+    : database_(database), clock_(clock) {
+}
+
+core::Result<Process> Processes::create(const accounts::Actor& actor, const ProcessFields& fields) {
+    const std::int64_t now = clock_.unix_now();
+    auto created =
+        run_transaction<ProcessId>(database_, kSlugConflict, [&](store::Connection& connection) {
+            const auto slug = choose_slug(connection, fields);
+            const auto process_id = process_store::insert_process(connection, slug, fields, now);
+            record(connection, now, actor, "process.create", process_id, std::nullopt, fields.name,
+                   nlohmann::json::object());
+            return process_id;
+        });
+    if (!created) {
+        return created.error();
+    }
+    return *find_by_id(*created);
+}
+
+core::Result<Process> Processes::update(const accounts::Actor& actor, ProcessId process_id,
+                                        const ProcessFields& fields) {
+    const std::int64_t now = clock_.unix_now();
+    auto updated =
+        run_transaction<ProcessId>(database_, kSlugConflict, [&](store::Connection& connection) {
+            const auto current = process_store::find_process(connection, process_id);
+            if (!current) {
+                throw Rejection(core::Error::not_found("There is no such process."));
+            }
+            auto slug = current->slug;
+            if (fields.slug && fields.slug->value() != current->slug.value()) {
+                if (process_store::is_slug_taken(connection, fields.slug->value())) {
+                    throw Rejection(kSlugConflict);
+                }
+                slug = *fields.slug;
+            }
+            const auto changes = process_changes(current->fields, current->slug, fields, slug);
+            if (changes.empty()) {
+                return process_id;
+            }
+            process_store::update_process(connection, process_id, slug, fields, now);
+            record(connection, now, actor, "process.update", process_id, std::nullopt, fields.name,
+                   changes);
+            return process_id;
+        });
+    if (!updated) {
+        return updated.error();
+    }
+    return *find_by_id(*updated);
+}
+
+core::Result<Process> Processes::ensure(const accounts::Actor& actor, const ProcessFields& fields) {
+    COALITION_ASSERT(fields.slug.has_value(), "Processes::ensure needs a slug");
+    if (const auto current = process_store::find_process(database_, fields.slug->value())) {
+        return update(actor, current->id, fields);
+    }
+    return create(actor, fields);
+}
+
+core::Result<Milestone> Processes::add_milestone(const accounts::Actor& actor, ProcessId process_id,
+                                                 const MilestoneFields& fields) {
+    return ensure_milestone(actor, process_id, "", fields);
+}
+
+core::Result<Milestone> Processes::update_milestone(const accounts::Actor& actor,
+                                                    MilestoneId milestone_id,
+                                                    const MilestoneFields& fields) {
+    const std::int64_t now = clock_.unix_now();
+    auto updated = run_transaction<MilestoneId>(
+        database_, core::Error::conflict("The milestone changed meanwhile."),
+        [&](store::Connection& connection) {
+            const auto current = process_store::find_milestone(connection, milestone_id);
+            if (!current) {
+                throw Rejection(core::Error::not_found("There is no such milestone."));
+            }
+            const auto changes = milestone_changes(current->fields, fields);
+            if (!changes.empty()) {
+                process_store::update_milestone(connection, milestone_id, fields, now);
+                record(connection, now, actor, "milestone.update", current->process_id,
+                       milestone_id, fields.title, changes);
+            }
+            return milestone_id;
+        });
+    if (!updated) {
+        return updated.error();
+    }
+    return *find_milestone(*updated);
+}
+
+core::Result<Milestone> Processes::ensure_milestone(const accounts::Actor& actor,
+                                                    ProcessId process_id, std::string_view uid,
+                                                    const MilestoneFields& fields) {
+    const std::int64_t now = clock_.unix_now();
+    auto saved = run_transaction<MilestoneId>(
+        database_, core::Error::conflict("Another milestone already has this key."),
+        [&](store::Connection& connection) {
+            if (!process_store::find_process(connection, process_id)) {
+                throw Rejection(core::Error::not_found("There is no such process."));
+            }
+            if (!uid.empty()) {
+                if (const auto current =
+                        process_store::find_milestone_by_uid(connection, std::string(uid))) {
+                    const auto changes = milestone_changes(current->fields, fields);
+                    if (!changes.empty()) {
+                        process_store::update_milestone(connection, current->id, fields, now);
+                        record(connection, now, actor, "milestone.update", current->process_id,
+                               current->id, fields.title, changes);
+                    }
+                    return current->id;
+                }
+            }
+            const auto milestone_id = process_store::insert_milestone(
+                connection, process_id, std::string(uid), fields, now);
+            record(connection, now, actor, "milestone.create", process_id, milestone_id,
+                   fields.title, nlohmann::json::object());
+            return milestone_id;
+        });
+    if (!saved) {
+        return saved.error();
+    }
+    return *find_milestone(*saved);
+}
+
+std::vector<Process> Processes::list() const {
+    auto processes = process_store::all_processes(database_);
+    std::map<std::int64_t, std::size_t> index;
+    for (std::size_t process_idx = 0; process_idx < processes.size(); ++process_idx) {
+        index[processes[process_idx].id.value()] = process_idx;
+    }
+    for (auto& milestone : process_store::all_milestones(database_)) {
+        if (auto found = index.find(milestone.process_id.value()); found != index.end()) {
+            processes[found->second].milestones.push_back(std::move(milestone));
+        }
+    }
+    return processes;
+}
+
+std::optional<Process> Processes::find(std::string_view slug) const {
+    auto process = process_store::find_process(database_, slug);
+    if (process) {
+        process->milestones = process_store::milestones_of(database_, process->id);
+    }
+    return process;
+}
+
+std::optional<Process> Processes::find_by_id(ProcessId process_id) const {
+    auto process = process_store::find_process(database_, process_id);
+    if (process) {
+        process->milestones = process_store::milestones_of(database_, process->id);
+    }
+    return process;
+}
+
+std::optional<Milestone> Processes::find_milestone(MilestoneId milestone_id) const {
+    return process_store::find_milestone(database_, milestone_id);
+}
+
+std::vector<HistoryEntry> Processes::history(std::optional<ProcessId> process_id, int limit) const {
+    return process_store::history(database_, process_id, limit);
+}
+
+}  // namespace coalition::processes

@@ -1,0 +1,247 @@
+#pragma once
+// processes: the UN and related governance processes the coalition follows (the Global Digital
+// Compact, WSIS+20, the IGF, ICANN meetings…), their milestones (deadlines, meetings, adoptions),
+// when each happens (moment.hpp: a date, or a wall time in an IANA zone) and the history of every
+// change. A domain module: uses accounts (Actor, AuditLog, Slug, Validated), core and store.
+// iCalendar output is icalendar.hpp (pure). Start reading at Processes below.
+
+#include "accounts/accounts.hpp"
+#include "core/clock.hpp"
+#include "core/id.hpp"
+#include "core/result.hpp"
+#include "processes/moment.hpp"  // IWYU pragma: export
+#include "store/database.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace coalition::processes {
+
+struct Process;
+struct Milestone;
+using ProcessId = core::Id<Process>;
+using MilestoneId = core::Id<Milestone>;
+
+inline constexpr std::size_t kMaxNameCharacters = 200;
+inline constexpr std::size_t kMaxShortNameCharacters = 60;
+inline constexpr std::size_t kMaxConvenorCharacters = 500;
+inline constexpr std::size_t kMaxDescriptionCharacters = 20'000;
+inline constexpr std::size_t kMaxTitleCharacters = 300;
+inline constexpr std::size_t kMaxLocationCharacters = 200;
+inline constexpr std::size_t kMaxNotesCharacters = 4'000;
+inline constexpr std::size_t kMaxLinks = 20;
+inline constexpr std::size_t kMaxUrlCharacters = 2'000;
+
+enum class ProcessKind { UnProcess, Forum, MeetingSeries, Consultation };
+enum class ProcessStatus { Upcoming, Active, Concluded };
+enum class MilestoneKind {
+    ConsultationOpens,
+    Deadline,
+    Meeting,
+    NegotiationRound,
+    Adoption,
+    Report,
+    Other
+};
+enum class LocationKind { None, InPerson, Online, Hybrid };
+
+// Stable ids ("un-process", "consultation-opens", "in-person", "month") used in forms, the
+// database and the API; parse_* accept exactly these. label() is an English msgid for pages.
+std::string_view id(ProcessKind kind);
+std::string_view id(ProcessStatus status);
+std::string_view id(MilestoneKind kind);
+std::string_view id(LocationKind kind);
+std::string_view id(DatePrecision precision);
+std::string_view label(ProcessKind kind);
+std::string_view label(ProcessStatus status);
+std::string_view label(MilestoneKind kind);
+std::string_view label(LocationKind kind);
+std::optional<ProcessKind> parse_process_kind(std::string_view text);
+std::optional<ProcessStatus> parse_process_status(std::string_view text);
+std::optional<MilestoneKind> parse_milestone_kind(std::string_view text);
+std::optional<LocationKind> parse_location_kind(std::string_view text);
+std::optional<DatePrecision> parse_precision(std::string_view text);
+std::vector<ProcessKind> all_process_kinds();
+std::vector<ProcessStatus> all_process_statuses();
+std::vector<MilestoneKind> all_milestone_kinds();
+std::vector<LocationKind> all_location_kinds();
+
+// A link to a source, a document or a page: an http(s) URL and an optional title.
+struct Link {
+    std::string title;
+    std::string url;
+    bool operator==(const Link& other) const = default;
+};
+
+// Links as admins type them: one a line, the URL first, then an optional title
+// ("https://example.org/zero-draft.pdf Zero draft"). Blank lines are skipped.
+std::string format_links(const std::vector<Link>& links);
+
+// A process as typed into the form (every field raw text).
+struct ProcessDraft {
+    std::string name;
+    std::string short_name;
+    std::string slug;  // Empty: derived from the short name, else the name.
+    std::string kind;
+    std::string convenor;
+    std::string description;  // Markdown.
+    std::string links;        // format_links()'s format.
+    std::string status;
+};
+
+struct ProcessFields {
+    std::string name;
+    std::string short_name;
+    std::optional<accounts::Slug> slug;  // nullopt: derive one.
+    ProcessKind kind = ProcessKind::UnProcess;
+    std::string convenor;
+    std::string description;
+    std::vector<Link> links;
+    ProcessStatus status = ProcessStatus::Active;
+};
+
+// Every problem of `draft` at once, each naming its field ("name", "short_name", "slug", "kind",
+// "convenor", "description", "links", "status"): text that is not valid UTF-8 or holds control
+// characters (NUL always; line breaks outside description), too long, missing (name, kind,
+// status), an unknown kind or status, a malformed slug, links that are not http(s) URLs, and a
+// description holding raw HTML or script/data links (refused with a readable message: the page
+// would drop them, so the author must know).
+accounts::Validated<ProcessFields> validate(const ProcessDraft& draft);
+
+// A milestone as typed into the form.
+struct MilestoneDraft {
+    std::string kind;
+    std::string title;
+    std::string start_date;  // YYYY-MM-DD
+    std::string start_time;  // HH:MM or empty (a whole day)
+    std::string start_zone;  // IANA zone when start_time is given
+    std::string end_date;    // Optional.
+    std::string end_time;
+    std::string end_zone;
+    std::string precision;  // "day" (default when empty), "month", "year".
+    std::string tentative;  // "1" / "on": not confirmed.
+    std::string location_kind;
+    std::string location;
+    std::string links;
+    std::string notes;
+};
+
+struct MilestoneFields {
+    MilestoneKind kind = MilestoneKind::Other;
+    std::string title;
+    Moment start;
+    std::optional<Moment> end;
+    DatePrecision precision = DatePrecision::Day;
+    bool tentative = false;
+    LocationKind location_kind = LocationKind::None;
+    std::string location;
+    std::vector<Link> links;
+    std::string notes;
+};
+
+// Every problem of `draft` ("kind", "title", "start_date", "start_time", "start_zone", "end_date",
+// "end_time", "end_zone", "precision", "location_kind", "location", "links", "notes"): bad dates,
+// times or zones (Moment), an end before the start, an end that is a date when the start is a
+// time (or the reverse), a coarse precision with a time or an end, a location without a kind or
+// an in-person/hybrid kind without a place, bad text or links.
+accounts::Validated<MilestoneFields> validate(const MilestoneDraft& draft);
+
+struct Milestone {
+    MilestoneId id;
+    ProcessId process_id;
+    std::string uid;  // Stable: imported key, or "milestone-<id>".
+    MilestoneFields fields;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+
+    // The instant the milestone is over: the end (a date's end is 00:00 UTC the day after), else
+    // the start (a day: the day after).
+    std::int64_t ends_at() const;
+    MilestoneDraft to_draft() const;
+};
+
+struct Process {
+    ProcessId id;
+    accounts::Slug slug;
+    ProcessFields fields;
+    std::int64_t created_at = 0;
+    std::int64_t updated_at = 0;
+    std::vector<Milestone> milestones;  // By start, then id.
+
+    // The first milestone not over at `now` (Unix seconds), or nullptr.
+    const Milestone* next_milestone(std::int64_t now) const;
+    ProcessDraft to_draft() const;
+};
+
+// One change, as the process page and the Atom feed show it.
+struct HistoryEntry {
+    std::int64_t id = 0;
+    ProcessId process_id;
+    std::optional<MilestoneId> milestone_id;
+    std::int64_t at = 0;
+    std::string actor;    // accounts::Actor::label(): "user:3", "cli".
+    std::string action;   // "process.create", "process.update", "milestone.create", …
+    std::string summary;  // English: the process name or the milestone title.
+    std::string changes;  // JSON object {"field": [old, new], …}; {} for a creation.
+};
+
+// A milestone with its process, for panels and calendars across processes.
+struct DatedMilestone {
+    const Process* process = nullptr;
+    const Milestone* milestone = nullptr;
+};
+
+// What the "open now / closing soon" panel shows at `now`.
+struct Outlook {
+    std::vector<DatedMilestone> open_now;      // Started, not over (a meeting on, a window open).
+    std::vector<DatedMilestone> closing_soon;  // Deadlines within the horizon, soonest first.
+    std::vector<DatedMilestone> coming_up;     // Other milestones starting within the horizon.
+};
+// The outlook over `processes` (which must outlive it): only day-precise milestones count.
+Outlook outlook(const std::vector<Process>& processes, std::int64_t now, std::int64_t horizon);
+
+// Thread-safe; `database` and `clock` must outlive it. Every change is one transaction that
+// also writes a history row and an audit row (accounts::AuditLog).
+class Processes {
+public:
+    Processes(store::Database& database, const core::Clock& clock);
+
+    // A new process. Conflict (field "slug") when a typed slug is taken; a derived one gets "-2"…
+    core::Result<Process> create(const accounts::Actor& actor, const ProcessFields& fields);
+    // Replaces every field of process `id`; an empty slug keeps the current one. NotFound,
+    // Conflict as for create. History records the fields that changed (nothing when none did).
+    core::Result<Process> update(const accounts::Actor& actor, ProcessId id,
+                                 const ProcessFields& fields);
+    // Demo data and scripts: creates the process with slug `fields.slug` (required) or updates it
+    // when a field differs; otherwise writes nothing.
+    core::Result<Process> ensure(const accounts::Actor& actor, const ProcessFields& fields);
+
+    // A new milestone of process `process_id` (NotFound when there is none).
+    core::Result<Milestone> add_milestone(const accounts::Actor& actor, ProcessId process_id,
+                                          const MilestoneFields& fields);
+    // Replaces the fields of milestone `id`; NotFound when there is none.
+    core::Result<Milestone> update_milestone(const accounts::Actor& actor, MilestoneId id,
+                                             const MilestoneFields& fields);
+    // Demo data: the milestone with stable key `uid` in `process_id`, created or updated when a
+    // field differs; otherwise nothing is written.
+    core::Result<Milestone> ensure_milestone(const accounts::Actor& actor, ProcessId process_id,
+                                             std::string_view uid, const MilestoneFields& fields);
+
+    // Every process with its milestones, by name. Throws core::Unavailable without a database.
+    std::vector<Process> list() const;
+    std::optional<Process> find(std::string_view slug) const;
+    std::optional<Process> find_by_id(ProcessId id) const;
+    std::optional<Milestone> find_milestone(MilestoneId id) const;
+    // The newest `limit` changes of one process (or of all when nullopt), newest first.
+    std::vector<HistoryEntry> history(std::optional<ProcessId> process_id, int limit) const;
+
+private:
+    store::Database& database_;
+    const core::Clock& clock_;
+};
+
+}  // namespace coalition::processes

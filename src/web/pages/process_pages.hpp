@@ -1,0 +1,51 @@
+#pragma once
+// The process tracker's pages: /processes (every process, its status and next milestone, and the
+// "open now / closing soon" panel, also shown on the home page), /processes/SLUG (description,
+// an accessible SVG timeline with the milestones as a list, the history of changes), the month
+// calendar, the iCalendar feeds (/calendar.ics, /processes/SLUG/calendar.ics), the Atom feed of
+// changes, the JSON API and the admin forms. Dates with a time are shown in the viewer's zone
+// (?tz=, remembered in the `tz` cookie; UTC by default) with the original zone in a title.
+// Handlers parse input, call site.processes once and render; the rules live in processes/.
+
+#include "web/http.hpp"
+#include "web/site.hpp"
+#include "web/templates.hpp"
+
+#include <mstch/mstch.hpp>
+
+namespace coalition::web {
+
+// {"outlook": {open_now, closing_soon, coming_up, has_any}} for templates/process_outlook.mustache
+// at the request's time, in the viewer's zone and language.
+mstch::map process_outlook_data(const Site& site, const Request& request);
+
+class ProcessPages {
+public:
+    explicit ProcessPages(Site& site);
+    Response list(Request& request) const;            // GET /processes[?tz=]
+    Response process(Request& request) const;         // GET /processes/:slug
+    Response calendar(Request& request) const;        // GET /processes/calendar[?month=YYYY-MM&tz=]
+    Response ics_all(Request& request) const;         // GET /calendar.ics
+    Response ics_process(Request& request) const;     // GET /processes/:slug/calendar.ics
+    Response feed(Request& request) const;            // GET /processes/feed.atom
+    Response api_list(Request& request) const;        // GET /api/v1/processes
+    Response api_find(Request& request) const;        // GET /api/v1/processes/:slug
+    Response new_process(Request& request) const;     // GET /admin/processes/new
+    Response create_process(Request& request) const;  // POST /admin/processes
+    Response edit_process(Request& request) const;    // GET /admin/processes/:slug/edit
+    Response update_process(Request& request) const;  // POST /admin/processes/:slug
+    Response new_milestone(Request& request) const;   // GET /admin/processes/:slug/milestones/new
+    Response create_milestone(Request& request) const;  // POST /admin/processes/:slug/milestones
+    Response edit_milestone(Request& request) const;    // GET /admin/milestones/:id/edit
+    Response update_milestone(Request& request) const;  // POST /admin/milestones/:id
+
+private:
+    Site& site_;
+    TemplateRef list_;
+    TemplateRef page_;
+    TemplateRef calendar_;
+    TemplateRef process_form_;
+    TemplateRef milestone_form_;
+};
+
+}  // namespace coalition::web

@@ -1,0 +1,226 @@
+"""The process tracker against the real binary: the demo's processes on /processes, a process page
+with its timeline and history, the month calendar in the viewer's time zone, the iCalendar feeds
+validated with the icalendar library (Debian python3-icalendar), the Atom feed parsed with
+xml.etree, the JSON API, and the admin forms (CSRF, per-field errors, hostile Markdown refused
+and never rendered)."""
+import json
+import re
+import urllib.parse
+import xml.etree.ElementTree as ElementTree
+
+import icalendar
+
+from harness import ServerTest
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def main_of(html):
+    match = re.search(r"<main\b.*?</main>", html, re.S)
+    return match.group(0) if match else ""
+
+
+class ProcessPages(ServerTest):
+    def setUp(self):
+        super().setUp()
+        self.server = self.start_server()
+        self.client = self.server.client()
+
+    def test_list_shows_every_demo_process_with_status_and_the_panel(self):
+        page = self.client.get("/processes")
+        self.assertEqual(page.status, 200)
+        main = main_of(page.text)
+        for name in ("Global Digital Compact", "Internet Governance Forum", "NETmundial+10",
+                     "ICANN Public Meetings", "ITU Plenipotentiary Conference 2026"):
+            self.assertIn(name, main)
+        self.assertIn('href="/processes/wsis20"', main)
+        self.assertIn("process-status-concluded", main)
+        self.assertIn('id="outlook-title"', main)
+        # The home page carries the same panel.
+        home = self.client.get("/")
+        self.assertIn('id="outlook-title"', home.text)
+
+    def test_process_page_has_description_timeline_list_and_history(self):
+        page = self.client.get("/processes/igf")
+        self.assertEqual(page.status, 200)
+        main = main_of(page.text)
+        self.assertIn('<div class="process-description"><p>', main)  # Markdown rendered.
+        svg = re.search(r"<svg\b.*?</svg>", main, re.S)
+        self.assertIsNotNone(svg)
+        root = ElementTree.fromstring(svg.group(0))  # Well-formed XML.
+        self.assertEqual(root.get("role"), "img")
+        self.assertIn("Today", svg.group(0))
+        self.assertIn('aria-current="date"', main)  # Today marked in the text list too.
+        self.assertIn("Lillestrøm, Norway", main)
+        self.assertIn('id="history"', main)
+        self.assertIn("Milestone added", main)
+        self.assertEqual(self.client.get("/processes/no-such-process").status, 404)
+
+    def test_calendar_month_in_viewer_zone_remembered_in_cookie(self):
+        page = self.client.get("/processes/calendar?month=2025-06&tz=Pacific/Auckland")
+        self.assertEqual(page.status, 200)
+        main = main_of(page.text)
+        self.assertIn("20th IGF", main)  # 23–27 June 2025.
+        self.assertIn("Pacific/Auckland", main)
+        self.assertEqual(self.client.cookies.get("tz"), "Pacific/Auckland")
+        again = self.client.get("/processes/calendar?month=2025-06")
+        self.assertIn('value="Pacific/Auckland"', again.text)
+        self.assertEqual(self.client.get("/processes/calendar?month=2025-13").status, 404)
+        bogus = self.client.get("/processes/calendar?month=2025-06&tz=Mars/Base")
+        self.assertEqual(bogus.status, 200)
+        self.assertEqual(self.client.cookies.get("tz"), "Pacific/Auckland")
+
+    def check_calendar(self, body):
+        self.assertTrue(body.endswith(b"END:VCALENDAR\r\n"))
+        for line in body.split(b"\r\n"):
+            self.assertLessEqual(len(line), 75)
+            self.assertNotIn(b"\n", line)
+            line.decode("utf-8")  # Never cut inside a character.
+        calendar = icalendar.Calendar.from_ical(body)
+        events = [c for c in calendar.walk() if c.name == "VEVENT"]
+        uids = [str(event["UID"]) for event in events]
+        self.assertEqual(len(uids), len(set(uids)))
+        for event in events:
+            self.assertIn("DTSTAMP", event)
+            self.assertIn("DTSTART", event)
+        return events
+
+    def test_icalendar_feeds_parse_and_keep_stable_uids(self):
+        everything = self.client.get("/calendar.ics")
+        self.assertEqual(everything.status, 200)
+        self.assertTrue(everything.header("content-type").startswith("text/calendar"))
+        events = self.check_calendar(everything.body)
+        self.assertGreater(len(events), 50)
+        by_uid = {str(event["UID"]): event for event in events}
+        hlm = by_uid["wsis20-hlm@127.0.0.1"]
+        # All-day events are DATE values with an exclusive end.
+        self.assertEqual(str(hlm["DTSTART"].to_ical(), "ascii"), "20251216")
+        self.assertEqual(str(hlm["DTEND"].to_ical(), "ascii"), "20251218")
+        self.assertEqual(self.client.get("/calendar.ics").body, everything.body)
+        one = self.client.get("/processes/wsis20/calendar.ics")
+        self.assertEqual(one.status, 200)
+        one_events = self.check_calendar(one.body)
+        self.assertTrue(all(str(e["UID"]).startswith("wsis20-") or "wsis" in str(e["UID"])
+                            for e in one_events))
+
+    def test_atom_feed_parses(self):
+        feed = self.client.get("/processes/feed.atom")
+        self.assertEqual(feed.status, 200)
+        self.assertTrue(feed.header("content-type").startswith("application/atom+xml"))
+        root = ElementTree.fromstring(feed.body)
+        self.assertEqual(root.tag, ATOM + "feed")
+        for required in ("id", "title", "updated", "author"):
+            self.assertIsNotNone(root.find(ATOM + required), required)
+        entries = root.findall(ATOM + "entry")
+        self.assertGreater(len(entries), 10)
+        for entry in entries:
+            for required in ("id", "title", "updated"):
+                self.assertIsNotNone(entry.find(ATOM + required))
+
+    def test_json_api(self):
+        listing = self.client.get("/api/v1/processes")
+        self.assertEqual(listing.status, 200)
+        slugs = [p["slug"] for p in listing.json()["processes"]]
+        self.assertIn("gdc", slugs)
+        self.assertEqual(len(slugs), 11)
+        one = self.client.get("/api/v1/processes/igf").json()
+        self.assertEqual(one["kind"], "forum")
+        self.assertTrue(any(m["start"]["date"] == "2025-06-23" for m in one["milestones"]))
+        missing = self.client.get("/api/v1/processes/nope")
+        self.assertEqual(missing.status, 404)
+        self.assertTrue(missing.header("content-type").startswith("application/problem+json"))
+
+
+class ProcessAdmin(ServerTest):
+    def test_admin_creates_process_and_timezoned_deadline(self):
+        server = self.start_server()
+        anonymous = server.client()
+        self.assertIn(anonymous.get("/admin/processes/new").status, (303, 401, 403))
+        admin = self.sign_in(server, "admin@coalition.example")
+
+        hostile = admin.submit("/admin/processes/new", "/admin/processes", {
+            "name": "Hostile <script>alert(1)</script>", "kind": "consultation",
+            "status": "active",
+            "description": "Hi <script>alert(1)</script> [x](javascript:alert(2))"})
+        self.assertEqual(hostile.status, 422)
+        self.assertIn('id="field-description-error"', hostile.text)
+        self.assertNotIn("<script>alert(1)</script>", hostile.text)
+
+        bad = admin.submit("/admin/processes/new", "/admin/processes",
+                           {"name": "", "kind": "party", "status": "active"})
+        self.assertEqual(bad.status, 422)
+        self.assertIn('id="field-name-error"', bad.text)
+        self.assertIn('id="field-kind-error"', bad.text)
+
+        created = admin.submit("/admin/processes/new", "/admin/processes", {
+            "name": "Test consultation <b>bold</b>", "short_name": "TC", "slug": "tc",
+            "kind": "consultation", "status": "active",
+            "description": "A **test** consultation.",
+            "links": "https://example.org/tc Official page"})
+        self.assertEqual(created.status, 303, created.text[:300])
+        self.assertEqual(created.header("location"), "/processes/tc")
+
+        # Without a CSRF token nothing happens.
+        forged = admin.post("/admin/processes/tc/milestones", form={"kind": "deadline"})
+        self.assertEqual(forged.status, 403)
+
+        form = "/admin/processes/tc/milestones/new"
+        gap = admin.submit(form, "/admin/processes/tc/milestones", {
+            "kind": "deadline", "title": "Comments due", "start_date": "2026-03-08",
+            "start_time": "02:30", "start_zone": "America/New_York"})
+        self.assertEqual(gap.status, 422)
+        self.assertIn('id="field-start_time-error"', gap.text)
+        unknown = admin.submit(form, "/admin/processes/tc/milestones", {
+            "kind": "deadline", "title": "Comments due", "start_date": "2026-03-10",
+            "start_time": "23:59", "start_zone": "Mars/Olympus"})
+        self.assertIn('id="field-start_zone-error"', unknown.text)
+        backwards = admin.submit(form, "/admin/processes/tc/milestones", {
+            "kind": "meeting", "title": "Meeting", "start_date": "2026-03-10",
+            "end_date": "2026-03-09"})
+        self.assertIn('id="field-end_date-error"', backwards.text)
+
+        added = admin.submit(form, "/admin/processes/tc/milestones", {
+            "kind": "deadline", "title": "Comments due; final, really", "start_date": "2026-01-15",
+            "start_time": "23:59", "start_zone": "America/New_York",
+            "notes": "Send comments by e-mail."})
+        self.assertEqual(added.status, 303, added.text[:500])
+
+        # Shown to a viewer in Auckland: 17:59 the next day, original zone in the title.
+        page = admin.get("/processes/tc?tz=Pacific/Auckland")
+        main = main_of(page.text)
+        self.assertIn("17:59", main)
+        self.assertIn("UTC+13:00", main)
+        self.assertIn("America/New_York", main)
+        self.assertIn("<strong>test</strong>", main)
+        self.assertIn("Test consultation &lt;b&gt;bold&lt;/b&gt;", main)
+
+        body = admin.get("/processes/tc/calendar.ics").body
+        calendar = icalendar.Calendar.from_ical(body)
+        self.assertEqual(len([c for c in calendar.walk() if c.name == "VTIMEZONE"]), 1)
+        event = next(c for c in calendar.walk() if c.name == "VEVENT")
+        self.assertEqual(str(event["SUMMARY"]), "TC: Comments due; final, really")
+        self.assertIn(b"SUMMARY:TC: Comments due\\; final\\, really", body)
+        self.assertIn(b"DTSTART;TZID=America/New_York:20260115T235900", body)
+        start = event["DTSTART"].dt
+        self.assertEqual(start.utcoffset().total_seconds(), -5 * 3600)
+
+        # Moving the deadline shows in the history and in the Atom feed.
+        milestone_id = re.search(r'/admin/milestones/(\d+)/edit', page.text).group(1)
+        edit = f"/admin/milestones/{milestone_id}/edit"
+        moved = admin.submit(edit, f"/admin/milestones/{milestone_id}", {
+            "kind": "deadline", "title": "Comments due; final, really",
+            "start_date": "2026-01-22", "start_time": "23:59", "start_zone": "America/New_York",
+            "notes": "Send comments by e-mail."})
+        self.assertEqual(moved.status, 303, moved.text[:500])
+        history = main_of(admin.get("/processes/tc").text)
+        self.assertIn("2026-01-22 23:59 America/New_York", history)
+        feed = ElementTree.fromstring(admin.get("/processes/feed.atom").body)
+        titles = [e.find(ATOM + "title").text for e in feed.findall(ATOM + "entry")]
+        self.assertIn("TC — Milestone changed: Comments due; final, really", titles)
+        audit = admin.get("/admin/audit")
+        self.assertIn("milestone.update", audit.text)
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()
