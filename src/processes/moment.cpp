@@ -88,10 +88,10 @@ std::unique_ptr<icu::TimeZone> icu_zone(std::string_view zone) {
         icu::UnicodeString::fromUTF8(icu::StringPiece(zone.data(), zone.size()))));
 }
 
+// "07" for 7; values are hours, minutes, months and days (0–99), so two digits always suffice.
 std::string two_digits(int value) {
-    char buffer[8];
-    std::snprintf(buffer, sizeof buffer, "%02d", value);
-    return buffer;
+    const int clamped = value < 0 ? 0 : value % 100;
+    return {static_cast<char>('0' + clamped / 10), static_cast<char>('0' + clamped % 10)};
 }
 
 std::string utf8(const icu::UnicodeString& text) {

@@ -75,7 +75,9 @@ class ListMailTest(ServerTest):
         created = self.cli("list", "create", LIST, "--owner", OWNER)
         self.assertEqual(created.returncode, 0, created.stderr)
         self.add_members(MEMBERS)
-        env = {"COALITION_MAIL_RELAY": f"smtp://127.0.0.1:{self.sink.port}"}
+        # RFC 8058 one-click needs an https link: the public address the site is known by.
+        env = {"COALITION_MAIL_RELAY": f"smtp://127.0.0.1:{self.sink.port}",
+               "COALITION_SITE_BASE_URL": "https://coalition.example.org"}
         env.update(self.server_env)
         self.server = self.start_server(extra_env=env, demo=False)
         self.assertIsNotNone(self.server.lmtp_port, "".join(self.server.log))
@@ -152,7 +154,7 @@ class ListMailIn(ListMailTest):
             parsed = message["parsed"]
             self.assertEqual(parsed["List-Id"].split()[-1], LIST_ID)
             unsubscribe = str(parsed["List-Unsubscribe"])
-            self.assertIn("<https://", unsubscribe)
+            self.assertIn("<https://coalition.example.org/lists/discuss/unsubscribe/", unsubscribe)
             self.assertIn("mailto:discuss-leave@lists.example.org", unsubscribe)
             self.assertEqual(str(parsed["List-Unsubscribe-Post"]), "List-Unsubscribe=One-Click")
         self.assertTrue(by_recipient[envelope_address("анна@пример.рф")]["smtputf8"])
