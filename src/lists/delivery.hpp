@@ -31,8 +31,7 @@ class Bounces;
 
 // In the caller's transaction (intake's, as it accepts the post): schedules the post's delivery.
 // Cheap: one row; the recipients are read by the worker.
-void schedule_delivery(store::Connection& connection, ListId list, PostId post,
-                       std::int64_t now);
+void schedule_delivery(store::Connection& connection, ListId list, PostId post, std::int64_t now);
 
 struct DeliverySettings {
     std::size_t connections = 4;        // SMTP connections kept open to the relay, in parallel.
@@ -59,9 +58,8 @@ public:
     // Without a relay (`relay` null) messages are written to the file outbox directory instead
     // (the demo), one .eml per recipient transaction.
     DeliveryWorker(store::Database& database, const core::Clock& clock,
-                   Subscriptions& subscriptions, Bounces& bounces,
-                   const mail::SmtpRelay* relay, std::string file_directory,
-                   DeliverySettings settings);
+                   Subscriptions& subscriptions, Bounces& bounces, const mail::SmtpRelay* relay,
+                   std::string file_directory, DeliverySettings settings);
     ~DeliveryWorker();
     DeliveryWorker(const DeliveryWorker&) = delete;
     DeliveryWorker& operator=(const DeliveryWorker&) = delete;

@@ -24,8 +24,8 @@ enum class DigestFormat { Mime, PlainText };
 
 // Builds one digest message body (headers included: From the list, To the list, Subject
 // "[prefix] Digest, Vol N, Issue M"). Pure; tests call it directly.
-std::string compose_digest(const List& list, const std::vector<Post>& posts, int volume,
-                           int issue, DigestFormat format, std::string_view base_url);
+std::string compose_digest(const List& list, const std::vector<Post>& posts, int volume, int issue,
+                           DigestFormat format, std::string_view base_url);
 
 class Digests {
 public:

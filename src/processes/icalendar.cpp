@@ -21,7 +21,8 @@ std::string valid_utf8(std::string_view text) {
         return std::string(text);
     }
     std::string out;
-    icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), text.size())).toUTF8String(out);
+    icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())))
+        .toUTF8String(out);
     return out;
 }
 
@@ -124,8 +125,9 @@ std::string vtimezone(std::string_view zone, std::int64_t from) {
     if (!is_known_zone(zone)) {
         return {};
     }
-    std::unique_ptr<icu::VTimeZone> time_zone(icu::VTimeZone::createVTimeZoneByID(
-        icu::UnicodeString::fromUTF8(icu::StringPiece(zone.data(), zone.size()))));
+    std::unique_ptr<icu::VTimeZone> time_zone(
+        icu::VTimeZone::createVTimeZoneByID(icu::UnicodeString::fromUTF8(
+            icu::StringPiece(zone.data(), static_cast<int32_t>(zone.size())))));
     if (!time_zone) {
         return {};
     }

@@ -84,8 +84,9 @@ std::unique_ptr<icu::TimeZone> icu_zone(std::string_view zone) {
     if (!is_known_zone(zone)) {
         return nullptr;
     }
-    return std::unique_ptr<icu::TimeZone>(icu::TimeZone::createTimeZone(
-        icu::UnicodeString::fromUTF8(icu::StringPiece(zone.data(), zone.size()))));
+    return std::unique_ptr<icu::TimeZone>(
+        icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(
+            icu::StringPiece(zone.data(), static_cast<int32_t>(zone.size())))));
 }
 
 // "07" for 7; values are hours, minutes, months and days (0–99), so two digits always suffice.
@@ -110,8 +111,10 @@ std::string format_with_skeleton(UDate at, std::string_view skeleton, std::strin
     if (U_FAILURE(status)) {
         return {};
     }
-    const auto pattern = generator->getBestPattern(
-        icu::UnicodeString::fromUTF8(icu::StringPiece(skeleton.data(), skeleton.size())), status);
+    const auto pattern =
+        generator->getBestPattern(icu::UnicodeString::fromUTF8(icu::StringPiece(
+                                      skeleton.data(), static_cast<int32_t>(skeleton.size()))),
+                                  status);
     icu::SimpleDateFormat format(pattern, locale, status);
     if (U_FAILURE(status)) {
         return {};
@@ -167,9 +170,9 @@ bool is_known_zone(std::string_view zone) {
     UErrorCode status = U_ZERO_ERROR;
     icu::UnicodeString canonical;
     UBool is_system = false;
-    icu::TimeZone::getCanonicalID(
-        icu::UnicodeString::fromUTF8(icu::StringPiece(zone.data(), zone.size())), canonical,
-        is_system, status);
+    icu::TimeZone::getCanonicalID(icu::UnicodeString::fromUTF8(icu::StringPiece(
+                                      zone.data(), static_cast<int32_t>(zone.size()))),
+                                  canonical, is_system, status);
     return U_SUCCESS(status) && is_system && canonical != UNICODE_STRING_SIMPLE("Etc/Unknown");
 }
 
