@@ -1,5 +1,6 @@
 #include "lists/bounce_parser.hpp"
 
+#include "core/base64.hpp"
 #include "lists/digest_store.hpp"
 
 #include <gtest/gtest.h>
@@ -118,7 +119,7 @@ TEST(ParseBounce, ReadsABase64DeliveryStatusAndAUtf8Recipient) {
         "Content-Type: multipart/report; report-type=delivery-status; boundary=\"x\"\r\n\r\n"
         "--x\r\nContent-Type: message/global-delivery-status\r\n"
         "Content-Transfer-Encoding: base64\r\n\r\n" +
-        digest_store::encode_base64(status) + "\r\n--x--\r\n";
+        core::encode_base64(status) + "\r\n--x--\r\n";
     const auto recipients = parse_bounce(message);
     ASSERT_EQ(recipients.size(), 1U);
     EXPECT_EQ(recipients[0].address, "анна@пример.рф");

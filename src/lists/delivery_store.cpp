@@ -1,6 +1,7 @@
 #include "lists/delivery_store.hpp"
 
 #include "core/assert.hpp"
+#include "core/base64.hpp"
 #include "core/text.hpp"
 #include "lists/digest_store.hpp"
 
@@ -178,7 +179,7 @@ std::string decorated_bytes(store::Database& database, PostId post) {
     if (!row) {
         return {};
     }
-    return digest_store::decode_base64(row->text(0)).value_or(std::string());
+    return core::decode_base64(row->text(0)).value_or(std::string());
 }
 
 DeliveryProgress progress(store::Database& database, PostId post) {

@@ -1,5 +1,6 @@
 #include "lists/delivery.hpp"
 
+#include "core/base64.hpp"
 #include "lists/bounces.hpp"
 #include "lists/digest_store.hpp"
 #include "lists/test_support.hpp"
@@ -77,8 +78,7 @@ protected:
                 "state, received_at, decided_at) VALUES ($1, $2, $3, $4, $4, 'lmtp', 'accepted', "
                 "$5, $5) RETURNING id",
                 {list_->id.value(), "post-" + std::to_string(++posts_) + "@example.org",
-                 static_cast<std::int64_t>(decorated.size()),
-                 digest_store::encode_base64(decorated), now});
+                 static_cast<std::int64_t>(decorated.size()), core::encode_base64(decorated), now});
             post = PostId(row->integer(0));
             schedule_delivery(connection, list_->id, post, now);
         });

@@ -1,6 +1,6 @@
 #include "lists/digest_store.hpp"
 
-#include <sodium.h>
+#include "core/base64.hpp"
 
 namespace coalition::lists::digest_store {
 namespace {
@@ -28,8 +28,8 @@ Post post_from(const store::Row& row) {
     post.author_name = row.text(6);
     post.subject = row.text(7);
     post.size_bytes = row.integer(8);
-    post.raw = decode_base64(row.text(9)).value_or("");
-    post.decorated = decode_base64(row.text(10)).value_or("");
+    post.raw = core::decode_base64(row.text(9)).value_or("");
+    post.decorated = core::decode_base64(row.text(10)).value_or("");
     post.source = parse_source(row.text(11));
     const auto state = parse_post_state(row.text(12));
     post.state = state ? *state : PostState::Accepted;
@@ -101,32 +101,6 @@ std::int64_t insert(store::Connection& connection, ListId list, const DigestReco
                            {post.value(), id});
     }
     return id;
-}
-
-std::string encode_base64(std::string_view bytes) {
-    const std::size_t length =
-        sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL);
-    std::string out(length, '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                      bytes.size(), sodium_base64_VARIANT_ORIGINAL);
-    out.resize(length - 1);  // The terminating NUL.
-    return out;
-}
-
-std::optional<std::string> decode_base64(std::string_view text) {
-    std::string out(text.size() / 4 * 3 + 3, '\0');
-    for (int variant :
-         {sodium_base64_VARIANT_ORIGINAL, sodium_base64_VARIANT_ORIGINAL_NO_PADDING}) {
-        std::size_t length = 0;
-        const char* end = nullptr;
-        if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                              text.size(), "\r\n ", &length, &end, variant) == 0 &&
-            end == text.data() + text.size()) {
-            out.resize(length);
-            return out;
-        }
-    }
-    return std::nullopt;
 }
 
 }  // namespace coalition::lists::digest_store

@@ -41,9 +41,4 @@ std::int64_t accepted_at(const Post& post);
 std::int64_t insert(store::Connection& connection, ListId list, const DigestRecord& digest,
                     const std::vector<PostId>& posts, std::int64_t size_bytes, int recipients);
 
-// Standard base64 (RFC 4648 §4, padded) as list_posts stores bytes; decode accepts it with or
-// without padding and ignores line breaks; nullopt for anything else.
-std::string encode_base64(std::string_view bytes);
-std::optional<std::string> decode_base64(std::string_view text);
-
 }  // namespace coalition::lists::digest_store

@@ -1,5 +1,6 @@
 #include "lists/digests.hpp"
 
+#include "core/base64.hpp"
 #include "core/text.hpp"
 #include "lists/decorate.hpp"
 #include "lists/digest_store.hpp"
@@ -108,7 +109,7 @@ std::string one_line(std::string_view text) {
 }
 
 std::string base64(std::string_view bytes) {
-    return digest_store::encode_base64(bytes);
+    return core::encode_base64(bytes);
 }
 
 // RFC 2047 encoded words (UTF-8, B encoding) for non-ASCII text, each under 76 characters and

@@ -1,5 +1,6 @@
 #include "lists/digests.hpp"
 
+#include "core/base64.hpp"
 #include "core/text.hpp"
 #include "lists/digest_store.hpp"
 #include "lists/test_support.hpp"
@@ -243,9 +244,9 @@ protected:
                          "RETURNING id",
                          {list_->id.value(), std::string(subject) + "@example.org",
                           std::string(subject), static_cast<std::int64_t>(raw.size()),
-                          digest_store::encode_base64(raw),
-                          state == "accepted" ? digest_store::encode_base64(raw) : "",
-                          std::string(state), now,
+                          core::encode_base64(raw),
+                          state == "accepted" ? core::encode_base64(raw) : "", std::string(state),
+                          now,
                           state == "held" ? store::Value(nullptr)
                                           : store::Value(decided_at.value_or(now))})
                      ->integer(0);

@@ -1,5 +1,6 @@
 #include "lists/post_store.hpp"
 
+#include "core/base64.hpp"
 #include "core/email.hpp"
 #include "lists/digest_store.hpp"
 
@@ -33,8 +34,8 @@ Post from_row(const store::Row& row) {
     post.author_name = row.text(6);
     post.subject = row.text(7);
     post.size_bytes = row.integer(8);
-    post.raw = digest_store::decode_base64(row.text(9)).value_or(std::string());
-    post.decorated = digest_store::decode_base64(row.text(10)).value_or(std::string());
+    post.raw = core::decode_base64(row.text(9)).value_or(std::string());
+    post.decorated = core::decode_base64(row.text(10)).value_or(std::string());
     post.source = parse_source(row.text(11));
     post.state = parse_post_state(row.text(12)).has_value() ? *parse_post_state(row.text(12))
                                                             : PostState::Held;
@@ -80,8 +81,8 @@ PostId insert(store::Connection& connection, const Post& post) {
         "$16, $17, $18, $19) RETURNING id",
         {post.list_id.value(), post.message_id, std::int64_t{post.message_id_assigned ? 1 : 0},
          post.envelope_sender, post.author_email, canonical(post.author_email), post.author_name,
-         post.subject, post.size_bytes, digest_store::encode_base64(post.raw),
-         digest_store::encode_base64(post.decorated), std::string(to_string(post.source)),
+         post.subject, post.size_bytes, core::encode_base64(post.raw),
+         core::encode_base64(post.decorated), std::string(to_string(post.source)),
          std::string(to_string(post.state)), post.hold_reason, post.hold_detail, post.decided_by,
          post.decision_reason, post.received_at, store::nullable(post.decided_at)});
     return PostId(row->integer(0));
@@ -98,7 +99,7 @@ bool decide(store::Connection& connection, PostId post, PostState from, const De
         sql += ", " + std::string(column) + " = $" + std::to_string(params.size());
     };
     if (!decision.decorated.empty()) {
-        set("decorated", digest_store::encode_base64(decision.decorated));
+        set("decorated", core::encode_base64(decision.decorated));
     }
     if (decision.hold_reason) {
         set("hold_reason", *decision.hold_reason);

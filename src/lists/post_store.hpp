@@ -2,7 +2,7 @@
 // SQL for list posts and accepted senders (tables list_posts, list_accepted_senders, migration
 // 0009). Private to lists/ (intake.cpp and its tests). Bytes of a message (raw, decorated) are
 // stored as standard padded base64 (RFC 4648 §4), because mail may hold 8-bit and NUL bytes that
-// a PostgreSQL TEXT column refuses (digest_store's encode_base64/decode_base64, which
+// a PostgreSQL TEXT column refuses (core/base64.hpp, which
 // delivery and digests read with); every other text column must be valid UTF-8 without NUL.
 
 #include "lists/posts.hpp"

@@ -8,8 +8,10 @@
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <string_view>
 #include <utility>
 
 namespace coalition::store::detail {
@@ -429,7 +431,21 @@ private:
             throw core::Unavailable("postgresql: cannot connect to " + options_.description + ": " +
                                     one_line(PQerrorMessage(handle.get())));
         }
+        PQsetNoticeReceiver(handle.get(), &report_warnings_only, nullptr);
         return std::make_unique<PgConnection>(std::move(handle));
+    }
+
+    // libpq prints every notice on stderr by default; routine ones ("relation already exists,
+    // skipping" from an idempotent migration) would pollute the output of commands that pipe
+    // transports and scripts read. Warnings still reach the operator.
+    static void report_warnings_only(void*, const PGresult* result) {
+        const char* severity = PQresultErrorField(result, PG_DIAG_SEVERITY_NONLOCALIZED);
+        if (severity != nullptr &&
+            (std::string_view(severity) == "NOTICE" || std::string_view(severity) == "DEBUG" ||
+             std::string_view(severity) == "LOG" || std::string_view(severity) == "INFO")) {
+            return;
+        }
+        std::fputs(PQresultErrorMessage(result), stderr);
     }
 
     void forget_one() {

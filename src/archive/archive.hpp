@@ -1,0 +1,72 @@
+#pragma once
+// archive/: the list archive (issue #7). Front door for other modules (lists → archive) and the
+// edges (web, app). It keeps every accepted post's original bytes unchanged plus the fields
+// parsed from them (message.hpp), groups messages into threads (threading.hpp) and indexes their
+// text for search (search.hpp). Lists are known here by their numeric id only: archive must not
+// depend on lists/ (lists depends on archive); whether a viewer may read a list's archive is
+// decided by the caller (web), which knows the list's archive visibility.
+//
+// Tables: archive_messages, archive_threads, archive_references (migration 0014), the search
+// index (migration 0015). Bytes are stored base64 (TEXT), as list_posts does.
+
+#include "archive/message.hpp"
+#include "core/result.hpp"
+#include "store/database.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace coalition::archive {
+
+// What storing one message did.
+struct Stored {
+    MessageId id;
+    ThreadId thread;
+    bool duplicate = false;  // The list already had this Message-ID: nothing was written, `id` is
+                             // the message already there.
+};
+
+// Parses `raw` (GMime), stores the bytes and fields, links it into its thread (re-linking
+// messages that arrived before their parent: threading.hpp) and indexes it, all on
+// `connection` (the caller's transaction: intake archives in the transaction that accepts).
+// Idempotent by Message-ID within a list. A message that cannot be parsed is still stored, raw,
+// with `parseable = false` and a Message-ID assigned. `received_at` is the fallback date.
+Stored store(store::Connection& connection, std::int64_t list_id, std::string_view raw,
+             std::int64_t received_at);
+
+// The permalink path of a message: "/lists/<list_name>/m/<id>" (list_name as the web shows it).
+std::string permalink_path(std::string_view list_name, MessageId id);
+
+class Archive {
+public:
+    explicit Archive(store::Database& database);
+
+    std::optional<ArchivedMessage> message(MessageId id) const;  // With raw bytes.
+    // By Message-ID (without <>), in any list (for /r/MESSAGE-ID); several lists may hold it:
+    // every match, oldest first.
+    std::vector<MessageRef> find_by_message_id(std::string_view message_id) const;
+
+    // Threads of a list, latest activity first; `month` "YYYY-MM" limits to threads with a
+    // message in that month ("" for all).
+    std::vector<ThreadSummary> threads(std::int64_t list_id, std::string_view month,
+                                       std::size_t limit, std::size_t offset) const;
+    std::size_t thread_count(std::int64_t list_id, std::string_view month) const;
+    // Months that have messages, newest first, with their message counts.
+    std::vector<MonthCount> months(std::int64_t list_id) const;
+    std::optional<ThreadSummary> thread(ThreadId id) const;
+    // The messages of a thread as a JWZ tree in display order (depth-first, oldest sibling
+    // first), without raw bytes.
+    std::vector<ThreadEntry> thread_tree(ThreadId id) const;
+    // Newest messages of a list (feeds), without raw bytes.
+    std::vector<ArchivedMessage> latest(std::int64_t list_id, std::size_t limit) const;
+    std::optional<Attachment> attachment(MessageId id, std::size_t index) const;  // With bytes.
+
+private:
+    store::Database& database_;
+};
+
+}  // namespace coalition::archive

@@ -1,0 +1,43 @@
+#pragma once
+// archive: importing an mbox into a list's archive (`coalition archive import LIST FILE`) and
+// exporting (`coalition archive export LIST [--month YYYY-MM] [--thread ID]`, and the web).
+
+#include "archive/message.hpp"
+#include "store/database.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <istream>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace coalition::archive {
+
+struct ImportReport {
+    std::size_t imported = 0;
+    std::size_t duplicates = 0;  // Message-ID already in the list's archive.
+    struct Unparseable {
+        std::size_t offset = 0;  // Byte offset of the message in the mbox.
+        std::string reason;
+    };
+    std::vector<Unparseable> unparseable;  // Kept as raw bytes all the same.
+};
+
+// Imports every message of the mbox `in` into the archive of `list_id`, committing in batches;
+// `progress(bytes_read)` is called now and then (the CLI draws a bar on a terminal).
+ImportReport import_mbox(store::Database& database, std::int64_t list_id, std::istream& in,
+                         const std::function<void(std::size_t)>& progress = {});
+
+struct ExportScope {
+    std::optional<std::string> month;  // "YYYY-MM"
+    std::optional<ThreadId> thread;
+};
+
+// Writes the list's messages (in archive order) as mboxrd. Returns how many were written.
+std::size_t export_mbox(store::Database& database, std::int64_t list_id, const ExportScope& scope,
+                        std::ostream& out);
+
+}  // namespace coalition::archive

@@ -1,0 +1,59 @@
+#pragma once
+// archive: full-text search over archived messages, on the database's own engine (SQLite FTS5,
+// PostgreSQL tsvector), with one tokenizer of ours in front of both so they agree: ICU word
+// breaks (Chinese and Japanese segmented by ICU's dictionaries, Arabic as written), case folded,
+// diacritics kept for matching surface forms, Snowball stems (libstemmer) for English, French,
+// Spanish and Russian. docs/DECISIONS.md records the choice and its measured reason.
+
+#include "archive/message.hpp"
+#include "core/result.hpp"
+#include "store/database.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace coalition::archive::search {
+
+// Adds or replaces the index entry of one message, on the caller's transaction.
+void index(store::Connection& connection, const ArchivedMessage& message);
+
+struct Query {
+    std::string text;  // Words, "quoted phrases", -excluded words; at most 512 bytes.
+    std::vector<std::int64_t> lists;   // The lists the viewer may read (required: the caller
+                                       // decides visibility; empty → no results).
+    std::string author;                // Substring of author name or address; "" for any.
+    std::optional<std::int64_t> from;  // Date range, unix seconds, inclusive.
+    std::optional<std::int64_t> until;
+    bool has_attachment = false;
+    std::size_t limit = 20;
+    std::size_t offset = 0;
+};
+
+struct Hit {
+    MessageId message;
+    std::int64_t list_id = 0;
+    ThreadId thread;
+    std::string subject;
+    std::string author_name;
+    std::int64_t date = 0;
+    // Escaped HTML: a window of the text around the hits, each hit in <mark>…</mark>.
+    std::string snippet_html;
+    double score = 0;  // Higher is better.
+};
+
+struct Results {
+    std::vector<Hit> hits;  // Best first.
+    std::size_t total = 0;  // Matches, before limit/offset.
+};
+
+// Invalid (empty after tokenizing, too long, invalid UTF-8) → ErrorCode::Invalid.
+core::Result<Results> search(store::Database& database, const Query& query);
+
+// The tokenizer, exposed for tests and for the index: each word of `text` as indexed.
+std::vector<std::string> tokens(std::string_view text);
+
+}  // namespace coalition::archive::search
