@@ -12,10 +12,12 @@
 #include "mail/smtp_transport.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <optional>
@@ -30,9 +32,12 @@ using delivery_store::Outcome;
 using delivery_store::RecipientRow;
 using delivery_store::RecipientState;
 
-// Long enough for a batch on a slow relay; renewed with every batch. On SQLite (one server) a
-// restarted worker takes over leases not renewed since it started; on PostgreSQL they run out.
-constexpr std::int64_t kLeaseSeconds = 600;
+// A claimed job's lease is renewed every kRenewEvery while its worker lives, however slowly the
+// relay takes the batches, so a job of a killed server (PostgreSQL: several servers share the
+// queue) is taken over after at most kLeaseSeconds. On SQLite (one server) a restarted worker
+// takes over at once the leases not renewed since it started.
+constexpr std::int64_t kLeaseSeconds = 30;
+constexpr std::chrono::seconds kRenewEvery{10};
 
 // One batch of one job's recipients, sent by one sender over its connection.
 struct Batch {
@@ -99,7 +104,12 @@ struct DeliveryWorker::Impl {
         return stopping;
     }
     void dispatch(Batch batch);
-    void wait_for_batches();
+    // Waits until every dispatched batch is sent, renewing `job`'s lease meanwhile (when given).
+    void wait_for_batches(std::optional<std::int64_t> job);
+    // Waits on `changed` until `done`, renewing the job's lease every kRenewEvery meanwhile.
+    void wait_renewing_lease(std::unique_lock<std::mutex>& lock, std::int64_t job,
+                             const std::function<bool()>& done);
+    void renew_lease(std::int64_t job);
     // The senders.
     void ensure_senders();
     void sender_loop(std::size_t index);
@@ -189,17 +199,42 @@ void DeliveryWorker::Impl::sender_loop(std::size_t index) {
 }
 
 void DeliveryWorker::Impl::dispatch(Batch batch) {
+    const std::int64_t job = batch.job;
     std::unique_lock lock(mutex);
     // At most one batch waits per connection: the claimer never runs far ahead of the senders.
-    changed.wait(lock, [this] { return queue.size() < settings.connections; });
+    wait_renewing_lease(lock, job, [this] { return queue.size() < settings.connections; });
     queue.push_back(std::move(batch));
     lock.unlock();
     changed.notify_all();
 }
 
-void DeliveryWorker::Impl::wait_for_batches() {
+void DeliveryWorker::Impl::wait_for_batches(std::optional<std::int64_t> job) {
     std::unique_lock lock(mutex);
-    changed.wait(lock, [this] { return queue.empty() && busy == 0; });
+    auto idle = [this] { return queue.empty() && busy == 0; };
+    if (job) {
+        wait_renewing_lease(lock, *job, idle);
+    } else {
+        changed.wait(lock, idle);
+    }
+}
+
+void DeliveryWorker::Impl::wait_renewing_lease(std::unique_lock<std::mutex>& lock, std::int64_t job,
+                                               const std::function<bool()>& done) {
+    while (!changed.wait_for(lock, kRenewEvery, done)) {
+        lock.unlock();
+        try {
+            renew_lease(job);
+        } catch (const core::Unavailable& error) {
+            log_problem(std::string("cannot renew the lease: ") + error.what());
+        }
+        lock.lock();
+    }
+}
+
+void DeliveryWorker::Impl::renew_lease(std::int64_t job) {
+    database.transact([&](store::Connection& connection) {
+        delivery_store::renew_lease(connection, job, clock.unix_now() + kLeaseSeconds);
+    });
 }
 
 bool DeliveryWorker::Impl::run_one_job() {
@@ -230,9 +265,7 @@ bool DeliveryWorker::Impl::run_one_job() {
             break;
         }
         after = rows.back().member;
-        database.transact([&](store::Connection& connection) {
-            delivery_store::renew_lease(connection, job->id, clock.unix_now() + kLeaseSeconds);
-        });
+        renew_lease(job->id);
         dispatch(Batch{job->id, shared_list, decorated, std::move(rows)});
     }
     // Then the members not yet snapshotted, a batch at a time.
@@ -248,7 +281,7 @@ bool DeliveryWorker::Impl::run_one_job() {
             dispatch(Batch{job->id, shared_list, decorated, std::move(rows)});
         }
     }
-    wait_for_batches();
+    wait_for_batches(job->id);
     const std::int64_t at = clock.unix_now();
     // A worker stopped mid-snapshot leaves the rest for the next run, at once.
     const auto next = job->snapshot_done ? delivery_store::next_pending(database, job->id)
@@ -414,7 +447,7 @@ void DeliveryWorker::start() {
                 worked = impl->run_one_job();
             } catch (const core::Unavailable& error) {
                 log_problem(std::string("database unavailable: ") + error.what());
-                impl->wait_for_batches();
+                impl->wait_for_batches(std::nullopt);
             }
             std::unique_lock lock(impl->mutex);
             if (impl->stopping) {
