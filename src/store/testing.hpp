@@ -22,9 +22,9 @@ std::unique_ptr<Database> fresh_database(Dialect dialect);
 // Like fresh_database, but with no migration applied (for migration tests).
 std::unique_ptr<Database> empty_database(Dialect dialect);
 
-// For INSTANTIATE_TEST_SUITE_P: always {Sqlite, Postgresql}. The list must not depend on the
-// environment, because ctest lists the tests once at build time (gtest_discover_tests), outside
-// scripts/with-postgres; the Postgresql cases skip (or abort, see above) when no server is set.
+// For INSTANTIATE_TEST_SUITE_P: always {Sqlite, Postgresql}, whatever the environment, so a
+// run outside scripts/with-postgres shows the PostgreSQL cases as skipped rather than hiding them
+// (and aborts under COALITION_TEST_REQUIRE_POSTGRES=1, see above).
 std::vector<Dialect> available_dialects();
 
 std::string dialect_name(Dialect dialect);  // "Sqlite" / "Postgresql", for test names
