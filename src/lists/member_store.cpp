@@ -117,8 +117,13 @@ std::vector<MemberRow> all(store::Database& database, ListId list,
 }
 
 std::vector<MemberRow> receiving(store::Database& database, ListId list, DeliveryMode mode) {
+    // Members whose delivery bounces disabled get nothing, digests included (as delivery_store's
+    // snapshot skips them for regular posts).
     return from_rows(database.query(select() + "WHERE list_id = $1 AND state = 'subscribed' AND "
-                                               "delivery_mode = $2 ORDER BY id",
+                                               "delivery_mode = $2 AND NOT EXISTS (SELECT 1 FROM "
+                                               "list_bounce_scores b WHERE b.member_id = "
+                                               "list_members.id AND b.delivery_disabled = 1) "
+                                               "ORDER BY id",
                                     {list.value(), std::string(to_string(mode))}));
 }
 

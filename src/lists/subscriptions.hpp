@@ -155,7 +155,8 @@ public:
 
     // The member's personal links; nullopt for a member of another list or no member.
     std::optional<MemberLinks> links(const List& list, MemberId member) const;
-    // Subscribed members receiving `mode`, with their links (for delivery and digests), by id.
+    // Subscribed members receiving `mode`, with their links (for delivery and digests), by id;
+    // not those whose delivery bounces disabled.
     std::vector<Recipient> recipients(const List& list, DeliveryMode mode) const;
 
 private:

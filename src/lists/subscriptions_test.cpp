@@ -272,6 +272,22 @@ TEST_P(SubscriptionsTest, UniversalAcceptanceAddresses) {
     EXPECT_EQ(recipients.front().email.unicode(), "अनुराग@डाटामेल.भारत");
 }
 
+TEST_P(SubscriptionsTest, MembersWhoseDeliveryBouncesDisabledReceiveNothing) {
+    subscribed("ana@example.org");
+    subscribed("ben@example.org");
+    const auto ben = subscriptions_->find_member(list_->id, email("ben@example.org"));
+    ASSERT_TRUE(ben.has_value());
+    database_->transact([&](store::Connection& connection) {
+        connection.execute(
+            "INSERT INTO list_bounce_scores (member_id, list_id, last_bounce_at, "
+            "delivery_disabled, updated_at) VALUES ($1, $2, 1, 1, 1)",
+            {ben->id.value(), list_->id.value()});
+    });
+    const auto recipients = subscriptions_->recipients(*list_, DeliveryMode::Regular);
+    ASSERT_EQ(recipients.size(), 1u);
+    EXPECT_EQ(recipients.front().email.unicode(), "ana@example.org");
+}
+
 TEST_P(SubscriptionsTest, BulkAddAndRemove) {
     ASSERT_TRUE(subscribe("pending@example.org").has_value());
     subscribed("member@example.org");
