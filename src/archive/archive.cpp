@@ -1,1 +1,269 @@
-// Placeholder: its owner replaces it.
+#include "archive/archive.hpp"
+
+#include "archive/archive_store.hpp"
+#include "archive/search.hpp"
+#include "archive/threading.hpp"
+
+#include <glib.h>
+
+#include <algorithm>
+#include <memory>
+#include <unordered_map>
+#include <utility>
+
+namespace coalition::archive {
+namespace {
+
+constexpr std::int64_t kDay = 86400;
+// A Date: header this far after arrival is a broken clock, not a message from the future.
+constexpr std::int64_t kMaxClockSkew = 2 * kDay;
+// An orphan joins a thread of the same base subject active within this long of it.
+constexpr std::int64_t kSubjectWindow = 30 * kDay;
+constexpr std::size_t kHashHexDigits = 32;
+
+struct GFree {
+    void operator()(char* text) const { g_free(text); }
+};
+
+// The Message-ID given to a message without one: the same bytes always get the same id.
+std::string assigned_message_id(std::string_view raw) {
+    std::unique_ptr<char, GFree> hex(g_compute_checksum_for_data(
+        G_CHECKSUM_SHA256, reinterpret_cast<const guchar*>(raw.data()), raw.size()));
+    return std::string(hex.get()).substr(0, kHashHexDigits) + "@archive.invalid";
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
+    year -= month <= 2 ? 1 : 0;
+    const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
+    const auto year_of_era = static_cast<unsigned>(year - era * 400);
+    const unsigned day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    const unsigned day_of_era =
+        year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    return era * 146097 + static_cast<std::int64_t>(day_of_era) - 719468;
+}
+
+// "YYYY-MM" as [first second, first second of the next month); "" as no range.
+struct MonthRange {
+    bool valid = true;
+    std::optional<std::pair<std::int64_t, std::int64_t>> range;
+};
+
+MonthRange month_range(std::string_view month) {
+    if (month.empty()) {
+        return {};
+    }
+    const bool shaped = month.size() == 7 && month[4] == '-' &&
+                        std::all_of(month.begin(), month.begin() + 4,
+                                    [](char c) { return c >= '0' && c <= '9'; }) &&
+                        month[5] >= '0' && month[5] <= '9' && month[6] >= '0' && month[6] <= '9';
+    if (!shaped) {
+        return {false, std::nullopt};
+    }
+    const std::int64_t year = std::stoll(std::string(month.substr(0, 4)));
+    const auto number = static_cast<unsigned>(std::stoi(std::string(month.substr(5, 2))));
+    if (number < 1 || number > 12) {
+        return {false, std::nullopt};
+    }
+    const std::int64_t start = days_from_civil(year, number, 1) * kDay;
+    const std::int64_t end = number == 12 ? days_from_civil(year + 1, 1, 1) * kDay
+                                          : days_from_civil(year, number + 1, 1) * kDay;
+    return {true, std::make_pair(start, end)};
+}
+
+ArchivedMessage for_index(ArchivedMessage message) {
+    message.raw.clear();
+    for (auto& attachment : message.attachments) {
+        attachment.bytes.clear();
+    }
+    return message;
+}
+
+}  // namespace
+
+Stored store(store::Connection& connection, std::int64_t list_id, std::string_view raw,
+             std::int64_t received_at, std::optional<std::int64_t> post_id) {
+    ParsedMessage parsed = parse_message(raw, true);
+    ArchivedMessage message;
+    message.list_id = list_id;
+    message.message_id = std::move(parsed.message_id);
+    if (message.message_id.empty()) {
+        message.message_id = assigned_message_id(raw);
+        message.message_id_assigned = true;
+    }
+    if (const auto existing = archive_store::find(connection, list_id, message.message_id)) {
+        return Stored{existing->id, existing->thread, true};
+    }
+    if (parsed.date && *parsed.date <= received_at + kMaxClockSkew) {
+        message.date = *parsed.date;
+    } else {
+        message.date = received_at;
+        message.date_is_fallback = true;
+    }
+    message.author_name = std::move(parsed.author_name);
+    message.author_email = std::move(parsed.author_email);
+    message.subject = std::move(parsed.subject);
+    message.in_reply_to = std::move(parsed.in_reply_to);
+    message.references = std::move(parsed.references);
+    message.text = std::move(parsed.text);
+    message.attachments = std::move(parsed.attachments);
+    message.parseable = parsed.parseable;
+    message.archived_at = received_at;
+    message.raw = std::string(raw);
+
+    // Every id this message names as an ancestor.
+    std::vector<std::string> named = message.references;
+    if (!message.in_reply_to.empty() &&
+        std::find(named.begin(), named.end(), message.in_reply_to) == named.end()) {
+        named.push_back(message.in_reply_to);
+    }
+
+    // The thread: those it links to (merged into the oldest), else an orphan's subject thread,
+    // else a new one.
+    const auto linked =
+        archive_store::linked_threads(connection, list_id, message.message_id, named);
+    std::optional<ThreadId> thread;
+    bool created = false;
+    if (!linked.empty()) {
+        thread = linked.front();
+    } else if (named.empty()) {
+        thread = archive_store::thread_by_subject(
+            connection, list_id, base_subject(message.subject), message.date, kSubjectWindow);
+    }
+    if (!thread) {
+        thread = archive_store::create_thread(connection, list_id, message.date);
+        created = true;
+    }
+    message.thread = *thread;
+
+    const auto id = archive_store::insert_message(connection, message, post_id);
+    if (!id) {
+        // Another transaction stored the same Message-ID first.
+        if (created) {
+            archive_store::delete_thread(connection, *thread);
+        }
+        const auto existing = archive_store::find(connection, list_id, message.message_id);
+        return Stored{existing ? existing->id : MessageId(),
+                      existing ? existing->thread : ThreadId(), true};
+    }
+    message.id = *id;
+    archive_store::insert_attachments(connection, message.id, message.attachments);
+    archive_store::insert_references(connection, list_id, message.id, named);
+
+    std::vector<MessageId> moved;
+    for (std::size_t thread_idx = 1; thread_idx < linked.size(); ++thread_idx) {
+        auto from = archive_store::merge_thread(connection, linked[thread_idx], *thread);
+        moved.insert(moved.end(), from.begin(), from.end());
+    }
+    if (linked.size() > 1) {
+        archive_store::refresh_thread(connection, *thread);
+    } else {
+        archive_store::count_into_thread(connection, *thread, message);
+    }
+
+    search::index(connection, for_index(std::move(message)));
+    // The index knows each message's thread: the moved ones are indexed again.
+    for (const auto moved_id : moved) {
+        if (auto again = archive_store::load(connection, moved_id)) {
+            search::index(connection, *again);
+        }
+    }
+    return Stored{*id, *thread, false};
+}
+
+std::string permalink_path(std::string_view list_name, MessageId id) {
+    return "/lists/" + std::string(list_name) + "/m/" + std::to_string(id.value());
+}
+
+Archive::Archive(store::Database& database) : database_(database) {
+}
+
+std::optional<ArchivedMessage> Archive::message(MessageId id) const {
+    return archive_store::message(database_, id, true);
+}
+
+std::vector<MessageRef> Archive::find_by_message_id(std::string_view message_id) const {
+    return archive_store::find_by_message_id(database_, message_id);
+}
+
+std::vector<ThreadSummary> Archive::threads(std::int64_t list_id, std::string_view month,
+                                            std::size_t limit, std::size_t offset) const {
+    const auto range = month_range(month);
+    if (!range.valid) {
+        return {};
+    }
+    return archive_store::threads(database_, list_id, range.range, limit, offset);
+}
+
+std::size_t Archive::thread_count(std::int64_t list_id, std::string_view month) const {
+    const auto range = month_range(month);
+    if (!range.valid) {
+        return 0;
+    }
+    return archive_store::thread_count(database_, list_id, range.range);
+}
+
+std::vector<MonthCount> Archive::months(std::int64_t list_id) const {
+    return archive_store::months(database_, list_id);
+}
+
+std::optional<ThreadSummary> Archive::thread(ThreadId id) const {
+    return archive_store::thread(database_, id);
+}
+
+std::vector<ThreadEntry> Archive::thread_tree(ThreadId id) const {
+    auto messages = archive_store::thread_messages(database_, id);
+    std::vector<threading::Input> inputs;
+    inputs.reserve(messages.size());
+    std::unordered_map<std::int64_t, std::size_t> by_key;
+    for (std::size_t message_idx = 0; message_idx < messages.size(); ++message_idx) {
+        const auto& message = messages[message_idx];
+        inputs.push_back(threading::Input{message.id.value(), message.message_id,
+                                          message.in_reply_to, message.references, message.subject,
+                                          message.date});
+        by_key.emplace(message.id.value(), message_idx);
+    }
+    const auto forest = threading::thread(inputs);
+    // Depth-first, without recursion (a thread may be thousands deep).
+    struct Visit {
+        const threading::Node* node;
+        std::size_t depth;
+        std::optional<MessageId> parent;
+    };
+    std::vector<ThreadEntry> entries;
+    entries.reserve(messages.size());
+    std::vector<Visit> stack;
+    for (auto root = forest.rbegin(); root != forest.rend(); ++root) {
+        stack.push_back(Visit{&*root, 0, std::nullopt});
+    }
+    while (!stack.empty()) {
+        const Visit visit = stack.back();
+        stack.pop_back();
+        std::size_t child_depth = visit.depth;
+        std::optional<MessageId> child_parent = visit.parent;
+        if (visit.node->key) {
+            const auto found = by_key.find(*visit.node->key);
+            if (found != by_key.end()) {
+                entries.push_back(
+                    ThreadEntry{std::move(messages[found->second]), visit.depth, visit.parent});
+                child_depth = visit.depth + 1;
+                child_parent = MessageId(*visit.node->key);
+            }
+        }
+        const auto& children = visit.node->children;
+        for (auto child = children.rbegin(); child != children.rend(); ++child) {
+            stack.push_back(Visit{&*child, child_depth, child_parent});
+        }
+    }
+    return entries;
+}
+
+std::vector<ArchivedMessage> Archive::latest(std::int64_t list_id, std::size_t limit) const {
+    return archive_store::latest(database_, list_id, limit);
+}
+
+std::optional<Attachment> Archive::attachment(MessageId id, std::size_t index) const {
+    return archive_store::attachment(database_, id, index);
+}
+
+}  // namespace coalition::archive

@@ -34,9 +34,12 @@ struct Stored {
 // messages that arrived before their parent: threading.hpp) and indexes it, all on
 // `connection` (the caller's transaction: intake archives in the transaction that accepts).
 // Idempotent by Message-ID within a list. A message that cannot be parsed is still stored, raw,
-// with `parseable = false` and a Message-ID assigned. `received_at` is the fallback date.
+// with `parseable = false` and a Message-ID assigned (a hash of the bytes @archive.invalid, so
+// re-importing the same bytes is idempotent too). `received_at` is the fallback date, also used
+// when the Date: header is more than two days after it. `post_id` is the list_posts row it came
+// from, when it came through the list.
 Stored store(store::Connection& connection, std::int64_t list_id, std::string_view raw,
-             std::int64_t received_at);
+             std::int64_t received_at, std::optional<std::int64_t> post_id = std::nullopt);
 
 // The permalink path of a message: "/lists/<list_name>/m/<id>" (list_name as the web shows it).
 std::string permalink_path(std::string_view list_name, MessageId id);

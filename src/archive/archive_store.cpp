@@ -1,1 +1,469 @@
-// Placeholder: its owner replaces it.
+#include "archive/archive_store.hpp"
+
+#include "core/base64.hpp"
+
+#include <algorithm>
+#include <unordered_map>
+#include <utility>
+
+namespace coalition::archive::archive_store {
+namespace {
+
+constexpr std::size_t kMaxParticipants = 5;
+
+constexpr std::string_view kMessageColumns =
+    "SELECT id, list_id, thread_id, message_id, message_id_assigned, date, date_is_fallback, "
+    "author_name, author_email, subject, in_reply_to, refs, body_text, parseable, archived_at ";
+
+constexpr std::string_view kThreadColumns =
+    "SELECT t.id, t.list_id, t.subject, t.first_message, t.started_at, t.last_activity, "
+    "t.message_count, COALESCE(m.author_name, ''), COALESCE(m.author_email, '') "
+    "FROM archive_threads t LEFT JOIN archive_messages m ON m.id = t.first_message ";
+
+std::vector<std::string> split_words(const std::string& text) {
+    std::vector<std::string> words;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find(' ', start);
+        if (end == std::string::npos) {
+            end = text.size();
+        }
+        if (end > start) {
+            words.push_back(text.substr(start, end - start));
+        }
+        start = end + 1;
+    }
+    return words;
+}
+
+std::string join_words(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& word : words) {
+        out += (out.empty() ? "" : " ") + word;
+    }
+    return out;
+}
+
+// "$first, $first+1, …" for `count` parameters.
+std::string placeholders(std::size_t first, std::size_t count) {
+    std::string out;
+    for (std::size_t param_idx = 0; param_idx < count; ++param_idx) {
+        out += (param_idx == 0 ? "$" : ", $") + std::to_string(first + param_idx);
+    }
+    return out;
+}
+
+ArchivedMessage message_from_row(const store::Row& row) {
+    ArchivedMessage message;
+    message.id = MessageId(row.integer(0));
+    message.list_id = row.integer(1);
+    message.thread = ThreadId(row.integer(2));
+    message.message_id = row.text(3);
+    message.message_id_assigned = row.boolean(4);
+    message.date = row.integer(5);
+    message.date_is_fallback = row.boolean(6);
+    message.author_name = row.text(7);
+    message.author_email = row.text(8);
+    message.subject = row.text(9);
+    message.in_reply_to = row.text(10);
+    message.references = split_words(row.text(11));
+    message.text = row.text(12);
+    message.parseable = row.boolean(13);
+    message.archived_at = row.integer(14);
+    return message;
+}
+
+std::string display_name(const std::string& name, const std::string& email) {
+    return name.empty() ? email : name;
+}
+
+ThreadSummary thread_from_row(const store::Row& row) {
+    ThreadSummary summary;
+    summary.id = ThreadId(row.integer(0));
+    summary.list_id = row.integer(1);
+    summary.subject = row.text(2);
+    summary.first_message = MessageId(row.optional_integer(3).value_or(0));
+    summary.started_at = row.integer(4);
+    summary.last_activity = row.integer(5);
+    summary.message_count = static_cast<std::size_t>(row.integer(6));
+    summary.first_author = display_name(row.text(7), row.text(8));
+    return summary;
+}
+
+// Fills `participants` of each summary with one query.
+void add_participants(store::Database& database, std::vector<ThreadSummary>& summaries) {
+    if (summaries.empty()) {
+        return;
+    }
+    store::Params params;
+    std::unordered_map<std::int64_t, std::size_t> index;
+    for (std::size_t summary_idx = 0; summary_idx < summaries.size(); ++summary_idx) {
+        params.emplace_back(summaries[summary_idx].id.value());
+        index.emplace(summaries[summary_idx].id.value(), summary_idx);
+    }
+    const auto rows = database.query(
+        "SELECT thread_id, author_name, author_email FROM archive_messages WHERE thread_id IN (" +
+            placeholders(1, params.size()) + ") ORDER BY thread_id, date, id",
+        params);
+    for (const auto& row : rows) {
+        auto& participants = summaries[index.at(row.integer(0))].participants;
+        std::string name = display_name(row.text(1), row.text(2));
+        if (name.empty() || participants.size() >= kMaxParticipants ||
+            std::find(participants.begin(), participants.end(), name) != participants.end()) {
+            continue;
+        }
+        participants.push_back(std::move(name));
+    }
+}
+
+std::vector<Attachment> attachments_of(store::Database& database, MessageId id) {
+    std::vector<Attachment> out;
+    for (const auto& row :
+         database.query("SELECT position, filename, content_type, size FROM archive_attachments "
+                        "WHERE message_id = $1 ORDER BY position",
+                        {id.value()})) {
+        Attachment attachment;
+        attachment.index = static_cast<std::size_t>(row.integer(0));
+        attachment.filename = row.text(1);
+        attachment.content_type = row.text(2);
+        attachment.size = static_cast<std::size_t>(row.integer(3));
+        out.push_back(std::move(attachment));
+    }
+    return out;
+}
+
+// Attachments (without bytes) of each message, with one query.
+void add_attachments(store::Database& database, std::vector<ArchivedMessage>& messages) {
+    if (messages.empty()) {
+        return;
+    }
+    store::Params params;
+    std::unordered_map<std::int64_t, std::size_t> index;
+    for (std::size_t message_idx = 0; message_idx < messages.size(); ++message_idx) {
+        params.emplace_back(messages[message_idx].id.value());
+        index.emplace(messages[message_idx].id.value(), message_idx);
+    }
+    const auto rows = database.query(
+        "SELECT message_id, position, filename, content_type, size FROM archive_attachments "
+        "WHERE message_id IN (" +
+            placeholders(1, params.size()) + ") ORDER BY message_id, position",
+        params);
+    for (const auto& row : rows) {
+        Attachment attachment;
+        attachment.index = static_cast<std::size_t>(row.integer(1));
+        attachment.filename = row.text(2);
+        attachment.content_type = row.text(3);
+        attachment.size = static_cast<std::size_t>(row.integer(4));
+        messages[index.at(row.integer(0))].attachments.push_back(std::move(attachment));
+    }
+}
+
+constexpr std::string_view kInMonth =
+    " AND t.id IN (SELECT thread_id FROM archive_messages WHERE list_id = $1 AND date >= $2 "
+    "AND date < $3)";
+
+store::Params range_params(std::int64_t list_id,
+                           const std::optional<std::pair<std::int64_t, std::int64_t>>& range) {
+    store::Params params{list_id};
+    if (range) {
+        params.emplace_back(range->first);
+        params.emplace_back(range->second);
+    }
+    return params;
+}
+
+}  // namespace
+
+std::optional<Existing> find(store::Connection& connection, std::int64_t list_id,
+                             std::string_view message_id) {
+    const auto row = connection.query_one(
+        "SELECT id, thread_id FROM archive_messages WHERE list_id = $1 AND message_id = $2",
+        {list_id, std::string(message_id)});
+    if (!row) {
+        return std::nullopt;
+    }
+    return Existing{MessageId(row->integer(0)), ThreadId(row->integer(1))};
+}
+
+std::vector<ThreadId> linked_threads(store::Connection& connection, std::int64_t list_id,
+                                     std::string_view message_id,
+                                     const std::vector<std::string>& references) {
+    store::Params params{list_id, std::string(message_id)};
+    for (const auto& id : references) {
+        params.emplace_back(id);
+    }
+    std::string sql =
+        "SELECT id FROM archive_threads WHERE id IN ("
+        "SELECT m.thread_id FROM archive_references r JOIN archive_messages m "
+        "ON m.id = r.message_id WHERE r.list_id = $1 AND r.referenced IN (" +
+        placeholders(2, params.size() - 1) + ")";
+    if (!references.empty()) {
+        sql +=
+            " UNION SELECT thread_id FROM archive_messages WHERE list_id = $1 AND message_id IN (" +
+            placeholders(3, references.size()) + ")";
+    }
+    sql += ") ORDER BY started_at, id";
+    std::vector<ThreadId> threads;
+    for (const auto& row : connection.query(sql, params)) {
+        threads.emplace_back(row.integer(0));
+    }
+    return threads;
+}
+
+std::optional<ThreadId> thread_by_subject(store::Connection& connection, std::int64_t list_id,
+                                          std::string_view base, std::int64_t date,
+                                          std::int64_t window) {
+    if (base.empty()) {
+        return std::nullopt;
+    }
+    const auto row = connection.query_one(
+        "SELECT id FROM archive_threads WHERE list_id = $1 AND base_subject = $2 "
+        "AND last_activity >= $3 AND started_at <= $4 ORDER BY last_activity DESC, id DESC "
+        "LIMIT 1",
+        {list_id, std::string(base), date - window, date + window});
+    if (!row) {
+        return std::nullopt;
+    }
+    return ThreadId(row->integer(0));
+}
+
+ThreadId create_thread(store::Connection& connection, std::int64_t list_id, std::int64_t date) {
+    const auto row = connection.query_one(
+        "INSERT INTO archive_threads (list_id, started_at, last_activity, message_count) "
+        "VALUES ($1, $2, $2, 0) RETURNING id",
+        {list_id, date});
+    return ThreadId(row->integer(0));
+}
+
+std::vector<MessageId> merge_thread(store::Connection& connection, ThreadId from, ThreadId into) {
+    std::vector<MessageId> moved;
+    for (const auto& row : connection.query(
+             "UPDATE archive_messages SET thread_id = $1 WHERE thread_id = $2 RETURNING id",
+             {into.value(), from.value()})) {
+        moved.emplace_back(row.integer(0));
+    }
+    delete_thread(connection, from);
+    return moved;
+}
+
+std::optional<MessageId> insert_message(store::Connection& connection,
+                                        const ArchivedMessage& message,
+                                        std::optional<std::int64_t> post_id) {
+    const auto row = connection.query_one(
+        "INSERT INTO archive_messages (list_id, thread_id, post_id, message_id, "
+        "message_id_assigned, date, date_is_fallback, author_name, author_email, subject, "
+        "in_reply_to, refs, body_text, attachment_count, parseable, raw, archived_at) VALUES "
+        "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) "
+        "ON CONFLICT (list_id, message_id) DO NOTHING RETURNING id",
+        {message.list_id, message.thread.value(), store::nullable(post_id), message.message_id,
+         std::int64_t{message.message_id_assigned ? 1 : 0}, message.date,
+         std::int64_t{message.date_is_fallback ? 1 : 0}, message.author_name, message.author_email,
+         message.subject, message.in_reply_to, join_words(message.references), message.text,
+         static_cast<std::int64_t>(message.attachments.size()),
+         std::int64_t{message.parseable ? 1 : 0}, core::encode_base64(message.raw),
+         message.archived_at});
+    if (!row) {
+        return std::nullopt;
+    }
+    return MessageId(row->integer(0));
+}
+
+void insert_attachments(store::Connection& connection, MessageId message,
+                        const std::vector<Attachment>& attachments) {
+    for (const auto& attachment : attachments) {
+        connection.execute(
+            "INSERT INTO archive_attachments (message_id, position, filename, content_type, size, "
+            "bytes) VALUES ($1, $2, $3, $4, $5, $6)",
+            {message.value(), static_cast<std::int64_t>(attachment.index), attachment.filename,
+             attachment.content_type, static_cast<std::int64_t>(attachment.size),
+             core::encode_base64(attachment.bytes)});
+    }
+}
+
+void insert_references(store::Connection& connection, std::int64_t list_id, MessageId message,
+                       const std::vector<std::string>& referenced) {
+    for (const auto& id : referenced) {
+        connection.execute(
+            "INSERT INTO archive_references (list_id, message_id, referenced) VALUES ($1, $2, $3) "
+            "ON CONFLICT (message_id, referenced) DO NOTHING",
+            {list_id, message.value(), id});
+    }
+}
+
+void delete_thread(store::Connection& connection, ThreadId thread) {
+    connection.execute("DELETE FROM archive_threads WHERE id = $1", {thread.value()});
+}
+
+void count_into_thread(store::Connection& connection, ThreadId thread,
+                       const ArchivedMessage& message) {
+    // Every expression reads the row as it was before this UPDATE (both dialects).
+    connection.execute(
+        "UPDATE archive_threads SET message_count = message_count + 1, "
+        "last_activity = CASE WHEN first_message IS NULL OR last_activity < $2 THEN $2 "
+        "ELSE last_activity END, "
+        "subject = CASE WHEN first_message IS NULL OR $2 < started_at THEN $3 ELSE subject END, "
+        "base_subject = CASE WHEN first_message IS NULL OR $2 < started_at THEN $4 "
+        "ELSE base_subject END, "
+        "first_message = CASE WHEN first_message IS NULL OR $2 < started_at THEN $5 "
+        "ELSE first_message END, "
+        "started_at = CASE WHEN first_message IS NULL OR $2 < started_at THEN $2 "
+        "ELSE started_at END "
+        "WHERE id = $1",
+        {thread.value(), message.date, message.subject, base_subject(message.subject),
+         message.id.value()});
+}
+
+void refresh_thread(store::Connection& connection, ThreadId thread) {
+    const auto counts = connection.query_one(
+        "SELECT COUNT(*), MIN(date), MAX(date) FROM archive_messages WHERE thread_id = $1",
+        {thread.value()});
+    const auto first = connection.query_one(
+        "SELECT id, subject FROM archive_messages WHERE thread_id = $1 ORDER BY date, id LIMIT 1",
+        {thread.value()});
+    if (!counts || !first) {
+        delete_thread(connection, thread);
+        return;
+    }
+    const std::string subject = first->text(1);
+    connection.execute(
+        "UPDATE archive_threads SET message_count = $2, started_at = $3, last_activity = $4, "
+        "first_message = $5, subject = $6, base_subject = $7 WHERE id = $1",
+        {thread.value(), counts->integer(0), counts->integer(1), counts->integer(2),
+         first->integer(0), subject, base_subject(subject)});
+}
+
+std::optional<ArchivedMessage> load(store::Connection& connection, MessageId id) {
+    const auto row = connection.query_one(
+        std::string(kMessageColumns) + "FROM archive_messages WHERE id = $1", {id.value()});
+    if (!row) {
+        return std::nullopt;
+    }
+    auto message = message_from_row(*row);
+    for (const auto& attachment :
+         connection.query("SELECT position, filename, content_type, size FROM archive_attachments "
+                          "WHERE message_id = $1 ORDER BY position",
+                          {id.value()})) {
+        message.attachments.push_back(
+            Attachment{static_cast<std::size_t>(attachment.integer(0)), attachment.text(1),
+                       attachment.text(2), static_cast<std::size_t>(attachment.integer(3)), ""});
+    }
+    return message;
+}
+
+std::optional<ArchivedMessage> message(store::Database& database, MessageId id, bool with_raw) {
+    const auto row = database.query_one(
+        std::string(kMessageColumns) + ", raw FROM archive_messages WHERE id = $1", {id.value()});
+    if (!row) {
+        return std::nullopt;
+    }
+    auto message = message_from_row(*row);
+    if (with_raw) {
+        message.raw = core::decode_base64(row->text(15)).value_or(std::string());
+    }
+    message.attachments = attachments_of(database, id);
+    return message;
+}
+
+std::vector<MessageRef> find_by_message_id(store::Database& database, std::string_view message_id) {
+    std::vector<MessageRef> refs;
+    for (const auto& row : database.query(
+             "SELECT id, list_id FROM archive_messages WHERE message_id = $1 ORDER BY id",
+             {std::string(message_id)})) {
+        refs.push_back(MessageRef{MessageId(row.integer(0)), row.integer(1)});
+    }
+    return refs;
+}
+
+std::vector<ThreadSummary> threads(store::Database& database, std::int64_t list_id,
+                                   std::optional<std::pair<std::int64_t, std::int64_t>> range,
+                                   std::size_t limit, std::size_t offset) {
+    auto params = range_params(list_id, range);
+    const std::size_t next = params.size() + 1;
+    params.emplace_back(static_cast<std::int64_t>(limit));
+    params.emplace_back(static_cast<std::int64_t>(offset));
+    const std::string sql = std::string(kThreadColumns) + "WHERE t.list_id = $1" +
+                            (range ? std::string(kInMonth) : std::string()) +
+                            " ORDER BY t.last_activity DESC, t.id DESC LIMIT $" +
+                            std::to_string(next) + " OFFSET $" + std::to_string(next + 1);
+    std::vector<ThreadSummary> summaries;
+    for (const auto& row : database.query(sql, params)) {
+        summaries.push_back(thread_from_row(row));
+    }
+    add_participants(database, summaries);
+    return summaries;
+}
+
+std::size_t thread_count(store::Database& database, std::int64_t list_id,
+                         std::optional<std::pair<std::int64_t, std::int64_t>> range) {
+    const auto row =
+        database.query_one("SELECT COUNT(*) FROM archive_threads t WHERE t.list_id = $1" +
+                               (range ? std::string(kInMonth) : std::string()),
+                           range_params(list_id, range));
+    return row ? static_cast<std::size_t>(row->integer(0)) : 0;
+}
+
+std::vector<MonthCount> months(store::Database& database, std::int64_t list_id) {
+    // The one place the dialects differ: formatting a Unix time as a UTC month.
+    const std::string month = database.dialect() == store::Dialect::Sqlite
+                                  ? "strftime('%Y-%m', date, 'unixepoch')"
+                                  : "to_char(to_timestamp(date) AT TIME ZONE 'UTC', 'YYYY-MM')";
+    std::vector<MonthCount> out;
+    for (const auto& row : database.query("SELECT " + month +
+                                              " AS month, COUNT(*) FROM archive_messages "
+                                              "WHERE list_id = $1 GROUP BY 1 ORDER BY 1 DESC",
+                                          {list_id})) {
+        out.push_back(MonthCount{row.text(0), static_cast<std::size_t>(row.integer(1))});
+    }
+    return out;
+}
+
+std::optional<ThreadSummary> thread(store::Database& database, ThreadId id) {
+    const auto row =
+        database.query_one(std::string(kThreadColumns) + "WHERE t.id = $1", {id.value()});
+    if (!row) {
+        return std::nullopt;
+    }
+    std::vector<ThreadSummary> summaries{thread_from_row(*row)};
+    add_participants(database, summaries);
+    return std::move(summaries.front());
+}
+
+std::vector<ArchivedMessage> thread_messages(store::Database& database, ThreadId id) {
+    std::vector<ArchivedMessage> messages;
+    for (const auto& row :
+         database.query(std::string(kMessageColumns) + "FROM archive_messages WHERE thread_id = $1 "
+                                                       "ORDER BY date, id",
+                        {id.value()})) {
+        messages.push_back(message_from_row(row));
+    }
+    add_attachments(database, messages);
+    return messages;
+}
+
+std::vector<ArchivedMessage> latest(store::Database& database, std::int64_t list_id,
+                                    std::size_t limit) {
+    std::vector<ArchivedMessage> messages;
+    for (const auto& row :
+         database.query(std::string(kMessageColumns) + "FROM archive_messages WHERE list_id = $1 "
+                                                       "ORDER BY date DESC, id DESC LIMIT $2",
+                        {list_id, static_cast<std::int64_t>(limit)})) {
+        messages.push_back(message_from_row(row));
+    }
+    add_attachments(database, messages);
+    return messages;
+}
+
+std::optional<Attachment> attachment(store::Database& database, MessageId id, std::size_t index) {
+    const auto row = database.query_one(
+        "SELECT position, filename, content_type, size, bytes FROM archive_attachments "
+        "WHERE message_id = $1 AND position = $2",
+        {id.value(), static_cast<std::int64_t>(index)});
+    if (!row) {
+        return std::nullopt;
+    }
+    return Attachment{static_cast<std::size_t>(row->integer(0)), row->text(1), row->text(2),
+                      static_cast<std::size_t>(row->integer(3)),
+                      core::decode_base64(row->text(4)).value_or(std::string())};
+}
+
+}  // namespace coalition::archive::archive_store

@@ -18,7 +18,9 @@
 
 namespace coalition::archive::search {
 
-// Adds or replaces the index entry of one message, on the caller's transaction.
+// Adds or replaces the index entry of one message, on the caller's transaction. Call it after
+// the message's archive_messages row is written; the subject and text of that row must not
+// change afterwards (on SQLite, replacing an entry recomputes the old tokens from the row).
 void index(store::Connection& connection, const ArchivedMessage& message);
 
 struct Query {

@@ -1,5 +1,6 @@
 #include "lists/intake.hpp"
 
+#include "archive/archive.hpp"
 #include "core/random.hpp"
 #include "core/text.hpp"
 #include "core/unavailable.hpp"
@@ -163,15 +164,31 @@ struct Intake::Impl {
         return AuthorDmarc::Unknown;
     }
 
-    core::Result<std::string> decorated(const List& list, const Post& post, AuthorDmarc dmarc) {
+    // `permalink` feeds Archived-At ("" for none).
+    core::Result<std::string> decorated(const List& list, const Post& post, AuthorDmarc dmarc,
+                                        std::string permalink) {
         return decorate(
             list, post.raw,
             DecorationContext{.base_url = base_url(),
                               .archive_url = list_url(list),
-                              .permalink = list_url(list) + "/m/" + std::to_string(post.id.value()),
+                              .permalink = std::move(permalink),
                               .message_id = post.message_id,
                               .add_message_id = post.message_id_assigned,
                               .author_dmarc = dmarc});
+    }
+
+    // Archives an accepted post in the transaction that accepts it: the archive receives every
+    // accepted post, whatever the list's archive visibility (the pages hide what they must).
+    // Idempotent by Message-ID: a post the archive already holds is not stored twice, and its
+    // archived message is the one linked. Returns the permalink for Archived-At, "" when the
+    // list's archive is not shown at all.
+    std::string archive_post(store::Connection& connection, const List& list, const Post& post) {
+        const auto stored = archive::store(connection, list.id.value(), post.raw, post.received_at,
+                                           post.id.value());
+        if (list.settings.archive_visibility == ArchiveVisibility::None) {
+            return {};
+        }
+        return list_url(list) + "/m/" + std::to_string(stored.id.value());
     }
 
     mail::ComposedMessage compose(const List& list, const mail::OutgoingMessage& message) {
@@ -310,7 +327,9 @@ core::Result<Disposition> Intake::Impl::post(const List& list, std::string_view 
         post.id = post_store::insert(connection, post);
         switch (post.state) {
             case PostState::Accepted: {
-                auto bytes = decorated(list, post, dmarc);
+                // Archived first, so that Archived-At names the archived message. (Decoration
+                // fails only for bytes GMime cannot read, which intake has already read.)
+                auto bytes = decorated(list, post, dmarc, archive_post(connection, list, post));
                 auto decision = decision_of(PostState::Accepted, "rules", verdict.detail, now);
                 if (!bytes) {
                     // GMime read it at intake but cannot rewrite it: a person looks at it.
@@ -425,8 +444,9 @@ core::Result<Post> Intake::Impl::approve(const accounts::Actor& moderator, ListI
     }
     Post post = *found;
     const AuthorDmarc dmarc = author_dmarc(*list, post.author_email);
-    auto bytes = decorated(*list, post, dmarc);
-    if (!bytes) {
+    // Checked before anything changes; decorated again below with the archive's permalink.
+    const auto decorable = decorated(*list, post, dmarc, "");
+    if (!decorable) {
         return core::Error::invalid(
             "The list cannot add its headers and footer to this message; discard or reject it.");
     }
@@ -435,7 +455,10 @@ core::Result<Post> Intake::Impl::approve(const accounts::Actor& moderator, ListI
     return run_transaction<Post>(
         self.database_, already_decided(), [&](store::Connection& connection) {
             auto decision = decision_of(PostState::Accepted, moderator.label(), "", now);
-            decision.decorated = *bytes;
+            // Archived first, so that Archived-At names the archived message; if another
+            // moderator decided meanwhile, the Rejection below rolls the archiving back too.
+            auto bytes = decorated(*list, post, dmarc, archive_post(connection, *list, post));
+            decision.decorated = bytes ? std::move(*bytes) : *decorable;
             const bool changed = post_store::decide(connection, post.id, PostState::Held, decision);
             if (!changed) {
                 throw Rejection(already_decided());

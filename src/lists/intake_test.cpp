@@ -1,5 +1,6 @@
 #include "lists/intake.hpp"
 
+#include "archive/archive.hpp"
 #include "core/text.hpp"
 #include "core/unavailable.hpp"
 #include "dns/dns.hpp"
@@ -457,6 +458,74 @@ TEST_P(IntakeTest, BouncesAddressIsHandedToBounces) {
     ASSERT_TRUE(bounce.has_value()) << bounce.error().message;
     EXPECT_EQ(bounce->kind, Kind::Accepted);
     EXPECT_FALSE(bounce->post.has_value());
+}
+
+TEST_P(IntakeTest, AcceptedPostIsArchivedAndArchivedAtNamesTheArchivedMessage) {
+    // A held post first, so that post ids and archive ids differ.
+    const auto held = posted(message("eve@example.net", "Outside", "Message-ID: <h@x>\r\n"),
+                             "eve@example.net");
+    ASSERT_EQ(held.kind, Kind::Held);
+    const Post post = stored(posted(message("Ana <ana@example.org>", "Archived")));
+    ASSERT_EQ(post.state, PostState::Accepted);
+    archive::Archive archive(*database_);
+    EXPECT_TRUE(archive.find_by_message_id("h@x").empty()) << "held posts are not archived";
+    const auto found = archive.find_by_message_id("m1@example.org");
+    ASSERT_EQ(found.size(), 1U);
+    EXPECT_EQ(found[0].list_id, list_->id.value());
+    EXPECT_NE(found[0].id.value(), post.id.value());
+    const auto archived = archive.message(found[0].id);
+    ASSERT_TRUE(archived);
+    EXPECT_EQ(archived->raw, post.raw);
+    EXPECT_EQ(archived->subject, "Archived");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM archive_messages WHERE post_id = $1",
+                    {post.id.value()}),
+              1);
+    EXPECT_NE(post.decorated.find("Archived-At: <https://coalition.example/lists/discuss/m/" +
+                                  std::to_string(found[0].id.value()) + ">"),
+              std::string::npos)
+        << post.decorated;
+
+    // Approved by a moderator: archived then, with its own permalink.
+    const auto approved = intake_->approve(accounts::Actor::cli(), list_->id, *held.post);
+    ASSERT_TRUE(approved.has_value()) << approved.error().message;
+    const auto approved_archived = archive.find_by_message_id("h@x");
+    ASSERT_EQ(approved_archived.size(), 1U);
+    EXPECT_NE(approved->decorated.find("/lists/discuss/m/" +
+                                       std::to_string(approved_archived[0].id.value()) + ">"),
+              std::string::npos);
+}
+
+TEST_P(IntakeTest, PrivateArchiveStillArchivesButHasNoArchivedAt) {
+    set_settings([](ListSettings& settings) {
+        settings.archive_visibility = ArchiveVisibility::None;
+    });
+    const Post post = stored(posted(message("ana@example.org", "Private")));
+    ASSERT_EQ(post.state, PostState::Accepted);
+    EXPECT_EQ(archive::Archive(*database_).find_by_message_id("m1@example.org").size(), 1U);
+    EXPECT_EQ(post.decorated.find("Archived-At"), std::string::npos) << post.decorated;
+}
+
+TEST_P(IntakeTest, SameBytesWithoutMessageIdTwiceAreBothAccepted) {
+    // The list assigns each post its own Message-ID; the archive's id for both is the hash of the
+    // same bytes, so the second is an archive duplicate, which must not fail the accept.
+    const std::string raw = message("ana@example.org", "No id", "");
+    const Post first = stored(posted(raw));
+    const Post second = stored(posted(raw));
+    EXPECT_EQ(first.state, PostState::Accepted);
+    EXPECT_EQ(second.state, PostState::Accepted);
+    EXPECT_NE(first.message_id, second.message_id);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM archive_messages"), 1);
+    EXPECT_EQ(deliveries(), 2);
+}
+
+TEST_P(IntakeTest, WebPostIsArchived) {
+    const auto posted_web = intake_->post_from_web(*list_, email("ana@example.org"), "Ana",
+                                                   "From the web", "Body text.\n", std::nullopt);
+    ASSERT_TRUE(posted_web.has_value()) << posted_web.error().message;
+    const Post post = stored(*posted_web);
+    const auto found = archive::Archive(*database_).find_by_message_id(post.message_id);
+    ASSERT_EQ(found.size(), 1U);
+    EXPECT_EQ(archive::Archive(*database_).message(found[0].id)->author_name, "Ana");
 }
 
 COALITION_LISTS_FOR_DIALECTS(IntakeTest);

@@ -85,6 +85,25 @@ TEST_P(MigrationsTest, AppliesOnceAndIsIdempotent) {
     EXPECT_GT(recorded[1].integer(2), 1'600'000'000);
 }
 
+TEST_P(MigrationsTest, DialectSectionsRunOnlyOnTheirBackend) {
+    const std::vector<Migration> sectioned = {
+        {1, "0001_test_sections",
+         "CREATE TABLE both_before (id {{ID}});\n"
+         "-- dialect: sqlite\n"
+         "CREATE TABLE only_sqlite (id {{ID}});\n"
+         "-- dialect: postgresql\r\n"
+         "CREATE TABLE only_postgresql (id {{ID}});\n"
+         "-- dialect: all\n"
+         "CREATE TABLE both_after (id {{ID}});"},
+    };
+    migrate(*database_, sectioned);
+    const bool sqlite = GetParam() == Dialect::Sqlite;
+    EXPECT_TRUE(has_table("both_before"));
+    EXPECT_TRUE(has_table("both_after"));
+    EXPECT_EQ(has_table("only_sqlite"), sqlite);
+    EXPECT_EQ(has_table("only_postgresql"), !sqlite);
+}
+
 TEST_P(MigrationsTest, IdPlaceholderAutoIncrements) {
     (void)migrate(*database_, two_migrations);
     database_->transact([](Connection& connection) {

@@ -1,0 +1,83 @@
+#pragma once
+// archive: the SQL of archive_messages, archive_threads, archive_attachments and
+// archive_references (migration 0014), parameterised, the same text on SQLite and PostgreSQL.
+// Private to archive/. Writers run on the caller's Connection (its transaction); readers on the
+// Database's reader connections. Every text written must be valid UTF-8 without NUL (PostgreSQL
+// refuses anything else); bytes are written base64.
+
+#include "archive/message.hpp"
+#include "store/database.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace coalition::archive::archive_store {
+
+struct Existing {
+    MessageId id;
+    ThreadId thread;
+};
+
+// The message a list already holds under `message_id`.
+std::optional<Existing> find(store::Connection& connection, std::int64_t list_id,
+                             std::string_view message_id);
+
+// The threads a new message belongs to by its links: the threads of the messages it names
+// (`references`) and of the messages that name it or name one of the same ids (a late parent, a
+// sibling whose parent is missing). Oldest (started_at, then id) first, each once.
+std::vector<ThreadId> linked_threads(store::Connection& connection, std::int64_t list_id,
+                                     std::string_view message_id,
+                                     const std::vector<std::string>& references);
+
+// The thread of the list whose base subject is `base` and whose activity lies within `window`
+// seconds of `date`, most recently active first; nullopt when none (or `base` is "").
+std::optional<ThreadId> thread_by_subject(store::Connection& connection, std::int64_t list_id,
+                                          std::string_view base, std::int64_t date,
+                                          std::int64_t window);
+
+ThreadId create_thread(store::Connection& connection, std::int64_t list_id, std::int64_t date);
+
+// Moves every message of `from` into `into` and deletes `from`; returns the moved messages' ids.
+std::vector<MessageId> merge_thread(store::Connection& connection, ThreadId from, ThreadId into);
+
+// Inserts the message row (message.id and attachments ignored); nullopt when the list already
+// had this Message-ID (a concurrent insert won: nothing written).
+std::optional<MessageId> insert_message(store::Connection& connection,
+                                        const ArchivedMessage& message,
+                                        std::optional<std::int64_t> post_id);
+void insert_attachments(store::Connection& connection, MessageId message,
+                        const std::vector<Attachment>& attachments);
+void insert_references(store::Connection& connection, std::int64_t list_id, MessageId message,
+                       const std::vector<std::string>& referenced);
+void delete_thread(store::Connection& connection, ThreadId thread);
+
+// Counts `message` (already inserted with this thread) into its thread's summary.
+void count_into_thread(store::Connection& connection, ThreadId thread,
+                       const ArchivedMessage& message);
+// Recomputes a thread's summary from its messages (after a merge).
+void refresh_thread(store::Connection& connection, ThreadId thread);
+
+// A message without raw bytes (for re-indexing after a merge), on the caller's transaction.
+std::optional<ArchivedMessage> load(store::Connection& connection, MessageId id);
+
+// Readers.
+std::optional<ArchivedMessage> message(store::Database& database, MessageId id, bool with_raw);
+std::vector<MessageRef> find_by_message_id(store::Database& database, std::string_view message_id);
+// [from, until) limits to threads with a message dated in it; both nullopt for all.
+std::vector<ThreadSummary> threads(store::Database& database, std::int64_t list_id,
+                                   std::optional<std::pair<std::int64_t, std::int64_t>> range,
+                                   std::size_t limit, std::size_t offset);
+std::size_t thread_count(store::Database& database, std::int64_t list_id,
+                         std::optional<std::pair<std::int64_t, std::int64_t>> range);
+std::vector<MonthCount> months(store::Database& database, std::int64_t list_id);
+std::optional<ThreadSummary> thread(store::Database& database, ThreadId id);
+std::vector<ArchivedMessage> thread_messages(store::Database& database, ThreadId id);
+std::vector<ArchivedMessage> latest(store::Database& database, std::int64_t list_id,
+                                    std::size_t limit);
+std::optional<Attachment> attachment(store::Database& database, MessageId id, std::size_t index);
+
+}  // namespace coalition::archive::archive_store

@@ -1,0 +1,279 @@
+#include "archive/tokenizer.hpp"
+
+#include "core/assert.hpp"
+
+#include <libstemmer.h>
+#include <unicode/brkiter.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utext.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+#include <unordered_set>
+
+namespace coalition::archive::search {
+
+namespace {
+
+const icu::Normalizer2& fold_normalizer() {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* normalizer = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    COALITION_ASSERT(U_SUCCESS(status) && normalizer != nullptr, "ICU has no NFKC_Casefold data");
+    return *normalizer;
+}
+
+const icu::Normalizer2& nfd_normalizer() {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* normalizer = icu::Normalizer2::getNFDInstance(status);
+    COALITION_ASSERT(U_SUCCESS(status) && normalizer != nullptr, "ICU has no NFD data");
+    return *normalizer;
+}
+
+const icu::Normalizer2& nfc_normalizer() {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* normalizer = icu::Normalizer2::getNFCInstance(status);
+    COALITION_ASSERT(U_SUCCESS(status) && normalizer != nullptr, "ICU has no NFC data");
+    return *normalizer;
+}
+
+// One word-break iterator per thread: creating one loads rules and dictionaries.
+icu::BreakIterator& word_breaker() {
+    thread_local std::unique_ptr<icu::BreakIterator> breaker = [] {
+        UErrorCode status = U_ZERO_ERROR;
+        std::unique_ptr<icu::BreakIterator> created(
+            icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+        COALITION_ASSERT(U_SUCCESS(status) && created != nullptr, "ICU has no word break rules");
+        return created;
+    }();
+    return *breaker;
+}
+
+// Arabic tatweel (U+0640) and harakat (U+064B–U+065F, superscript alef U+0670): optional marks
+// that writers add or leave out, so matching ignores them.
+bool is_arabic_optional_mark(UChar32 character) {
+    return character == 0x0640 || (character >= 0x064B && character <= 0x065F) ||
+           character == 0x0670;
+}
+
+bool is_token_character(UChar32 character) {
+    return (U_GET_GC_MASK(character) & (U_GC_L_MASK | U_GC_N_MASK | U_GC_M_MASK)) != 0;
+}
+
+// Appends the pieces of one ICU word to `out`.
+void add_pieces(std::string_view segment, std::size_t begin, std::size_t end,
+                std::vector<Word>& out, std::size_t max_words) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::UnicodeString folded =
+        fold_normalizer().normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(
+                                        segment.data(), static_cast<std::int32_t>(segment.size()))),
+                                    status);
+    if (U_FAILURE(status)) {
+        return;
+    }
+    icu::UnicodeString piece;
+    auto flush = [&] {
+        if (!piece.isEmpty() && out.size() < max_words) {
+            std::string surface;
+            piece.toUTF8String(surface);
+            if (surface.size() <= kMaxTokenBytes) {
+                out.push_back(Word{begin, end, std::move(surface)});
+            }
+        }
+        piece.remove();
+    };
+    for (std::int32_t index = 0; index < folded.length();) {
+        const UChar32 character = folded.char32At(index);
+        index += U16_LENGTH(character);
+        if (is_arabic_optional_mark(character)) {
+            continue;
+        }
+        if (is_token_character(character)) {
+            piece.append(character);
+        } else {
+            flush();
+        }
+    }
+    flush();
+}
+
+struct StemmerDeleter {
+    void operator()(sb_stemmer* stemmer) const { sb_stemmer_delete(stemmer); }
+};
+using Stemmer = std::unique_ptr<sb_stemmer, StemmerDeleter>;
+
+// libstemmer stemmers keep state between calls: one set per thread.
+sb_stemmer& stemmer_for(Language language) {
+    thread_local std::array<Stemmer, 4> stemmers = [] {
+        std::array<Stemmer, 4> created;
+        const char* names[] = {"english", "french", "spanish", "russian"};
+        for (std::size_t language_idx = 0; language_idx < created.size(); ++language_idx) {
+            created[language_idx].reset(sb_stemmer_new(names[language_idx], "UTF_8"));
+            COALITION_ASSERT(created[language_idx] != nullptr, "libstemmer lacks a language");
+        }
+        return created;
+    }();
+    return *stemmers[static_cast<std::size_t>(language)];
+}
+
+std::string without_diacritics(std::string_view text) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::UnicodeString decomposed =
+        nfd_normalizer().normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(
+                                       text.data(), static_cast<std::int32_t>(text.size()))),
+                                   status);
+    icu::UnicodeString bare;
+    for (std::int32_t index = 0; index < decomposed.length();) {
+        const UChar32 character = decomposed.char32At(index);
+        index += U16_LENGTH(character);
+        if (u_charType(character) != U_NON_SPACING_MARK) {
+            bare.append(character);
+        }
+    }
+    const icu::UnicodeString composed = nfc_normalizer().normalize(bare, status);
+    std::string out;
+    if (U_SUCCESS(status)) {
+        composed.toUTF8String(out);
+    }
+    return out;
+}
+
+UScriptCode first_letter_script(std::string_view surface) {
+    std::int32_t offset = 0;
+    UChar32 character = 0;
+    U8_NEXT(surface.data(), offset, static_cast<std::int32_t>(surface.size()), character);
+    if (character < 0 || !u_isalpha(character)) {
+        return USCRIPT_COMMON;
+    }
+    UErrorCode status = U_ZERO_ERROR;
+    const UScriptCode script = uscript_getScript(character, &status);
+    return U_SUCCESS(status) ? script : USCRIPT_COMMON;
+}
+
+using Stopwords = std::unordered_set<std::string_view>;
+
+// Short lists of the most frequent function words: enough to tell the languages apart and to
+// refuse a query made of nothing else.
+const Stopwords& english_stopwords() {
+    static const Stopwords words = {
+        "the", "a",     "an",    "and",  "or",  "of",   "to",   "in",    "is",    "are",
+        "was", "were",  "be",    "been", "it",  "this", "that", "these", "those", "for",
+        "on",  "with",  "as",    "at",   "by",  "from", "we",   "you",   "they",  "he",
+        "she", "not",   "but",   "have", "has", "had",  "will", "would", "our",   "their",
+        "its", "which", "there", "can",  "all", "if",   "so",   "do",    "i"};
+    return words;
+}
+
+const Stopwords& french_stopwords() {
+    static const Stopwords words = {
+        "le",    "la",   "les",  "l",    "un",   "une",  "des", "du",  "de",   "d",  "et",    "ou",
+        "est",   "sont", "dans", "pour", "sur",  "avec", "par", "que", "qui",  "ce", "cette", "ces",
+        "nous",  "vous", "ils",  "elle", "au",   "aux",  "ne",  "pas", "plus", "se", "sa",    "son",
+        "leurs", "leur", "été",  "être", "mais", "il",   "je",  "qu",  "n",    "s",  "c"};
+    return words;
+}
+
+const Stopwords& spanish_stopwords() {
+    static const Stopwords words = {
+        "el",    "la",       "los",   "las", "un",   "una", "unos", "unas", "y",       "o",
+        "de",    "del",      "al",    "en",  "es",   "son", "para", "por",  "con",     "que",
+        "se",    "su",       "sus",   "lo",  "como", "más", "pero", "este", "esta",    "estos",
+        "estas", "nosotros", "ellos", "ha",  "han",  "fue", "ser",  "está", "también", "no"};
+    return words;
+}
+
+const Stopwords& russian_stopwords() {
+    static const Stopwords words = {"и",   "в",   "во",  "не", "что",  "он",  "на",   "я",
+                                    "с",   "со",  "как", "а",  "то",   "все", "она",  "так",
+                                    "его", "но",  "да",  "ты", "к",    "у",   "же",   "вы",
+                                    "за",  "бы",  "по",  "от", "из",   "о",   "мы",   "это",
+                                    "для", "или", "при", "их", "этот", "эти", "были", "был"};
+    return words;
+}
+
+}  // namespace
+
+std::vector<Word> words(std::string_view text, std::size_t max_words) {
+    std::vector<Word> out;
+    if (text.empty() || max_words == 0) {
+        return out;
+    }
+    UErrorCode status = U_ZERO_ERROR;
+    UText* utext =
+        utext_openUTF8(nullptr, text.data(), static_cast<std::int64_t>(text.size()), &status);
+    COALITION_ASSERT(U_SUCCESS(status), "ICU cannot open UTF-8 text");
+    std::unique_ptr<UText, decltype(&utext_close)> owned(utext, &utext_close);
+    icu::BreakIterator& breaker = word_breaker();
+    // With a UTF-8 UText the boundaries are byte offsets into `text`.
+    breaker.setText(utext, status);
+    COALITION_ASSERT(U_SUCCESS(status), "ICU cannot break the text");
+    std::int32_t begin = breaker.first();
+    for (std::int32_t end = breaker.next(); end != icu::BreakIterator::DONE;
+         begin = end, end = breaker.next()) {
+        if (breaker.getRuleStatus() < UBRK_WORD_NONE_LIMIT) {
+            continue;  // Spaces, punctuation, symbols.
+        }
+        const auto from = static_cast<std::size_t>(begin);
+        const auto to = static_cast<std::size_t>(end);
+        add_pieces(text.substr(from, to - from), from, to, out, max_words);
+        if (out.size() >= max_words) {
+            break;
+        }
+    }
+    // The iterator keeps a shallow reference to `utext`: detach it before the UText closes.
+    breaker.setText(icu::UnicodeString());
+    return out;
+}
+
+std::string stem(std::string_view surface, Language language) {
+    const UScriptCode script = first_letter_script(surface);
+    if (script != USCRIPT_LATIN && script != USCRIPT_CYRILLIC) {
+        return {};
+    }
+    sb_stemmer& stemmer = stemmer_for(language);
+    const sb_symbol* stemmed =
+        sb_stemmer_stem(&stemmer, reinterpret_cast<const sb_symbol*>(surface.data()),
+                        static_cast<int>(surface.size()));
+    if (stemmed == nullptr) {
+        return {};  // Out of memory inside libstemmer.
+    }
+    const std::string_view result(reinterpret_cast<const char*>(stemmed),
+                                  static_cast<std::size_t>(sb_stemmer_length(&stemmer)));
+    return without_diacritics(result);
+}
+
+Language detect_language(const std::vector<Word>& words) {
+    constexpr std::size_t kSampleWords = 300;
+    std::size_t cyrillic = 0;
+    std::size_t latin = 0;
+    std::array<std::size_t, 3> stopword_hits{};  // English, French, Spanish.
+    const std::size_t sample = std::min(words.size(), kSampleWords);
+    for (std::size_t word_idx = 0; word_idx < sample; ++word_idx) {
+        const std::string& surface = words[word_idx].surface;
+        const UScriptCode script = first_letter_script(surface);
+        cyrillic += script == USCRIPT_CYRILLIC ? 1 : 0;
+        latin += script == USCRIPT_LATIN ? 1 : 0;
+        stopword_hits[0] += english_stopwords().contains(surface) ? 1 : 0;
+        stopword_hits[1] += french_stopwords().contains(surface) ? 1 : 0;
+        stopword_hits[2] += spanish_stopwords().contains(surface) ? 1 : 0;
+    }
+    if (cyrillic > latin) {
+        return Language::Russian;
+    }
+    if (stopword_hits[1] > stopword_hits[0] && stopword_hits[1] >= stopword_hits[2]) {
+        return Language::French;
+    }
+    if (stopword_hits[2] > stopword_hits[0] && stopword_hits[2] > stopword_hits[1]) {
+        return Language::Spanish;
+    }
+    return Language::English;
+}
+
+bool is_stopword(std::string_view surface) {
+    return english_stopwords().contains(surface) || french_stopwords().contains(surface) ||
+           spanish_stopwords().contains(surface) || russian_stopwords().contains(surface);
+}
+
+}  // namespace coalition::archive::search
