@@ -549,31 +549,52 @@ bool send_digest(const DigestContext& context, const List& list, Force force) {
         ids.push_back(post.id);
         record.last_post_id = std::max(record.last_post_id, post.id.value());
     }
-    // Composed before the transaction: with SQLite its body runs on the single writer.
-    const std::string digest = compose_digest(list, posts, record.volume, record.issue,
-                                              DigestFormat::Mime, context.base_url);
+    // Composed before the transaction: with SQLite its body runs on the single writer. Each
+    // member has the format they chose (MIME, or RFC 1153 plain text).
+    struct Edition {
+        DeliveryMode mode;
+        std::string digest;
+        std::vector<Recipient> recipients;
+    };
+    std::vector<Edition> editions;
+    std::size_t recipient_count = 0;
+    for (const auto& [mode, format] :
+         {std::pair{DeliveryMode::Digest, DigestFormat::Mime},
+          std::pair{DeliveryMode::PlainDigest, DigestFormat::PlainText}}) {
+        auto recipients = context.subscriptions.recipients(list, mode);
+        if (recipients.empty()) {
+            continue;
+        }
+        recipient_count += recipients.size();
+        editions.push_back(
+            {mode,
+             compose_digest(list, posts, record.volume, record.issue, format, context.base_url),
+             std::move(recipients)});
+    }
     const std::string subject = digest_title(list, record.volume, record.issue);
     const std::string message_id = digest_message_id(list, record.volume, record.issue);
     const std::string date = "Date: " + rfc5322_date(now) + "\r\n";
     const std::string leave = "mailto:" + list.address(AddressRole::Leave).envelope();
-    const auto recipients = context.subscriptions.recipients(list, DeliveryMode::Digest);
     try {
         context.database.transact([&](store::Connection& connection) {
             digest_store::insert(connection, list.id, record, ids, size,
-                                 static_cast<int>(recipients.size()));
-            for (const auto& recipient : recipients) {
-                mail::ComposedMessage message;
-                message.envelope.mail_from =
-                    ListAddress::bounces_for(list.name, list.domain, recipient.email).envelope();
-                message.envelope.recipients = {recipient.email.envelope()};
-                message.envelope.needs_smtputf8 = recipient.email.needs_smtputf8();
-                message.message_id = message_id;
-                message.bytes =
-                    date +
-                    personal_header_block({.unsubscribe_url = recipient.links.unsubscribe_url,
-                                           .unsubscribe_mailto = leave}) +
-                    digest;
-                context.outbox.enqueue(connection, message, subject);
+                                 static_cast<int>(recipient_count));
+            for (const auto& edition : editions) {
+                for (const auto& recipient : edition.recipients) {
+                    mail::ComposedMessage message;
+                    message.envelope.mail_from =
+                        ListAddress::bounces_for(list.name, list.domain, recipient.email)
+                            .envelope();
+                    message.envelope.recipients = {recipient.email.envelope()};
+                    message.envelope.needs_smtputf8 = recipient.email.needs_smtputf8();
+                    message.message_id = message_id;
+                    message.bytes =
+                        date +
+                        personal_header_block({.unsubscribe_url = recipient.links.unsubscribe_url,
+                                               .unsubscribe_mailto = leave}) +
+                        edition.digest;
+                    context.outbox.enqueue(connection, message, subject);
+                }
             }
         });
     } catch (const store::ConstraintViolation&) {

@@ -317,6 +317,29 @@ TEST_P(DigestsTest, DailyDigestGoesToDigestMembersOnceWhenTheDayEnds) {
     EXPECT_EQ(count("SELECT COUNT(*) FROM list_digest_posts"), 2);
 }
 
+TEST_P(DigestsTest, EachMemberGetsTheFormatTheyChose) {
+    add_member("plain@example.org", DeliveryMode::PlainDigest);
+    outbox_before_ = outbox_->depth();
+    store_post("Only post");
+    ASSERT_TRUE(digests_->send_now(list_->id));
+    const auto mails = new_mail();
+    ASSERT_EQ(mails.size(), 3U);
+    int plain = 0;
+    for (const auto& item : mails) {
+        const bool is_mime = item.bytes.find("Content-Type: multipart/digest") != std::string::npos;
+        if (item.envelope.recipients.front() == "plain@example.org") {
+            ++plain;
+            EXPECT_FALSE(is_mime) << item.bytes;
+            EXPECT_NE(item.bytes.find("Content-Type: text/plain"), std::string::npos);
+            EXPECT_NE(item.bytes.find("Only post"), std::string::npos);
+        } else {
+            EXPECT_TRUE(is_mime) << item.bytes;
+        }
+    }
+    EXPECT_EQ(plain, 1);
+    EXPECT_EQ(subscriptions_->counts(list_->id).digest, 3);
+}
+
 TEST_P(DigestsTest, SizeThresholdSendsAtOnceAndIssuesCount) {
     auto settings = list_->settings;
     settings.digest_size_threshold_bytes = 4096;

@@ -20,6 +20,8 @@ const char* to_string(DeliveryMode value) {
             return "regular";
         case DeliveryMode::Digest:
             return "digest";
+        case DeliveryMode::PlainDigest:
+            return "digest-plain";
         case DeliveryMode::None:
             return "none";
     }
@@ -45,10 +47,18 @@ core::Result<DeliveryMode> parse_delivery_mode(std::string_view text) {
     if (text == "digest") {
         return DeliveryMode::Digest;
     }
+    if (text == "digest-plain") {
+        return DeliveryMode::PlainDigest;
+    }
     if (text == "none") {
         return DeliveryMode::None;
     }
-    return core::Error::invalid("Choose one of: regular, digest, none.", "delivery_mode");
+    return core::Error::invalid("Choose one of: regular, digest, digest-plain, none.",
+                                "delivery_mode");
+}
+
+bool receives_digests(DeliveryMode mode) {
+    return mode == DeliveryMode::Digest || mode == DeliveryMode::PlainDigest;
 }
 
 }  // namespace coalition::lists

@@ -23,17 +23,20 @@ enum class MemberState {
     Unsubscribed,  // Left or was removed. Receives nothing.
 };
 enum class DeliveryMode {
-    Regular,  // Each post as it is accepted.
-    Digest,   // The list's digest.
-    None,     // Nothing (a member who only posts, or is away).
+    Regular,      // Each post as it is accepted.
+    Digest,       // The list's digest, as MIME (each post a message/rfc822 part).
+    PlainDigest,  // The list's digest as one plain-text message (RFC 1153), for simple readers.
+    None,         // Nothing (a member who only posts, or is away).
 };
 // How the member came: the web form, a mail to NAME-join / NAME-request, or an admin.
 enum class MemberSource { Web, Mail, Admin };
 
 const char* to_string(MemberState value);   // "pending", "subscribed", "unsubscribed"
-const char* to_string(DeliveryMode value);  // "regular", "digest", "none"
+const char* to_string(DeliveryMode value);  // "regular", "digest", "digest-plain", "none"
 const char* to_string(MemberSource value);  // "web", "mail", "admin"
 core::Result<DeliveryMode> parse_delivery_mode(std::string_view text);
+// Digest or PlainDigest.
+bool receives_digests(DeliveryMode mode);
 
 struct Member {
     MemberId id;

@@ -545,9 +545,9 @@ MemberCounts Subscriptions::counts(ListId list) const {
                 break;
             case MemberState::Subscribed:
                 counts.subscribed += entry.count;
-                (entry.mode == DeliveryMode::Regular  ? counts.regular
-                 : entry.mode == DeliveryMode::Digest ? counts.digest
-                                                      : counts.no_mail) += entry.count;
+                (entry.mode == DeliveryMode::Regular ? counts.regular
+                 : receives_digests(entry.mode)      ? counts.digest
+                                                     : counts.no_mail) += entry.count;
                 break;
         }
     }

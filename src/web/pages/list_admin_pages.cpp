@@ -215,6 +215,8 @@ std::string_view delivery_msgid(lists::DeliveryMode mode) {
             return i18n::gettext_noop("Regular");
         case lists::DeliveryMode::Digest:
             return i18n::gettext_noop("Digest");
+        case lists::DeliveryMode::PlainDigest:
+            return i18n::gettext_noop("Plain-text digest");
         case lists::DeliveryMode::None:
             return i18n::gettext_noop("No mail");
     }

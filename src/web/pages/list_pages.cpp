@@ -205,6 +205,8 @@ std::string_view delivery_msgid(lists::DeliveryMode mode) {
             return i18n::gettext_noop("Each message as it is sent");
         case lists::DeliveryMode::Digest:
             return i18n::gettext_noop("A digest of the messages");
+        case lists::DeliveryMode::PlainDigest:
+            return i18n::gettext_noop("A digest as one plain-text message");
         case lists::DeliveryMode::None:
             return i18n::gettext_noop("No mail (I read the archive or only post)");
     }
@@ -595,9 +597,9 @@ Response ListPages::preferences_page(Request& request, const lists::List& list,
                                      int status) const {
     const auto t = [&](std::string_view msgid) { return translate(site_, request, msgid); };
     mstch::array modes;
-    for (const auto mode :
-         {lists::DeliveryMode::Regular, lists::DeliveryMode::Digest, lists::DeliveryMode::None}) {
-        if (mode == lists::DeliveryMode::Digest && !list.settings.digest_enabled &&
+    for (const auto mode : {lists::DeliveryMode::Regular, lists::DeliveryMode::Digest,
+                            lists::DeliveryMode::PlainDigest, lists::DeliveryMode::None}) {
+        if (lists::receives_digests(mode) && !list.settings.digest_enabled &&
             member.delivery_mode != mode) {
             continue;
         }
