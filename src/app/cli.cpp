@@ -1,5 +1,6 @@
 #include "app/cli.hpp"
 
+#include "app/archive_commands.hpp"
 #include "app/commands.hpp"
 #include "app/config.hpp"
 #include "app/inject_command.hpp"
@@ -119,6 +120,8 @@ int run(int argc, char** argv) {
     add_org_commands(app, config_path, done);
     add_log_commands(app, done);
     add_list_commands(
+        app, [&config_path] { return configuration(config_path); }, done);
+    add_archive_commands(
         app, [&config_path] { return configuration(config_path); }, done);
     add_inject_command(
         app, [&config_path] { return configuration(config_path); }, done);

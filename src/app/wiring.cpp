@@ -94,6 +94,7 @@ std::unique_ptr<Services> open_services(const Config& config, Migrate migrate) {
     services->digests = std::make_unique<lists::Digests>(database, services->clock,
                                                          *services->lists, *services->subscriptions,
                                                          *services->outbox, config.site.base_url);
+    services->archive = std::make_unique<archive::Archive>(database);
     return services;
 }
 

@@ -4,6 +4,7 @@
 // files); everything else receives references.
 
 #include "accounts/accounts.hpp"
+#include "archive/archive.hpp"
 #include "app/config.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
@@ -53,6 +54,8 @@ struct Services {
     std::unique_ptr<lists::Bounces> bounces;
     std::unique_ptr<lists::Intake> intake;
     std::unique_ptr<lists::Digests> digests;
+    // The list archives' reader (issue #7); posts are archived by lists::Intake.
+    std::unique_ptr<archive::Archive> archive;
 };
 
 // The Statement of Purpose as a signon campaign (its key, title for mails and page path).

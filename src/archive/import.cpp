@@ -1,1 +1,300 @@
-// Placeholder: its owner replaces it.
+#include "archive/import.hpp"
+
+#include "archive/archive.hpp"
+#include "archive/mbox.hpp"
+#include "core/base64.hpp"
+#include "core/clock.hpp"
+#include "core/unavailable.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <ctime>
+#include <exception>
+#include <unordered_map>
+#include <utility>
+
+namespace coalition::archive {
+namespace {
+
+// Messages per transaction: large enough that commits do not dominate, small enough that a
+// batch stays in memory (and a failing batch is retried one message at a time).
+constexpr std::size_t kBatchMessages = 500;
+constexpr std::size_t kBatchBytes = std::size_t{32} * 1024 * 1024;
+constexpr std::size_t kExportPage = 200;
+constexpr std::int64_t kDay = 86400;
+constexpr std::int64_t kPlausibleSince = 315'532'800;  // 1980-01-01T00:00:00Z
+
+// The date of an mbox separator line ("From sender Sat Nov 28 20:55:21 2026"), UTC.
+std::optional<std::int64_t> separator_date(std::string_view from_line) {
+    if (!from_line.starts_with("From ")) {
+        return std::nullopt;
+    }
+    from_line.remove_prefix(5);
+    const auto space = from_line.find(' ');
+    if (space == std::string_view::npos) {
+        return std::nullopt;
+    }
+    const std::string date(from_line.substr(space + 1));
+    std::tm parts{};
+    const char* end = strptime(date.c_str(), "%a %b %e %H:%M:%S %Y", &parts);
+    if (end == nullptr) {
+        return std::nullopt;
+    }
+    return static_cast<std::int64_t>(timegm(&parts));
+}
+
+struct Pending {
+    std::size_t offset = 0;
+    std::string bytes;
+    std::int64_t received_at = 0;
+    std::string note;  // Why it is reported whatever GMime says ("" for a message).
+};
+
+// Stores one message and counts it into `report`; `new_ids` collects the new rows to
+// ask about once per batch.
+void store_one(store::Connection& connection, std::int64_t list_id, const Pending& message,
+               ImportReport& report, std::unordered_map<std::int64_t, const Pending*>& new_ids) {
+    const Stored stored = store(connection, list_id, message.bytes, message.received_at);
+    if (stored.duplicate) {
+        ++report.duplicates;
+        if (!message.note.empty()) {
+            report.unparseable.push_back({message.offset, message.note});
+        }
+        return;
+    }
+    ++report.imported;
+    new_ids.emplace(stored.id.value(), &message);
+}
+
+// Adds the batch's messages that GMime could not read (stored raw) to `report`.
+void report_unparseable(store::Connection& connection, std::int64_t list_id,
+                        const std::unordered_map<std::int64_t, const Pending*>& new_ids,
+                        ImportReport& report) {
+    if (new_ids.empty()) {
+        return;
+    }
+    std::int64_t low = INT64_MAX;
+    std::int64_t high = INT64_MIN;
+    for (const auto& [id, message] : new_ids) {
+        low = std::min(low, id);
+        high = std::max(high, id);
+        if (!message->note.empty()) {
+            report.unparseable.push_back({message->offset, message->note});
+        }
+    }
+    const auto rows = connection.query(
+        "SELECT id FROM archive_messages WHERE list_id = $1 AND parseable = 0 AND id >= $2 AND "
+        "id <= $3",
+        {list_id, low, high});
+    for (const auto& row : rows) {
+        const auto found = new_ids.find(row.integer(0));
+        if (found != new_ids.end() && found->second->note.empty()) {
+            report.unparseable.push_back({found->second->offset, "not a readable message"});
+        }
+    }
+}
+
+class Importer {
+public:
+    Importer(store::Database& database, std::int64_t list_id)
+        : database_(database), list_id_(list_id) {}
+
+    void add(Pending message) {
+        batch_bytes_ += message.bytes.size();
+        batch_.push_back(std::move(message));
+        if (batch_.size() >= kBatchMessages || batch_bytes_ >= kBatchBytes) {
+            flush();
+        }
+    }
+
+    void flush() {
+        if (batch_.empty()) {
+            return;
+        }
+        ImportReport part;
+        try {
+            database_.transact([&](store::Connection& connection) {
+                part = ImportReport{};
+                std::unordered_map<std::int64_t, const Pending*> new_ids;
+                for (const auto& message : batch_) {
+                    store_one(connection, list_id_, message, part, new_ids);
+                }
+                report_unparseable(connection, list_id_, new_ids, part);
+            });
+        } catch (const core::Unavailable&) {
+            throw;
+        } catch (const std::exception&) {
+            // One message the store refused rolled the batch back: find it one at a time, so
+            // that the others are kept and the import goes on.
+            part = ImportReport{};
+            for (const auto& message : batch_) {
+                store_alone(message, part);
+            }
+        }
+        merge(part);
+        batch_.clear();
+        batch_bytes_ = 0;
+    }
+
+    ImportReport& report() { return report_; }
+
+private:
+    void store_alone(const Pending& message, ImportReport& part) {
+        ImportReport one;
+        try {
+            database_.transact([&](store::Connection& connection) {
+                one = ImportReport{};
+                std::unordered_map<std::int64_t, const Pending*> new_ids;
+                store_one(connection, list_id_, message, one, new_ids);
+                report_unparseable(connection, list_id_, new_ids, one);
+            });
+        } catch (const core::Unavailable&) {
+            throw;
+        } catch (const std::exception& error) {
+            one = ImportReport{};
+            one.unparseable.push_back({message.offset, std::string("not stored: ") + error.what()});
+        }
+        part.imported += one.imported;
+        part.duplicates += one.duplicates;
+        for (auto& entry : one.unparseable) {
+            part.unparseable.push_back(std::move(entry));
+        }
+    }
+
+    void merge(ImportReport& part) {
+        report_.imported += part.imported;
+        report_.duplicates += part.duplicates;
+        for (auto& entry : part.unparseable) {
+            report_.unparseable.push_back(std::move(entry));
+        }
+    }
+
+    store::Database& database_;
+    std::int64_t list_id_;
+    std::vector<Pending> batch_;
+    std::size_t batch_bytes_ = 0;
+    ImportReport report_;
+};
+
+bool is_whitespace(std::string_view text) {
+    return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
+    year -= month <= 2 ? 1 : 0;
+    const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
+    const auto year_of_era = static_cast<unsigned>(year - era * 400);
+    const unsigned day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+    const unsigned day_of_era =
+        year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    return era * 146097 + static_cast<std::int64_t>(day_of_era) - 719468;
+}
+
+}  // namespace
+
+std::optional<std::pair<std::int64_t, std::int64_t>> month_bounds(std::string_view month) {
+    const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (month.size() != 7 || month[4] != '-') {
+        return std::nullopt;
+    }
+    for (const std::size_t position : {0, 1, 2, 3, 5, 6}) {
+        if (!digit(month[position])) {
+            return std::nullopt;
+        }
+    }
+    const std::int64_t year = std::stoll(std::string(month.substr(0, 4)));
+    const auto number = static_cast<unsigned>(std::stoi(std::string(month.substr(5, 2))));
+    if (number < 1 || number > 12) {
+        return std::nullopt;
+    }
+    const std::int64_t start = days_from_civil(year, number, 1) * kDay;
+    const std::int64_t end = number == 12 ? days_from_civil(year + 1, 1, 1) * kDay
+                                          : days_from_civil(year, number + 1, 1) * kDay;
+    return std::make_pair(start, end);
+}
+
+ImportReport import_mbox(store::Database& database, std::int64_t list_id, std::istream& in,
+                         const std::function<void(std::size_t)>& progress) {
+    Importer importer(database, list_id);
+    // The arrival time store() falls back on (and bounds the Date: header with) is the
+    // separator's date when it is plausible: MAILER-DAEMON exports often carry the epoch, and
+    // a separator without a date inherits the previous one's, or now.
+    const std::int64_t now = core::SystemClock().unix_now();
+    std::int64_t last_date = now;
+    std::size_t read = 0;
+    std::size_t since_progress = 0;
+    mbox::split(in, [&](mbox::Entry&& entry) {
+        read = entry.offset + entry.from_line.size() + entry.bytes.size();
+        if (entry.preamble) {
+            if (is_whitespace(entry.bytes)) {
+                return;
+            }
+            // Kept as a message all the same (a lone .eml file has no separator).
+            importer.add(Pending{0, std::move(entry.bytes), last_date,
+                                 "text before the first \"From \" line"});
+            return;
+        }
+        if (const auto date = separator_date(entry.from_line);
+            date && *date >= kPlausibleSince && *date <= now + kDay) {
+            last_date = *date;
+        }
+        importer.add(Pending{entry.offset, std::move(entry.bytes), last_date, {}});
+        if (progress && ++since_progress >= 100) {
+            since_progress = 0;
+            progress(read);
+        }
+    });
+    importer.flush();
+    in.clear();
+    if (const auto position = in.tellg(); position >= 0) {
+        read = static_cast<std::size_t>(position);
+    }
+    if (progress) {
+        progress(read);
+    }
+    return std::move(importer.report());
+}
+
+std::size_t export_mbox(store::Database& database, std::int64_t list_id, const ExportScope& scope,
+                        std::ostream& out) {
+    std::optional<std::pair<std::int64_t, std::int64_t>> range;
+    if (scope.month) {
+        range = month_bounds(*scope.month);
+        if (!range) {
+            return 0;
+        }
+    }
+    std::string sql =
+        "SELECT id, date, author_email, raw FROM archive_messages WHERE list_id = $1 AND "
+        "(date > $2 OR (date = $2 AND id > $3)) AND date >= $4 AND date < $5";
+    store::Params params{list_id, std::int64_t{0}, std::int64_t{0},
+                         range ? range->first : INT64_MIN, range ? range->second : INT64_MAX};
+    if (scope.thread) {
+        sql += " AND thread_id = $6";
+        params.emplace_back(scope.thread->value());
+    }
+    sql += " ORDER BY date, id LIMIT " + std::to_string(kExportPage);
+    // Keyset pages in (date, id) order, so memory stays bounded whatever the archive's size.
+    std::int64_t after_date = INT64_MIN;
+    std::int64_t after_id = 0;
+    std::size_t written = 0;
+    while (true) {
+        params[1] = after_date;
+        params[2] = after_id;
+        const auto rows = database.query(sql, params);
+        for (const auto& row : rows) {
+            const auto bytes = core::decode_base64(row.text(3)).value_or(std::string());
+            mbox::write(out, row.text(2), row.integer(1), bytes);
+            ++written;
+        }
+        if (rows.size() < kExportPage) {
+            break;
+        }
+        after_date = rows.back().integer(1);
+        after_id = rows.back().integer(0);
+    }
+    return written;
+}
+
+}  // namespace coalition::archive

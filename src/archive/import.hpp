@@ -12,6 +12,8 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace coalition::archive {
@@ -36,7 +38,12 @@ struct ExportScope {
     std::optional<ThreadId> thread;
 };
 
-// Writes the list's messages (in archive order) as mboxrd. Returns how many were written.
+// "YYYY-MM" as [its first second, the next month's first second) in UTC; nullopt when malformed.
+std::optional<std::pair<std::int64_t, std::int64_t>> month_bounds(std::string_view month);
+
+// Writes the list's messages (by date, then id; within `scope`) as mboxrd, the raw bytes
+// unchanged, the envelope sender the author's address. Returns how many were written (0 for a
+// malformed month).
 std::size_t export_mbox(store::Database& database, std::int64_t list_id, const ExportScope& scope,
                         std::ostream& out);
 

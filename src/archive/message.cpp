@@ -13,10 +13,11 @@ namespace {
 using mail::GCharPtr;
 using mail::GObjectPtr;
 
-constexpr std::size_t kMaxHeaderBytes = 998;            // RFC 5322 §2.1.1's line limit.
-constexpr std::size_t kMaxMessageIdBytes = 250;         // As lists/ keeps them.
-constexpr std::size_t kMaxReferences = 200;             // The nearest ancestors are the last ones.
-constexpr std::size_t kMaxTextBytes = 4 * 1024 * 1024;  // Of the text kept for display/search.
+constexpr std::size_t kMaxHeaderBytes = 998;     // RFC 5322 §2.1.1's line limit.
+constexpr std::size_t kMaxMessageIdBytes = 250;  // As lists/ keeps them.
+constexpr std::size_t kMaxReferences = 200;      // The nearest ancestors are the last ones.
+constexpr std::size_t kMaxTextBytes =
+    std::size_t{4} * 1024 * 1024;  // Of the text kept for display/search.
 constexpr std::size_t kMaxFilenameBytes = 200;
 constexpr int kMaxPartDepth = 32;
 // 1980-01-01T00:00:00Z: nothing on a list was sent before it; an older date is a broken clock.

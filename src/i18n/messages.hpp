@@ -65,8 +65,9 @@ inline constexpr LanguageName kLanguageNames[] = {
 // The msgid naming the language `tag`; "" for another tag.
 constexpr std::string_view language_name(std::string_view tag) {
     for (const auto& name : kLanguageNames) {
-        if (name.tag == tag)
+        if (name.tag == tag) {
             return name.msgid;
+        }
     }
     return {};
 }

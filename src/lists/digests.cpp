@@ -19,11 +19,14 @@ namespace {
 
 // How far before the last digest we look for posts not yet digested: a post accepted in a
 // transaction that committed just after a digest read the posts is still found.
-constexpr std::int64_t kLookBehindSeconds = 24 * 3600;
+constexpr std::int64_t kLookBehindSeconds = std::int64_t{24} * 3600;
 
 constexpr std::string_view kCrlf = "\r\n";
-const std::string kMessageSeparator(30, '-');  // RFC 1153: between messages.
-const std::string kTopicsSeparator(70, '-');   // RFC 1153: after the table of contents.
+// RFC 1153: 30 dashes between messages, 70 after the table of contents.
+constexpr std::string_view kMessageSeparator = "------------------------------";
+constexpr std::string_view kTopicsSeparator =
+    "----------------------------------------------------------------------";
+static_assert(kMessageSeparator.size() == 30 && kTopicsSeparator.size() == 70);
 
 bool is_ascii(std::string_view text) {
     for (unsigned char c : text) {
@@ -115,7 +118,7 @@ std::string base64(std::string_view bytes) {
 // RFC 2047 encoded words (UTF-8, B encoding) for non-ASCII text, each under 76 characters and
 // never splitting a character; ASCII text is returned as it is.
 std::string encode_words(std::string_view text) {
-    const std::string line = one_line(text);
+    std::string line = one_line(text);
     if (is_ascii(line)) {
         return line;
     }
@@ -367,8 +370,8 @@ std::string embedded_post(const Post& post) {
 // A boundary found in none of `contents`.
 std::string boundary_for(std::string_view stem, const std::vector<std::string>& contents) {
     for (int attempt = 0;; ++attempt) {
-        const std::string boundary = "=_coalition_" + std::string(stem) +
-                                     (attempt == 0 ? "" : "_" + std::to_string(attempt));
+        std::string boundary = "=_coalition_" + std::string(stem) +
+                               (attempt == 0 ? "" : "_" + std::to_string(attempt));
         bool clash = false;
         for (const auto& content : contents) {
             if (content.find("--" + boundary) != std::string::npos) {
@@ -427,7 +430,7 @@ std::string mime_body(const List& list, const std::vector<Post>& posts, int volu
 std::string plain_body(const List& list, const std::vector<Post>& posts, int volume, int issue,
                        std::string_view base_url, std::string& top_headers) {
     std::string text = masthead(list, base_url) + "\n" + table_of_contents(posts) + "\n" +
-                       kTopicsSeparator + "\n\n";
+                       std::string(kTopicsSeparator) + "\n\n";
     for (std::size_t post_idx = 0; post_idx < posts.size(); ++post_idx) {
         const auto& post = posts[post_idx];
         const std::string source = valid_text(post.raw.empty() ? post.decorated : post.raw);
@@ -446,14 +449,15 @@ std::string plain_body(const List& list, const std::vector<Post>& posts, int vol
         text += "Subject: " + subject_of(post) + "\n";
         text += "Message-ID: <" + one_line(post.message_id) + ">\n\n";
         text += escape_separators(valid_text(*body));
-        text += "\n\n" + kMessageSeparator + "\n\n";
+        text += "\n\n" + std::string(kMessageSeparator) + "\n\n";
     }
     if (!list.settings.footer.empty()) {
-        text += escape_separators(list.settings.footer) + "\n\n" + kMessageSeparator + "\n\n";
+        text += escape_separators(list.settings.footer) + "\n\n" + std::string(kMessageSeparator) +
+                "\n\n";
     }
     const std::string end = "End of " + digest_title(list, volume, issue);
     text += end + "\n" + std::string(end.size(), '*') + "\n";
-    const std::string body = crlf_lines(text);
+    std::string body = crlf_lines(text);
     top_headers += "Content-Type: text/plain; charset=utf-8\r\n";
     if (is_ascii(body)) {
         top_headers += "Content-Transfer-Encoding: 7bit\r\n";

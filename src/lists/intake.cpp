@@ -167,14 +167,13 @@ struct Intake::Impl {
     // `permalink` feeds Archived-At ("" for none).
     core::Result<std::string> decorated(const List& list, const Post& post, AuthorDmarc dmarc,
                                         std::string permalink) {
-        return decorate(
-            list, post.raw,
-            DecorationContext{.base_url = base_url(),
-                              .archive_url = list_url(list),
-                              .permalink = std::move(permalink),
-                              .message_id = post.message_id,
-                              .add_message_id = post.message_id_assigned,
-                              .author_dmarc = dmarc});
+        return decorate(list, post.raw,
+                        DecorationContext{.base_url = base_url(),
+                                          .archive_url = list_url(list),
+                                          .permalink = std::move(permalink),
+                                          .message_id = post.message_id,
+                                          .add_message_id = post.message_id_assigned,
+                                          .author_dmarc = dmarc});
     }
 
     // Archives an accepted post in the transaction that accepts it: the archive receives every
@@ -458,7 +457,11 @@ core::Result<Post> Intake::Impl::approve(const accounts::Actor& moderator, ListI
             // Archived first, so that Archived-At names the archived message; if another
             // moderator decided meanwhile, the Rejection below rolls the archiving back too.
             auto bytes = decorated(*list, post, dmarc, archive_post(connection, *list, post));
-            decision.decorated = bytes ? std::move(*bytes) : *decorable;
+            if (bytes) {
+                decision.decorated = std::move(*bytes);
+            } else {
+                decision.decorated = *decorable;
+            }
             const bool changed = post_store::decide(connection, post.id, PostState::Held, decision);
             if (!changed) {
                 throw Rejection(already_decided());

@@ -94,7 +94,7 @@ std::string human_size(std::int64_t bytes) {
     char text[32];
     if (bytes < 1024) {
         std::snprintf(text, sizeof text, "%lld B", static_cast<long long>(bytes));
-    } else if (bytes < 1024 * 1024) {
+    } else if (bytes < std::int64_t{1024} * 1024) {
         std::snprintf(text, sizeof text, "%.1f KiB", static_cast<double>(bytes) / 1024);
     } else {
         std::snprintf(text, sizeof text, "%.1f MiB", static_cast<double>(bytes) / (1024 * 1024));
@@ -456,7 +456,7 @@ Response ListAdminPages::settings_page(Request& request, const lists::List& list
                                        int status) const {
     const auto t = [&](std::string_view msgid) { return translate(site_, request, msgid); };
     const auto& s = list.settings;
-    const auto value = [&](const char* name, std::string current) {
+    const auto value = [&](const char* name, const std::string& current) {
         return typed != nullptr ? typed->value(name) : current;
     };
     const auto e = [&](const char* name) { return field_error(site_, request, errors, name); };

@@ -151,7 +151,7 @@ const Form& form_of(const Request& request) {
 }
 
 std::string format_time(std::int64_t unix_seconds) {
-    const std::string text = core::format_rfc3339(unix_seconds);  // 2025-03-01T14:05:09Z
+    std::string text = core::format_rfc3339(unix_seconds);  // 2025-03-01T14:05:09Z
     if (text.size() < 16) {
         return text;
     }

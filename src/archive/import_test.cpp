@@ -1,0 +1,199 @@
+#include "archive/import.hpp"
+
+#include "archive/archive.hpp"
+#include "archive/mbox.hpp"
+#include "store/testing.hpp"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace coalition::archive {
+namespace {
+
+using store::Dialect;
+
+constexpr const char* kSeparator = "From anna@example.org Fri Nov 28 20:55:21 2025\n";
+
+std::string mail(const std::string& id, const std::string& date, const std::string& references,
+                 const std::string& body) {
+    std::string raw = "From: Anna <anna@example.org>\nSubject: test\n";
+    if (!id.empty()) {
+        raw += "Message-ID: <" + id + ">\n";
+    }
+    raw += "Date: " + date + "\n";
+    if (!references.empty()) {
+        raw += "References: <" + references + ">\n";
+    }
+    return raw + "\n" + body;
+}
+
+std::string as_mbox(const std::vector<std::string>& messages) {
+    std::ostringstream out;
+    for (const auto& message : messages) {
+        out << kSeparator << message << "\n";
+    }
+    return out.str();
+}
+
+class Import : public ::testing::TestWithParam<Dialect> {
+protected:
+    void SetUp() override {
+        database_ = store::testing::fresh_database(GetParam());
+        if (!database_) {
+            GTEST_SKIP() << "COALITION_TEST_POSTGRES_URL is not set";
+        }
+    }
+
+    std::int64_t make_list(const std::string& name) {
+        std::int64_t id = 0;
+        database_->transact([&](store::Connection& connection) {
+            id = connection
+                     .query_one(
+                         "INSERT INTO lists (name, domain, domain_ascii, posting_policy, "
+                         "nonmember_policy, max_message_bytes, archive_visibility, "
+                         "digest_enabled, digest_period, digest_size_threshold_bytes, "
+                         "reply_to_policy, dmarc_mitigation, created_at, updated_at) VALUES "
+                         "($1, 'example.org', 'example.org', 'members', 'hold', 1000000, "
+                         "'public', 0, 'daily', 30000, 'none', 'never', 0, 0) RETURNING id",
+                         {name})
+                     ->integer(0);
+        });
+        return id;
+    }
+
+    ImportReport import(std::int64_t list, const std::string& text) {
+        std::istringstream in(text);
+        return import_mbox(*database_, list, in);
+    }
+
+    std::string exported(std::int64_t list, const ExportScope& scope = {}) {
+        std::ostringstream out;
+        export_mbox(*database_, list, scope, out);
+        return out.str();
+    }
+
+    std::unique_ptr<store::Database> database_;
+};
+
+TEST_P(Import, ImportsCountsDuplicatesAndReportsGarbage) {
+    const auto list = make_list("discuss");
+    const std::string text =
+        "garbage before\n\n" +
+        as_mbox({mail("a@x", "Mon, 3 Nov 2025 10:00:00 +0000", "", "one\nFrom inside\n"),
+                 mail("b@x", "Mon, 3 Nov 2025 11:00:00 +0000", "a@x", ">From quoted\n"),
+                 mail("a@x", "Mon, 3 Nov 2025 10:00:00 +0000", "", "same id again\n"),
+                 mail("", "broken date", "", "no id\n")});
+    const auto first = import(list, text);
+    EXPECT_EQ(first.imported, 4u);  // The garbage is kept as a message too.
+    EXPECT_EQ(first.duplicates, 1u);
+    ASSERT_EQ(first.unparseable.size(), 1u);
+    EXPECT_EQ(first.unparseable[0].offset, 0u);
+
+    const auto second = import(list, text);
+    EXPECT_EQ(second.imported, 0u);
+    EXPECT_EQ(second.duplicates, 5u);
+}
+
+TEST_P(Import, ExportImportsBackByteForByte) {
+    const auto list = make_list("discuss");
+    const std::vector<std::string> messages = {
+        mail("c@x", "Tue, 4 Nov 2025 10:00:00 +0000", "", "From start\n>From one\n>>From two\n"),
+        mail("d@x", "Mon, 3 Nov 2025 10:00:00 +0000", "", std::string("nul \0 \xff\r\n", 9)),
+        mail("e@x", "Wed, 1 Oct 2025 10:00:00 +0000", "d@x", "\n\nblank lines\n\n"),
+    };
+    std::ostringstream written;
+    for (const auto& message : messages) {
+        mbox::write(written, "", 0, message);
+    }
+    ASSERT_EQ(import(list, written.str()).imported, 3u);
+    const std::string first = exported(list);
+    // By date: October, then the two November messages.
+    EXPECT_LT(first.find("e@x"), first.find("d@x"));
+    EXPECT_LT(first.find("d@x"), first.find("c@x"));
+
+    const auto fresh = make_list("fresh");
+    const auto report = import(fresh, first);
+    EXPECT_EQ(report.imported, 3u);
+    EXPECT_TRUE(report.unparseable.empty());
+    EXPECT_EQ(exported(fresh), first);
+
+    std::istringstream in(first);
+    std::vector<std::string> bytes;
+    mbox::split(in, [&](mbox::Entry&& entry) { bytes.push_back(entry.bytes); });
+    ASSERT_EQ(bytes.size(), 3u);
+    EXPECT_EQ(bytes[0], messages[2]);
+    EXPECT_EQ(bytes[1], messages[1]);
+    EXPECT_EQ(bytes[2], messages[0]);
+}
+
+TEST_P(Import, ExportsOneMonthOrOneThread) {
+    const auto list = make_list("discuss");
+    ASSERT_EQ(import(list, as_mbox({
+                               mail("f@x", "Mon, 3 Nov 2025 10:00:00 +0000", "", "a\n"),
+                               mail("g@x", "Wed, 1 Oct 2025 10:00:00 +0000", "", "b\n"),
+                               mail("h@x", "Wed, 1 Oct 2025 11:00:00 +0000", "f@x", "c\n"),
+                           }))
+                  .imported,
+              3u);
+    const std::string october = exported(list, {.month = "2025-10", .thread = {}});
+    EXPECT_NE(october.find("g@x"), std::string::npos);
+    EXPECT_NE(october.find("h@x"), std::string::npos);
+    EXPECT_EQ(october.find("Message-ID: <f@x>"), std::string::npos);
+    EXPECT_EQ(exported(list, {.month = "2025-13", .thread = {}}), "");
+    EXPECT_EQ(exported(list, {.month = "1999-01", .thread = {}}), "");
+
+    const auto found = Archive(*database_).find_by_message_id("f@x");
+    ASSERT_EQ(found.size(), 1u);
+    const auto message = Archive(*database_).message(found[0].id);
+    ASSERT_TRUE(message);
+    const std::string thread = exported(list, {.month = {}, .thread = message->thread});
+    EXPECT_NE(thread.find("Message-ID: <f@x>"), std::string::npos);
+    EXPECT_NE(thread.find("Message-ID: <h@x>"), std::string::npos);
+    EXPECT_EQ(thread.find("Message-ID: <g@x>"), std::string::npos);
+}
+
+TEST_P(Import, ImportsInBatchesWithProgress) {
+    const auto list = make_list("discuss");
+    std::vector<std::string> messages;
+    messages.reserve(1203);
+    for (int message_idx = 0; message_idx < 1203; ++message_idx) {
+        messages.push_back(mail("m" + std::to_string(message_idx) + "@x",
+                                "Mon, 3 Nov 2025 10:00:00 +0000", message_idx > 0 ? "m0@x" : "",
+                                "body\n"));
+    }
+    const std::string text = as_mbox(messages);
+    std::istringstream in(text);
+    std::size_t last_progress = 0;
+    std::size_t calls = 0;
+    const auto report = import_mbox(*database_, list, in, [&](std::size_t read) {
+        EXPECT_GE(read, last_progress);
+        last_progress = read;
+        ++calls;
+    });
+    EXPECT_EQ(report.imported, 1203u);
+    EXPECT_GT(calls, 2u);
+    EXPECT_EQ(last_progress, text.size());
+    EXPECT_EQ(Archive(*database_).thread_count(list, ""), 1u);
+}
+
+TEST(MonthBounds, ParsesOnlyWellFormedMonths) {
+    EXPECT_EQ(month_bounds("2025-11"),
+              std::make_pair(std::int64_t{1'761'955'200}, std::int64_t{1'764'547'200}));
+    EXPECT_EQ(month_bounds("2025-12")->second, 1'767'225'600);
+    EXPECT_FALSE(month_bounds("2025-00"));
+    EXPECT_FALSE(month_bounds("2025-1"));
+    EXPECT_FALSE(month_bounds("2025/11"));
+    EXPECT_FALSE(month_bounds("abcd-ef"));
+    EXPECT_FALSE(month_bounds(""));
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, Import,
+                         ::testing::ValuesIn(store::testing::available_dialects()),
+                         [](const auto& info) { return store::testing::dialect_name(info.param); });
+
+}  // namespace
+}  // namespace coalition::archive
