@@ -142,6 +142,7 @@ struct CreateOptions {
     std::vector<std::string> moderators;
     std::string display_name;
     std::string description;
+    std::string archive;  // "" keeps the default visibility
 };
 
 int list_create(const Config& config, const CreateOptions& options) {
@@ -163,10 +164,27 @@ int list_create(const Config& config, const CreateOptions& options) {
             into->push_back(*email);
         }
     }
+    std::optional<lists::ArchiveVisibility> archive;
+    if (!options.archive.empty()) {
+        auto parsed = lists::parse_archive_visibility(options.archive);
+        if (!parsed) {
+            std::cerr << "coalition: --archive: " << parsed.error().message << "\n";
+            return kExitUsage;
+        }
+        archive = *parsed;
+    }
     auto services = open_list_services(config);
     auto list = services.lists->create(accounts::Actor::cli(), draft);
     if (!list) {
         return report(list.error());
+    }
+    if (archive) {
+        auto settings = list->settings;
+        settings.archive_visibility = *archive;
+        list = services.lists->update_settings(accounts::Actor::cli(), list->id, settings);
+        if (!list) {
+            return report(list.error());
+        }
     }
     std::cout << "Created " << list->posting_address().unicode() << " (owner "
               << list->owners.front().unicode() << ").\n";
@@ -364,6 +382,8 @@ void add_list_commands(CLI::App& app, const std::function<Config()>& configurati
                        "Moderator's e-mail address (repeatable)");
     create->add_option("--display-name", create_options.display_name, "Name shown to people");
     create->add_option("--description", create_options.description, "What the list is for");
+    create->add_option("--archive", create_options.archive,
+                       "Who reads the archive: public, members (default) or none");
     create->callback([configuration, done] { done(list_create(configuration(), create_options)); });
 
     static BulkOptions add_options;
