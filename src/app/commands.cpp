@@ -116,6 +116,7 @@ int serve(const Config& config) {
         .subscriptions = services->subscriptions.get(),
         .intake = services->intake.get(),
         .bounces = services->bounces.get(),
+        .archive = services->archive.get(),
     };
     web::Router router(web::RouterOptions{.site_secret = site.settings.site_secret});
     web::register_routes(router, site);

@@ -4,10 +4,12 @@
 
 #include "core/random.hpp"
 #include "i18n/i18n.hpp"
+#include "web/api/archive_api.hpp"
 #include "web/api/log_api.hpp"
 #include "web/api/signatories_api.hpp"
 #include "web/api/signatures_api.hpp"
 #include "web/page.hpp"
+#include "web/pages/archive_pages.hpp"
 #include "web/pages/list_admin_pages.hpp"
 #include "web/pages/list_pages.hpp"
 #include "web/pages/pages.hpp"
@@ -89,7 +91,12 @@ Response error_page(const Site& site, const Request& request, int status) {
 void register_routes(Router& router, Site& site) {
     router.set_visitor_resolver([&site](Request& request, Response& response) {
         resolve_language(site, request, response);
-        if (!request.is_api() && request.path.rfind("/static/", 0) != 0 &&
+        // The archive's read-only API honours a browser's session, as the archive pages do.
+        const bool archive_api =
+            (request.method == Method::Get || request.method == Method::Head) &&
+            (request.path.rfind("/api/v1/lists", 0) == 0 ||
+             request.path.rfind("/api/v1/messages/", 0) == 0);
+        if ((!request.is_api() || archive_api) && request.path.rfind("/static/", 0) != 0 &&
             request.path != "/healthz" && request.path != "/metrics") {
             resolve_session(site, request, response);
         }
@@ -114,6 +121,8 @@ void register_routes(Router& router, Site& site) {
     auto list_pages = std::make_shared<ListPages>(site);
     auto list_admin = std::make_shared<ListAdminPages>(site);
     auto process_pages = std::make_shared<ProcessPages>(site);
+    auto archive_pages = std::make_shared<ArchivePages>(site);
+    auto archive_api = std::make_shared<ArchiveApi>(site);
 
     // Binds a member function of a shared page object as a handler.
     auto bind = [](auto object, auto member) {
@@ -171,6 +180,25 @@ void register_routes(Router& router, Site& site) {
     router.add(M::Post, "/lists/:name/admin/roles",         bind(list_admin, &ListAdminPages::save_roles),  A::Member);
     router.add(M::Get,  "/admin/lists",                     bind(list_admin, &ListAdminPages::site_lists),  A::Admin);
     router.add(M::Post, "/admin/lists",                     bind(list_admin, &ListAdminPages::create_list), A::Admin);
+    // List archives (issue #7): every handler checks the list's archive visibility itself.
+    router.add(M::Get,  "/lists/:name/archive",             bind(archive_pages, &ArchivePages::index),      A::Public);
+    router.add(M::Get,  "/lists/:name/archive/:month",      bind(archive_pages, &ArchivePages::month),      A::Public);
+    router.add(M::Get,  "/lists/:name/t/:thread",           bind(archive_pages, &ArchivePages::thread),     A::Public);
+    router.add(M::Get,  "/lists/:name/t/:thread/export.mbox", bind(archive_pages, &ArchivePages::export_thread), A::Public);
+    router.add(M::Get,  "/lists/:name/m/:id",               bind(archive_pages, &ArchivePages::message),    A::Public);
+    router.add(M::Get,  "/lists/:name/m/:id/raw",           bind(archive_pages, &ArchivePages::raw),        A::Public);
+    router.add(M::Get,  "/lists/:name/m/:id/attachments/:index", bind(archive_pages, &ArchivePages::attachment), A::Public);
+    router.add(M::Get,  "/lists/:name/search",              bind(archive_pages, &ArchivePages::search),     A::Public);
+    router.add(M::Get,  "/lists/:name/export.mbox",         bind(archive_pages, &ArchivePages::export_list), A::Public);
+    router.add(M::Get,  "/lists/:name/feeds/threads.atom",  bind(archive_pages, &ArchivePages::feed_threads), A::Public);
+    router.add(M::Get,  "/lists/:name/feeds/messages.atom", bind(archive_pages, &ArchivePages::feed_messages), A::Public);
+    router.add(M::Get,  "/archive/search",                  bind(archive_pages, &ArchivePages::site_search), A::Public);
+    router.add(M::Get,  "/r/*id",                           bind(archive_pages, &ArchivePages::redirect),   A::Public);
+    router.add(M::Get,  "/api/v1/lists",                    bind(archive_api, &ArchiveApi::lists),          A::Public);
+    router.add(M::Get,  "/api/v1/lists/:name/threads",      bind(archive_api, &ArchiveApi::threads),        A::Public);
+    router.add(M::Get,  "/api/v1/lists/:name/threads/:id",  bind(archive_api, &ArchiveApi::thread),         A::Public);
+    router.add(M::Get,  "/api/v1/lists/:name/search",       bind(archive_api, &ArchiveApi::search),         A::Public);
+    router.add(M::Get,  "/api/v1/messages/*id",             bind(archive_api, &ArchiveApi::message),        A::Public);
     router.add(M::Get,  "/processes",                       bind(process_pages, &ProcessPages::list),       A::Public);
     router.add(M::Get,  "/processes/calendar",              bind(process_pages, &ProcessPages::calendar),   A::Public);
     router.add(M::Get,  "/processes/feed.atom",             bind(process_pages, &ProcessPages::feed),       A::Public);

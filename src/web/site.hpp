@@ -3,6 +3,7 @@
 // register_routes. Handlers call these services; they never run SQL themselves.
 
 #include "accounts/accounts.hpp"
+#include "archive/archive.hpp"
 #include "lists/bounces.hpp"
 #include "lists/intake.hpp"
 #include "lists/lists.hpp"
@@ -49,6 +50,8 @@ struct Site {
     lists::Subscriptions* subscriptions = nullptr;
     lists::Intake* intake = nullptr;
     lists::Bounces* bounces = nullptr;
+    // The list archives (issue #7). Null until app/ wires it: the archive pages then answer 503.
+    archive::Archive* archive = nullptr;
 };
 
 // Registers every route of the site on `router` — web/routes.cpp holds the one route table —
