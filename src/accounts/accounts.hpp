@@ -6,6 +6,7 @@
 // Start reading at organisations.hpp and users.hpp; sign_in.hpp and sessions.hpp for the web.
 
 #include "accounts/actor.hpp"          // IWYU pragma: export
+#include "accounts/api_tokens.hpp"     // IWYU pragma: export
 #include "accounts/audit_log.hpp"      // IWYU pragma: export
 #include "accounts/ids.hpp"            // IWYU pragma: export
 #include "accounts/organisation.hpp"   // IWYU pragma: export

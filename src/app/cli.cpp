@@ -7,6 +7,7 @@
 #include "app/list_commands.hpp"
 #include "app/log_commands.hpp"
 #include "app/statement_commands.hpp"
+#include "app/token_commands.hpp"
 #include "core/unavailable.hpp"
 
 #include <CLI/CLI.hpp>
@@ -122,6 +123,8 @@ int run(int argc, char** argv) {
     add_list_commands(
         app, [&config_path] { return configuration(config_path); }, done);
     add_archive_commands(
+        app, [&config_path] { return configuration(config_path); }, done);
+    add_token_commands(
         app, [&config_path] { return configuration(config_path); }, done);
     add_inject_command(
         app, [&config_path] { return configuration(config_path); }, done);

@@ -117,6 +117,8 @@ int serve(const Config& config) {
         .intake = services->intake.get(),
         .bounces = services->bounces.get(),
         .archive = services->archive.get(),
+        .followers = services->followers.get(),
+        .api_tokens = services->api_tokens.get(),
     };
     web::Router router(web::RouterOptions{.site_secret = site.settings.site_secret});
     web::register_routes(router, site);
@@ -135,6 +137,12 @@ int serve(const Config& config) {
         [&services] { services->digests->send_due(); },
         {.name = "digests",
          .interval = std::chrono::seconds(config.lists.digest_interval_seconds),
+         .log = log_line});
+    // Process followers: deadline reminders and the weekly digest (processes/reminders.hpp).
+    PeriodicWorker reminder_worker(
+        [&services] { services->reminders->run(); },
+        {.name = "process reminders",
+         .interval = std::chrono::seconds(config.processes.reminder_interval_seconds),
          .log = log_line});
     PeriodicWorker bounce_worker(
         [&services] { services->bounces->run_periodic(); },
@@ -160,6 +168,7 @@ int serve(const Config& config) {
     delivery_worker->start();
     digest_worker.start();
     bounce_worker.start();
+    reminder_worker.start();
     std::string lmtp_description = "LMTP off";
     if (lmtp_server) {
         lmtp_description =
@@ -179,6 +188,7 @@ int serve(const Config& config) {
     server.stop();
     digest_worker.stop();
     bounce_worker.stop();
+    reminder_worker.stop();
     delivery_worker->stop();  // Finishes the SMTP transactions in flight; the rest resumes later.
     log_worker.stop();
     outbox_worker.stop();

@@ -1,6 +1,7 @@
 #include "app/config.hpp"
 
 #include "core/unavailable.hpp"
+#include "processes/followers.hpp"
 
 #include <toml++/toml.h>
 
@@ -204,6 +205,18 @@ const std::map<std::string, Key>& keys() {
         {"lists.digest_interval_seconds",
          integer_key(1, 86400,
                      [](Config& c, std::int64_t v) { c.lists.digest_interval_seconds = v; })},
+        {"processes.reminder_days",
+         string_key([](Config& c, const std::string& k, const std::string& v) {
+             auto days = processes::parse_reminder_days(v);
+             if (!days) {
+                 fail(k, "expected up to five numbers of days from 1 to 60 (\"14,3,1\"), got \"" +
+                             v + "\"");
+             }
+             c.processes.reminder_days = *days;
+         })},
+        {"processes.reminder_interval_seconds",
+         integer_key(1, 86400,
+                     [](Config& c, std::int64_t v) { c.processes.reminder_interval_seconds = v; })},
         {"dns.resolver", string_key([](Config& c, const std::string&, std::string v) {
              c.dns.resolver = std::move(v);
          })},

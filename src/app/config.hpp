@@ -54,6 +54,10 @@ struct Config {
         std::int64_t delivery_connections = 4;      // SMTP connections to the relay in parallel.
         std::int64_t digest_interval_seconds = 60;  // How often due digests are looked for.
     } lists;
+    struct Processes {
+        std::vector<int> reminder_days = {14, 3, 1};  // A new follower's days before deadlines.
+        std::int64_t reminder_interval_seconds = 60;  // How often reminders are looked for.
+    } processes;
     struct Dns {
         std::string resolver;      // "" = /etc/resolv.conf; else "127.0.0.1@53" (unbound notation).
         std::string trust_anchor;  // "" = Debian's root key when installed.

@@ -3,6 +3,8 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace coalition::app {
@@ -749,6 +751,75 @@ const std::vector<DemoMilestone>& demo_milestones() {
     return milestones;
 }
 
+// A negotiated text for the comparison pages: illustrative demo text written for this demo (not
+// quoted from any UN document). Rev.1 drops a paragraph (so the rest are renumbered), changes one,
+// moves one up and adds one at the end.
+constexpr std::string_view kDemoZeroDraft = R"(Illustrative draft outcome (demo text)
+
+PP1 Recalling that this is demonstration text written for the Coalition demo, shaped like a negotiated draft,
+
+PP2 Recognizing that an open, interoperable and secure internet serves people everywhere,
+
+1. We reaffirm the value of cooperation among governments, the private sector, civil society, academia and the technical community.
+
+2. We note with interest the many national and regional initiatives on digital cooperation.
+
+3. We encourage the organisations that operate the internet's shared resources to keep their policy processes open to all.
+
+4. We decide to hold a review of this framework every five years.
+
+5. We invite all stakeholders to share good practices on meaningful connectivity.
+)";
+
+constexpr std::string_view kDemoRevision1 = R"(Illustrative draft outcome (demo text)
+
+PP1 Recalling that this is demonstration text written for the Coalition demo, shaped like a negotiated draft,
+
+PP2 Recognizing that an open, interoperable and secure internet serves people everywhere,
+
+1. We reaffirm the value of cooperation among governments, the private sector, civil society, academia and the technical community.
+
+2. We invite all stakeholders to share good practices on meaningful connectivity.
+
+3. We encourage the organisations that operate the internet's shared resources to keep their policy processes open, transparent and accountable to all.
+
+4. We decide to hold a review of this framework every ten years, with open consultations.
+
+5. We commit to protecting human rights online as they are protected offline.
+)";
+
+void load_demo_documents(processes::Processes& service, const accounts::Actor& actor,
+                         processes::ProcessId process_id) {
+    auto fields =
+        processes::validate(processes::DocumentDraft{.title = "Illustrative draft outcome (demo)",
+                                                     .slug = "demo-outcome",
+                                                     .kind = "draft",
+                                                     .url = ""});
+    if (!fields) {
+        throw std::runtime_error("demo data: document: " + fields.errors().front().message);
+    }
+    auto document = service.ensure_document(actor, process_id, *fields);
+    if (!document) {
+        throw std::runtime_error("demo data: document: " + document.error().message);
+    }
+    const std::pair<std::string_view, std::string_view> revisions[] = {
+        {"Zero draft", kDemoZeroDraft}, {"Rev.1", kDemoRevision1}};
+    const char* dates[] = {"2025-08-01", "2025-09-15"};
+    for (std::size_t idx = 0; idx < 2; ++idx) {
+        auto revision = processes::validate(
+            processes::RevisionDraft{.label = std::string(revisions[idx].first),
+                                     .issued_on = dates[idx],
+                                     .format = "text",
+                                     .text = std::string(revisions[idx].second)});
+        if (!revision) {
+            throw std::runtime_error("demo data: revision: " + revision.errors().front().message);
+        }
+        if (auto saved = service.ensure_revision(actor, document->id, *revision); !saved) {
+            throw std::runtime_error("demo data: revision: " + saved.error().message);
+        }
+    }
+}
+
 }  // namespace
 
 DemoProcessesLoaded load_demo_processes(processes::Processes& service,
@@ -802,6 +873,9 @@ DemoProcessesLoaded load_demo_processes(processes::Processes& service,
                                      saved.error().message);
         }
         ++loaded.milestones;
+    }
+    if (const auto wsis = ids.find("wsis20"); wsis != ids.end()) {
+        load_demo_documents(service, actor, wsis->second);
     }
     return loaded;
 }

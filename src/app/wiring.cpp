@@ -95,6 +95,20 @@ std::unique_ptr<Services> open_services(const Config& config, Migrate migrate) {
                                                          *services->lists, *services->subscriptions,
                                                          *services->outbox, config.site.base_url);
     services->archive = std::make_unique<archive::Archive>(database);
+    services->followers = std::make_unique<processes::Followers>(
+        database, services->clock, services->random, *services->outbox,
+        processes::FollowSettings{.base_url = config.site.base_url,
+                                  .site_name = config.site.name,
+                                  .sender = sender(config),
+                                  .token_secret = store::setting_or_create(
+                                      database, "processes_token_secret",
+                                      [&services] { return services->random.token(32); }),
+                                  .default_reminder_days = config.processes.reminder_days});
+    services->reminders = std::make_unique<processes::Reminders>(
+        database, services->clock, services->random, *services->outbox, *services->processes,
+        *services->followers);
+    services->api_tokens =
+        std::make_unique<accounts::ApiTokens>(database, services->clock, services->random);
     return services;
 }
 

@@ -4,8 +4,8 @@
 // files); everything else receives references.
 
 #include "accounts/accounts.hpp"
-#include "archive/archive.hpp"
 #include "app/config.hpp"
+#include "archive/archive.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "dns/dns.hpp"
@@ -17,7 +17,9 @@
 #include "mail/outbox.hpp"
 #include "mail/smtp_transport.hpp"
 #include "mail/transport.hpp"
+#include "processes/followers.hpp"
 #include "processes/processes.hpp"
+#include "processes/reminders.hpp"
 #include "signon/signon.hpp"
 #include "statement/statement.hpp"
 #include "store/database.hpp"
@@ -56,6 +58,11 @@ struct Services {
     std::unique_ptr<lists::Digests> digests;
     // The list archives' reader (issue #7); posts are archived by lists::Intake.
     std::unique_ptr<archive::Archive> archive;
+    // Process followers and their reminders (issue #6), and the API's bearer tokens. Unset like
+    // the lists' services.
+    std::unique_ptr<processes::Followers> followers;
+    std::unique_ptr<processes::Reminders> reminders;
+    std::unique_ptr<accounts::ApiTokens> api_tokens;
 };
 
 // The Statement of Purpose as a signon campaign (its key, title for mails and page path).

@@ -106,6 +106,9 @@ HistoryEntry history_from(const store::Row& row) {
     entry.action = row.text(5);
     entry.summary = row.text(6);
     entry.changes = row.text(7);
+    if (const auto document = row.optional_integer(8)) {
+        entry.document_id = DocumentId(*document);
+    }
     return entry;
 }
 
@@ -245,16 +248,17 @@ void update_milestone(store::Connection& connection, MilestoneId milestone_id,
 void insert_history(store::Connection& connection, const HistoryEntry& entry) {
     connection.execute(
         "INSERT INTO process_history (process_id, milestone_id, at, actor, action, summary, "
-        "changes) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "changes, document_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         {entry.process_id.value(),
          entry.milestone_id ? store::Value(entry.milestone_id->value()) : store::Value(nullptr),
-         entry.at, entry.actor, entry.action, entry.summary, entry.changes});
+         entry.at, entry.actor, entry.action, entry.summary, entry.changes,
+         entry.document_id ? store::Value(entry.document_id->value()) : store::Value(nullptr)});
 }
 
 std::vector<HistoryEntry> history(store::Database& database, std::optional<ProcessId> process_id,
                                   int limit) {
     constexpr std::string_view kColumns =
-        "SELECT id, process_id, milestone_id, at, actor, action, summary, changes "
+        "SELECT id, process_id, milestone_id, at, actor, action, summary, changes, document_id "
         "FROM process_history ";
     const auto rows =
         process_id ? database.query(std::string(kColumns) +

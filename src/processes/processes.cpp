@@ -1,5 +1,6 @@
 #include "processes/processes.hpp"
 
+#include "processes/changes.hpp"
 #include "processes/process_store.hpp"
 
 #include <nlohmann/json.hpp>
@@ -13,32 +14,6 @@ namespace coalition::processes {
 namespace {
 
 constexpr std::int64_t kDay = 86400;
-
-// Rolls back the transaction and becomes the service's result (as accounts/transaction.hpp does
-// inside accounts).
-class Rejection : public std::runtime_error {
-public:
-    explicit Rejection(core::Error error)
-        : std::runtime_error(error.message), error_(std::move(error)) {}
-    const core::Error& error() const { return error_; }
-
-private:
-    core::Error error_;
-};
-
-template <typename T, typename Body>
-core::Result<T> run_transaction(store::Database& database, const core::Error& on_constraint,
-                                Body&& body) {
-    std::optional<T> out;
-    try {
-        database.transact([&](store::Connection& connection) { out.emplace(body(connection)); });
-    } catch (const Rejection& rejection) {
-        return rejection.error();
-    } catch (const store::ConstraintViolation&) {
-        return on_constraint;
-    }
-    return std::move(*out);
-}
 
 std::string describe(const Moment& moment) {
     return moment.is_date() ? moment.date()
@@ -100,24 +75,6 @@ nlohmann::json milestone_changes(const MilestoneFields& before, const MilestoneF
     return changes;
 }
 
-void record(store::Connection& connection, std::int64_t now, const accounts::Actor& actor,
-            std::string_view action, ProcessId process_id, std::optional<MilestoneId> milestone_id,
-            const std::string& summary, const nlohmann::json& changes) {
-    process_store::insert_history(connection, HistoryEntry{.id = 0,
-                                                           .process_id = process_id,
-                                                           .milestone_id = milestone_id,
-                                                           .at = now,
-                                                           .actor = actor.label(),
-                                                           .action = std::string(action),
-                                                           .summary = summary,
-                                                           .changes = changes.dump()});
-    const std::string subject = milestone_id ? "milestone:" + std::to_string(milestone_id->value())
-                                             : "process:" + std::to_string(process_id.value());
-    accounts::AuditLog::record(connection, now, actor, action, subject,
-                               nlohmann::json{{"changes", changes}}.dump());
-    process_store::raise_revision(connection);
-}
-
 // A slug not yet taken: the typed one (Conflict when taken) or one derived from the short name,
 // else the name, with "-2", "-3", … appended when needed.
 accounts::Slug choose_slug(store::Connection& connection, const ProcessFields& fields) {
@@ -141,6 +98,28 @@ const core::Error kSlugConflict =
     core::Error::conflict("Another process already has this slug.", "slug");
 
 }  // namespace
+
+void record(store::Connection& connection, std::int64_t now, const accounts::Actor& actor,
+            std::string_view action, ProcessId process_id, std::optional<MilestoneId> milestone_id,
+            const std::string& summary, const nlohmann::json& changes,
+            const std::string& audit_subject, std::optional<DocumentId> document_id) {
+    process_store::insert_history(connection, HistoryEntry{.id = 0,
+                                                           .process_id = process_id,
+                                                           .milestone_id = milestone_id,
+                                                           .at = now,
+                                                           .actor = actor.label(),
+                                                           .action = std::string(action),
+                                                           .summary = summary,
+                                                           .changes = changes.dump(),
+                                                           .document_id = document_id});
+    const std::string subject = !audit_subject.empty() ? audit_subject
+                                : milestone_id
+                                    ? "milestone:" + std::to_string(milestone_id->value())
+                                    : "process:" + std::to_string(process_id.value());
+    accounts::AuditLog::record(connection, now, actor, action, subject,
+                               nlohmann::json{{"changes", changes}}.dump());
+    process_store::raise_revision(connection);
+}
 
 std::int64_t Milestone::ends_at() const {
     if (fields.end) {

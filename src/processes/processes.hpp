@@ -9,7 +9,8 @@
 #include "core/clock.hpp"
 #include "core/id.hpp"
 #include "core/result.hpp"
-#include "processes/moment.hpp"  // IWYU pragma: export
+#include "processes/documents.hpp"  // IWYU pragma: export
+#include "processes/moment.hpp"     // IWYU pragma: export
 #include "store/database.hpp"
 
 #include <cstddef>
@@ -76,6 +77,10 @@ struct Link {
     std::string url;
     bool operator==(const Link& other) const = default;
 };
+
+// True for an absolute http(s) URL with a host and no spaces, quotes or angle brackets, at most
+// kMaxUrlCharacters long: what links (and document URLs) accept.
+bool is_http_url(std::string_view url);
 
 // Links as admins type them: one a line, the URL first, then an optional title
 // ("https://example.org/zero-draft.pdf Zero draft"). Blank lines are skipped.
@@ -187,6 +192,7 @@ struct HistoryEntry {
     std::string action;   // "process.create", "process.update", "milestone.create", …
     std::string summary;  // English: the process name or the milestone title.
     std::string changes;  // JSON object {"field": [old, new], …}; {} for a creation.
+    std::optional<DocumentId> document_id;  // "document.*" actions.
 };
 
 // A milestone with its process, for panels and calendars across processes.
@@ -238,6 +244,29 @@ public:
     std::optional<Milestone> find_milestone(MilestoneId id) const;
     // The newest `limit` changes of one process (or of all when nullopt), newest first.
     std::vector<HistoryEntry> history(std::optional<ProcessId> process_id, int limit) const;
+
+    // Negotiated texts (documents.cpp). A new document of process `process_id` (NotFound when
+    // there is none; Conflict, field "slug", when a typed slug is taken in that process; a derived
+    // one gets "-2"…). History: "document.create".
+    core::Result<Document> add_document(const accounts::Actor& actor, ProcessId process_id,
+                                        const DocumentFields& fields);
+    // Revision number (last + 1) of document `document_id` (NotFound when there is none).
+    // History: "document.revision", so the Atom feed of changes announces it.
+    core::Result<Revision> add_revision(const accounts::Actor& actor, DocumentId document_id,
+                                        const RevisionFields& fields);
+    // Demo data: the document with slug `fields.slug` (required) in `process_id`, created when
+    // missing; an existing one is returned as it is.
+    core::Result<Document> ensure_document(const accounts::Actor& actor, ProcessId process_id,
+                                           const DocumentFields& fields);
+    // Demo data: the revision labelled `fields.label`, added when the document has none.
+    core::Result<Revision> ensure_revision(const accounts::Actor& actor, DocumentId document_id,
+                                           const RevisionFields& fields);
+    // The documents of a process by creation, each with its revisions (texts left out).
+    std::vector<Document> documents(ProcessId process_id) const;
+    std::optional<Document> find_document(ProcessId process_id, std::string_view slug) const;
+    std::optional<Document> find_document_by_id(DocumentId document_id) const;
+    // One revision with its text, or nullopt.
+    std::optional<Revision> find_revision(DocumentId document_id, int number) const;
 
 private:
     store::Database& database_;

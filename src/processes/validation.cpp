@@ -110,6 +110,8 @@ std::string lower_ascii(std::string_view text) {
     return out;
 }
 
+}  // namespace
+
 bool is_http_url(std::string_view url) {
     const std::string lower = lower_ascii(url.substr(0, 8));
     const std::size_t scheme = lower.rfind("https://", 0) == 0  ? 8
@@ -126,6 +128,8 @@ bool is_http_url(std::string_view url) {
     }
     return url[scheme] != '/' && url[scheme] != '?' && url[scheme] != '#';
 }
+
+namespace {
 
 core::Result<std::vector<Link>> parse_links(std::string_view input) {
     const std::string field = "links";

@@ -6,6 +6,7 @@
 #include "i18n/i18n.hpp"
 #include "web/api/archive_api.hpp"
 #include "web/api/log_api.hpp"
+#include "web/api/processes_api.hpp"
 #include "web/api/signatories_api.hpp"
 #include "web/api/signatures_api.hpp"
 #include "web/page.hpp"
@@ -13,6 +14,8 @@
 #include "web/pages/list_admin_pages.hpp"
 #include "web/pages/list_pages.hpp"
 #include "web/pages/pages.hpp"
+#include "web/pages/process_document_pages.hpp"
+#include "web/pages/process_follow_pages.hpp"
 #include "web/pages/process_pages.hpp"
 #include "web/pages/signatories_pages.hpp"
 #include "web/pages/signon_admin_pages.hpp"
@@ -70,6 +73,21 @@ void resolve_session(Site& site, Request& request, Response& response) {
     }
 }
 
+// `Authorization: Bearer TOKEN` (RFC 6750 §2.1) names the user the API acts for; an unknown token
+// leaves the visitor anonymous, so a write answers 401.
+void resolve_bearer(Site& site, Request& request) {
+    constexpr std::string_view kScheme = "Bearer ";
+    const std::string_view header = request.headers.value("Authorization");
+    if (header.size() <= kScheme.size() || header.substr(0, kScheme.size()) != kScheme) {
+        return;
+    }
+    if (auto user = site.api_tokens->authenticate(header.substr(kScheme.size()))) {
+        request.visitor.user_id = user->id.value();
+        request.visitor.display_name = user->name();
+        request.visitor.role = std::string(accounts::id(user->role));
+    }
+}
+
 Response error_page(const Site& site, const Request& request, int status) {
     static constexpr std::pair<int, std::string_view> kTitles[] = {
         {400, "Bad request"},         {403, "Not allowed"},          {404, "Page not found"},
@@ -100,6 +118,10 @@ void register_routes(Router& router, Site& site) {
             request.path != "/healthz" && request.path != "/metrics") {
             resolve_session(site, request, response);
         }
+        // The API's writers (processes) present a bearer token (accounts::ApiTokens).
+        if (request.is_api() && site.api_tokens != nullptr) {
+            resolve_bearer(site, request);
+        }
     });
     router.set_error_page_renderer([&site](const Request& request, int status, std::string_view) {
         return error_page(site, request, status);
@@ -121,6 +143,9 @@ void register_routes(Router& router, Site& site) {
     auto list_pages = std::make_shared<ListPages>(site);
     auto list_admin = std::make_shared<ListAdminPages>(site);
     auto process_pages = std::make_shared<ProcessPages>(site);
+    auto document_pages = std::make_shared<ProcessDocumentPages>(site);
+    auto process_follow = std::make_shared<ProcessFollowPages>(site);
+    auto processes_api = std::make_shared<ProcessesApi>(site);
     auto archive_pages = std::make_shared<ArchivePages>(site);
     auto archive_api = std::make_shared<ArchiveApi>(site);
 
@@ -204,9 +229,30 @@ void register_routes(Router& router, Site& site) {
     router.add(M::Get,  "/processes/feed.atom",             bind(process_pages, &ProcessPages::feed),       A::Public);
     router.add(M::Get,  "/processes/:slug",                 bind(process_pages, &ProcessPages::process),    A::Public);
     router.add(M::Get,  "/processes/:slug/calendar.ics",    bind(process_pages, &ProcessPages::ics_process), A::Public);
+    router.add(M::Get,  "/processes/:slug/documents/:doc",  bind(document_pages, &ProcessDocumentPages::document), A::Public);
+    router.add(M::Get,  "/processes/:slug/documents/:doc/revisions/:number", bind(document_pages, &ProcessDocumentPages::revision), A::Public);
+    router.add(M::Get,  "/processes/:slug/documents/:doc/compare", bind(document_pages, &ProcessDocumentPages::compare), A::Public);
+    router.add(M::Get,  "/admin/processes/:slug/documents/new", bind(document_pages, &ProcessDocumentPages::new_document), A::Moderator);
+    router.add(M::Post, "/admin/processes/:slug/documents", bind(document_pages, &ProcessDocumentPages::create_document), A::Moderator);
+    router.add(M::Get,  "/admin/processes/:slug/documents/:doc/revisions/new", bind(document_pages, &ProcessDocumentPages::new_revision), A::Moderator);
+    router.add(M::Post, "/admin/processes/:slug/documents/:doc/revisions", bind(document_pages, &ProcessDocumentPages::create_revision), A::Moderator, CsrfCheck::ByHandler);
     router.add(M::Get,  "/calendar.ics",                    bind(process_pages, &ProcessPages::ics_all),    A::Public);
     router.add(M::Get,  "/api/v1/processes",                bind(process_pages, &ProcessPages::api_list),   A::Public);
     router.add(M::Get,  "/api/v1/processes/:slug",          bind(process_pages, &ProcessPages::api_find),   A::Public);
+    router.add(M::Post, "/api/v1/processes",                bind(processes_api, &ProcessesApi::create_process), A::Admin);
+    router.add(M::Put,  "/api/v1/processes/:slug",          bind(processes_api, &ProcessesApi::replace_process), A::Admin);
+    router.add(M::Delete, "/api/v1/processes/:slug",        bind(processes_api, &ProcessesApi::delete_process), A::Admin);
+    router.add(M::Post, "/api/v1/processes/:slug/milestones", bind(processes_api, &ProcessesApi::create_milestone), A::Admin);
+    router.add(M::Put,  "/api/v1/processes/:slug/milestones/:id", bind(processes_api, &ProcessesApi::replace_milestone), A::Admin);
+    router.add(M::Delete, "/api/v1/processes/:slug/milestones/:id", bind(processes_api, &ProcessesApi::delete_milestone), A::Admin);
+    // Following processes (issue #6): the tokens in the paths are the followers' secrets.
+    router.add(M::Post, "/processes/follow",                bind(process_follow, &ProcessFollowPages::follow), A::Public);
+    router.add(M::Get,  "/processes/follow/confirm/:token", bind(process_follow, &ProcessFollowPages::confirm_form), A::Public);
+    router.add(M::Post, "/processes/follow/confirm/:token", bind(process_follow, &ProcessFollowPages::confirm), A::Public);
+    router.add(M::Get,  "/processes/manage/:token",         bind(process_follow, &ProcessFollowPages::manage), A::Public);
+    router.add(M::Post, "/processes/manage/:token",         bind(process_follow, &ProcessFollowPages::save),   A::Public);
+    router.add(M::Post, "/processes/manage/:token/unfollow", bind(process_follow, &ProcessFollowPages::unfollow), A::Public);
+    router.add(M::Get,  "/processes/followed/:token",       bind(process_follow, &ProcessFollowPages::calendar), A::Public);
     router.add(M::Get,  "/admin/processes/new",             bind(process_pages, &ProcessPages::new_process), A::Admin);
     router.add(M::Post, "/admin/processes",                 bind(process_pages, &ProcessPages::create_process), A::Admin);
     router.add(M::Get,  "/admin/processes/:slug/edit",      bind(process_pages, &ProcessPages::edit_process), A::Admin);

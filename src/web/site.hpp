@@ -8,6 +8,7 @@
 #include "lists/intake.hpp"
 #include "lists/lists.hpp"
 #include "mail/outbox.hpp"
+#include "processes/followers.hpp"
 #include "processes/processes.hpp"
 #include "signon/signon.hpp"
 #include "statement/statement.hpp"
@@ -52,6 +53,10 @@ struct Site {
     lists::Bounces* bounces = nullptr;
     // The list archives (issue #7). Null until app/ wires it: the archive pages then answer 503.
     archive::Archive* archive = nullptr;
+    // Process followers (issue #6). Null until app/ wires them: the follow pages then answer 503.
+    processes::Followers* followers = nullptr;
+    // Bearer tokens of the JSON API. Null: the API knows no token (writes answer 401).
+    accounts::ApiTokens* api_tokens = nullptr;
 };
 
 // Registers every route of the site on `router` — web/routes.cpp holds the one route table —

@@ -7,6 +7,7 @@
 #include "processes/processes.hpp"
 #include "statement/statement.hpp"
 #include "web/page.hpp"
+#include "web/pages/process_document_pages.hpp"
 #include "web/problem.hpp"
 #include "web/svg_chart.hpp"
 
@@ -287,6 +288,12 @@ std::string action_label(const Site& site, const Request& request, std::string_v
     }
     if (action == "milestone.update") {
         return translate(site, request, "Milestone changed");
+    }
+    if (action == "document.create") {
+        return translate(site, request, "Document added");
+    }
+    if (action == "document.revision") {
+        return translate(site, request, "New revision");
     }
     return std::string(action);
 }
@@ -763,8 +770,12 @@ Response ProcessPages::process(Request& request) const {
                                                 DatePrecision::Day, language_of(request)));
     data.emplace("timeline_html", timeline_svg(site_, request, *found, at));
     data.emplace("history", std::move(history));
+    data.emplace("document_section", process_documents_data(site_, request, *found));
     data.emplace("is_admin", request.visitor.role == "admin");
-    auto response = render(site_, request, page_, found->fields.name, std::move(data));
+    data.emplace("signed_in", request.visitor.is_signed_in());
+    // HasForm::Yes: the Follow form needs an anonymous visitor's CSRF secret.
+    auto response =
+        render(site_, request, page_, found->fields.name, std::move(data), 200, HasForm::Yes);
     remember_zone(site_, request, response);
     return response;
 }
@@ -903,8 +914,9 @@ Response ProcessPages::feed(Request&) const {
         }
         const std::string link =
             base + process_path(process->second) +
-            (entry.milestone_id ? "#milestone-" + std::to_string(entry.milestone_id->value())
-                                : std::string());
+            (entry.milestone_id  ? "#milestone-" + std::to_string(entry.milestone_id->value())
+             : entry.document_id ? std::string("#documents")
+                                 : std::string());
         std::string verb = "changed";
         if (entry.action == "process.create") {
             verb = "Process added";
@@ -914,6 +926,10 @@ Response ProcessPages::feed(Request&) const {
             verb = "New milestone";
         } else if (entry.action == "milestone.update") {
             verb = "Milestone changed";
+        } else if (entry.action == "document.create") {
+            verb = "New document";
+        } else if (entry.action == "document.revision") {
+            verb = "New revision";
         }
         const std::string& short_name = process->second.fields.short_name.empty()
                                             ? process->second.fields.name
@@ -1112,6 +1128,12 @@ Response ProcessPages::update_milestone(Request& request) const {
     data.emplace("path", path);
     return render(site_, request, milestone_form_, "Edit a milestone", std::move(data),
                   form_status(errors), HasForm::Yes);
+}
+
+Response process_calendar_response(const Site& site,
+                                   const std::vector<processes::Process>& selected,
+                                   const std::string& name, const std::string& filename) {
+    return ics_response(site, selected, name, filename);
 }
 
 }  // namespace coalition::web

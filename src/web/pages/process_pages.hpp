@@ -13,11 +13,20 @@
 
 #include <mstch/mstch.hpp>
 
+#include <string>
+#include <vector>
+
 namespace coalition::web {
 
 // {"outlook": {open_now, closing_soon, coming_up, has_any}} for templates/process_outlook.mustache
 // at the request's time, in the viewer's zone and language.
 mstch::map process_outlook_data(const Site& site, const Request& request);
+
+// The iCalendar answer (text/calendar) for the day-precise milestones of `selected`: the feeds
+// here and a follower's personal calendar (process_follow_pages.cpp).
+Response process_calendar_response(const Site& site,
+                                   const std::vector<processes::Process>& selected,
+                                   const std::string& name, const std::string& filename);
 
 class ProcessPages {
 public:

@@ -1,0 +1,38 @@
+#pragma once
+// multipart/form-data request bodies (RFC 7578), for forms that upload a file. Fields come back
+// as a Form (text fields, valid UTF-8 without NUL, as forms.hpp promises) plus the uploaded
+// files' raw bytes, which the caller checks itself.
+
+#include "core/result.hpp"
+#include "web/forms.hpp"
+#include "web/http.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace coalition::web {
+
+struct UploadedFile {
+    std::string field;         // The form field's name.
+    std::string filename;      // As sent (a hint only; never used as a path).
+    std::string content_type;  // As sent, or "".
+    std::string bytes;
+};
+
+struct MultipartForm {
+    Form fields;
+    std::vector<UploadedFile> files;
+};
+
+// True when the request's Content-Type is multipart/form-data.
+bool is_multipart(const Request& request);
+
+// Parses the body of a multipart/form-data request. Invalid when the boundary is missing, a part
+// is malformed or a text field is not valid UTF-8 or holds NUL; TooLarge past Form::kMaxFields.
+core::Result<MultipartForm> parse_multipart(const Request& request);
+
+// The fields of an urlencoded or multipart form alike (files in `files` for the latter).
+core::Result<MultipartForm> parse_any_form(const Request& request);
+
+}  // namespace coalition::web
