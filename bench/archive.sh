@@ -115,7 +115,7 @@ done
 
 echo "== search (50 queries, each 3 times)"
 queries=(governance "internet governance" negotiations "\"digital compact\"" délégations
-         negociaciones делегации переговоры 数字契约 الرقمي review deadline -security
+         negociaciones делегации переговоры 数字契约 الرقمي review deadline "review -security"
          "members statement" proceso Проект consultation paragraphe delegation running)
 python3 - "$base_url" "${queries[@]}" <<'PY' >"$work/search.txt"
 import subprocess, sys, time, urllib.parse, urllib.request, statistics, os
