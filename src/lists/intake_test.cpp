@@ -462,8 +462,8 @@ TEST_P(IntakeTest, BouncesAddressIsHandedToBounces) {
 
 TEST_P(IntakeTest, AcceptedPostIsArchivedAndArchivedAtNamesTheArchivedMessage) {
     // A held post first, so that post ids and archive ids differ.
-    const auto held = posted(message("eve@example.net", "Outside", "Message-ID: <h@x>\r\n"),
-                             "eve@example.net");
+    const auto held =
+        posted(message("eve@example.net", "Outside", "Message-ID: <h@x>\r\n"), "eve@example.net");
     ASSERT_EQ(held.kind, Kind::Held);
     const Post post = stored(posted(message("Ana <ana@example.org>", "Archived")));
     ASSERT_EQ(post.state, PostState::Accepted);
@@ -477,8 +477,7 @@ TEST_P(IntakeTest, AcceptedPostIsArchivedAndArchivedAtNamesTheArchivedMessage) {
     ASSERT_TRUE(archived);
     EXPECT_EQ(archived->raw, post.raw);
     EXPECT_EQ(archived->subject, "Archived");
-    EXPECT_EQ(count("SELECT COUNT(*) FROM archive_messages WHERE post_id = $1",
-                    {post.id.value()}),
+    EXPECT_EQ(count("SELECT COUNT(*) FROM archive_messages WHERE post_id = $1", {post.id.value()}),
               1);
     EXPECT_NE(post.decorated.find("Archived-At: <https://coalition.example/lists/discuss/m/" +
                                   std::to_string(found[0].id.value()) + ">"),
@@ -496,9 +495,8 @@ TEST_P(IntakeTest, AcceptedPostIsArchivedAndArchivedAtNamesTheArchivedMessage) {
 }
 
 TEST_P(IntakeTest, PrivateArchiveStillArchivesButHasNoArchivedAt) {
-    set_settings([](ListSettings& settings) {
-        settings.archive_visibility = ArchiveVisibility::None;
-    });
+    set_settings(
+        [](ListSettings& settings) { settings.archive_visibility = ArchiveVisibility::None; });
     const Post post = stored(posted(message("ana@example.org", "Private")));
     ASSERT_EQ(post.state, PostState::Accepted);
     EXPECT_EQ(archive::Archive(*database_).find_by_message_id("m1@example.org").size(), 1U);
