@@ -24,20 +24,25 @@ constexpr std::size_t kExportPage = 200;
 constexpr std::int64_t kDay = 86400;
 constexpr std::int64_t kPlausibleSince = 315'532'800;  // 1980-01-01T00:00:00Z
 
-// The date of an mbox separator line ("From sender Sat Nov 28 20:55:21 2026"), UTC.
+// The asctime at the end of an mbox separator line, UTC: "From anna@example.org Sat Nov 28
+// 20:55:21 2026", Thunderbird's "From - Sat Nov 28 …", pipermail's "From anna at example.org  Sat
+// Nov 28 …" (the sender has spaces). Trailing whitespace is ignored.
 std::optional<std::int64_t> separator_date(std::string_view from_line) {
+    constexpr std::size_t kAsctime = 24;  // "Sat Nov 28 20:55:21 2026"
     if (!from_line.starts_with("From ")) {
         return std::nullopt;
     }
     from_line.remove_prefix(5);
-    const auto space = from_line.find(' ');
-    if (space == std::string_view::npos) {
+    while (!from_line.empty() && (from_line.back() == ' ' || from_line.back() == '\t')) {
+        from_line.remove_suffix(1);
+    }
+    if (from_line.size() < kAsctime) {
         return std::nullopt;
     }
-    const std::string date(from_line.substr(space + 1));
+    const std::string date(from_line.substr(from_line.size() - kAsctime));
     std::tm parts{};
     const char* end = strptime(date.c_str(), "%a %b %e %H:%M:%S %Y", &parts);
-    if (end == nullptr) {
+    if (end == nullptr || *end != '\0') {
         return std::nullopt;
     }
     return static_cast<std::int64_t>(timegm(&parts));

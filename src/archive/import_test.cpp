@@ -98,6 +98,26 @@ TEST_P(Import, ImportsCountsDuplicatesAndReportsGarbage) {
     EXPECT_EQ(second.duplicates, 5u);
 }
 
+TEST_P(Import, MessageWithoutDateTakesItsSeparatorsDate) {
+    const auto list = make_list("discuss");
+    const std::string text =
+        "From anna at example.org  Mon Nov  3 10:00:00 2025\nMessage-ID: <p@x>\n\npipermail\n\n"
+        "From - Tue Nov  4 11:00:00 2025\r\nMessage-ID: <t@x>\r\n\r\nthunderbird\r\n\r\n"
+        "From MAILER-DAEMON not a date\nMessage-ID: <m@x>\n\nprevious one's\n";
+    ASSERT_EQ(import(list, text).imported, 3u);
+    const Archive archive(*database_);
+    const auto date_of = [&](const std::string& message_id) {
+        const auto found = archive.find_by_message_id(message_id);
+        EXPECT_EQ(found.size(), 1u) << message_id;
+        const auto message = found.empty() ? std::nullopt : archive.message(found[0].id);
+        EXPECT_TRUE(message && message->date_is_fallback) << message_id;
+        return message ? message->date : 0;
+    };
+    EXPECT_EQ(date_of("p@x"), 1'762'164'000);  // 2025-11-03T10:00:00Z
+    EXPECT_EQ(date_of("t@x"), 1'762'254'000);  // 2025-11-04T11:00:00Z
+    EXPECT_EQ(date_of("m@x"), 1'762'254'000);
+}
+
 TEST_P(Import, ExportImportsBackByteForByte) {
     const auto list = make_list("discuss");
     const std::vector<std::string> messages = {

@@ -2,6 +2,18 @@
 // archive: mbox in and out. Reading accepts mboxo and mboxrd (">From " unquoting) as written by
 // Mailman 2's pipermail, HyperKitty's export and Thunderbird; writing is mboxrd, so that
 // reading our own export gives back every message byte for byte.
+//
+// Separators: a line starting "From " at the start of the file or after a blank line ("\n" or
+// "\r\n"); any text after "From " is accepted (Thunderbird's "From - Sat Nov 28 …", pipermail's
+// "From anna at example.org  Sat Nov 28 …"). Anywhere else a "From " line is message text.
+//
+// Quoting: every line matching ^>+From  loses one '>' (mboxrd). That is also the right reading of
+// mboxo, one rule for both: an mboxo writer turns "From " into ">From " and leaves every other
+// line alone, so a file with no ^>>+From  line reads the same under both rules, and a file with
+// one is mboxrd by that sign (an mboxo writer never makes it, while mboxrd does for each quoted
+// ">From "). What mboxo loses cannot be recovered: a body line that was ">From " becomes "From ".
+// (Python 3.11's mailbox module does not unquote at all on reading; we must, for our own
+// export to read back byte for byte.)
 
 #include <cstddef>
 #include <cstdint>
@@ -28,7 +40,8 @@ std::size_t split(std::istream& in, const std::function<void(Entry&&)>& each);
 
 // Writes one message as an mboxrd entry ("From sender date" line, ">From " quoting with one more
 // '>', a blank line after). split() gives `bytes` back unchanged, except that a message whose
-// last line has no line ending gets one (mbox cannot tell it from a line ending).
+// last line has no line ending gets one, "\r\n" if its first line ends so, else "\n" (mbox
+// cannot tell it from a line ending): "X: y\n\nbody" comes back as "X: y\n\nbody\n".
 void write(std::ostream& out, std::string_view envelope_sender, std::int64_t date,
            std::string_view bytes);
 

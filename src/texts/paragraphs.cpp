@@ -11,6 +11,7 @@
 #include <cctype>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 namespace coalition::texts {
@@ -651,15 +652,21 @@ std::vector<Paragraph> split_paragraphs(std::string_view text) {
         }
         position = end + (text.substr(end, 2) == "\r\n" ? 2 : 1);
     }
-    // Keys and anchors unique: a repeated number gets "#2", "-2"…
+    // Keys and anchors unique: a repeated number gets "#2", "-2"…; an anchor that still meets
+    // another ("1" twice gives "p-1-2", as does "(2)" under 1) takes the next free "-N".
+    std::set<std::string> anchors;
     for (auto& paragraph : paragraphs) {
         std::string base =
             paragraph.key.empty() ? "u" + std::to_string(++unnumbered) : paragraph.key;
-        const int seen = ++seen_keys[base];
+        int seen = ++seen_keys[base];
         if (seen > 1 && !paragraph.key.empty()) {
             paragraph.key += "#" + std::to_string(seen);
         }
-        paragraph.anchor = anchor_of(base) + (seen > 1 ? "-" + std::to_string(seen) : "");
+        const std::string anchor = anchor_of(base);
+        paragraph.anchor = seen > 1 ? anchor + "-" + std::to_string(seen) : anchor;
+        while (!anchors.insert(paragraph.anchor).second) {
+            paragraph.anchor = anchor + "-" + std::to_string(++seen);
+        }
     }
     return paragraphs;
 }
@@ -782,8 +789,8 @@ std::string row_label(const AlignedParagraph& row, const ComparisonLabels& label
 
 std::string row_numbers(const Comparison& comparison, const AlignedParagraph& row,
                         const ComparisonLabels& labels) {
-    const std::string before = numbers_of(comparison.before, row.before);
-    const std::string after = numbers_of(comparison.after, row.after);
+    std::string before = numbers_of(comparison.before, row.before);
+    std::string after = numbers_of(comparison.after, row.after);
     if (row.after.empty()) {
         return before;
     }

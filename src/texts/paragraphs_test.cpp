@@ -113,6 +113,19 @@ TEST(SplitParagraphs, HandlesCrLfBlankTextsAndRepeatedNumbers) {
     EXPECT_EQ(paragraphs[2].anchor, "p-1-a");
 }
 
+TEST(SplitParagraphs, KeepsAnchorsUniqueWhenNumbersMeet) {
+    // Found by fuzz/texts_fuzz: a repeated "1" and "(2)" under it both wanted "p-1-2".
+    const auto paragraphs = split_paragraphs("1. One\n\n1. Again\n(2) sub\n\n(3) more\n");
+    ASSERT_EQ(paragraphs.size(), 4U);
+    EXPECT_EQ(paragraphs[0].anchor, "p-1");
+    EXPECT_EQ(paragraphs[1].anchor, "p-1-2");
+    EXPECT_EQ(paragraphs[2].key, "1(2)");
+    EXPECT_EQ(paragraphs[2].anchor, "p-1-2-2");
+    EXPECT_EQ(paragraphs[3].anchor, "p-1-3");
+    EXPECT_EQ(split_paragraphs("1. One\n\n1. Again\n(2) sub\n\n(3) more\n")[2].anchor,
+              "p-1-2-2");  // Stable for the same text.
+}
+
 TEST(SplitParagraphs, KeepsArabicAndChineseText) {
     const auto paragraphs = split_paragraphs("١. نص عربي\n\n1. 我们支持\n");
     ASSERT_EQ(paragraphs.size(), 2U);
