@@ -1,7 +1,7 @@
 #include "app/config.hpp"
 
 #include "core/unavailable.hpp"
-#include "processes/followers.hpp"
+#include "processes/reminder_days.hpp"
 
 #include <toml++/toml.h>
 

@@ -23,6 +23,7 @@
 #include "mail/message.hpp"
 #include "mail/outbox.hpp"
 #include "processes/processes.hpp"
+#include "processes/reminder_days.hpp"
 #include "store/database.hpp"
 
 #include <chrono>
@@ -36,9 +37,6 @@ namespace coalition::processes {
 
 struct Follower;
 using FollowerId = core::Id<Follower>;
-
-inline constexpr int kMaxReminderDays = 60;
-inline constexpr std::size_t kMaxReminderOffsets = 5;
 
 struct FollowSettings {
     std::string base_url;   // [site] base_url, without a trailing slash.
@@ -84,12 +82,6 @@ struct FollowerPreferences {
     std::string language;
     std::string time_zone;
 };
-
-// "14, 3,1" → {14, 3, 1} (distinct, largest first). Invalid (field "reminder_days") for anything
-// but up to kMaxReminderOffsets whole numbers from 1 to kMaxReminderDays separated by commas or
-// spaces.
-core::Result<std::vector<int>> parse_reminder_days(std::string_view text);
-std::string format_reminder_days(const std::vector<int>& days);  // "14,3,1"
 
 // Thread-safe if `random` is. Every reference must outlive it. Every method throws
 // core::Unavailable when the database is gone.
