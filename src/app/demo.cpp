@@ -1,5 +1,6 @@
 #include "app/demo.hpp"
 
+#include "app/demo_lists.hpp"
 #include "app/demo_processes.hpp"
 #include "app/demo_statement.hpp"
 
@@ -163,6 +164,7 @@ std::string load_demo(Services& services, bool with_statement) {
         return std::to_string(demo_organisations().size()) + " organisations and " +
                std::to_string(demo_users().size()) + " accounts are in place";
     }
+    const auto loaded_lists = load_demo_lists(services, actor);
     load_demo_statement(*services.statements, actor);
     int signed_now = 0;
     if (const auto version = services.statements->current()) {
@@ -181,7 +183,10 @@ std::string load_demo(Services& services, bool with_statement) {
            std::to_string(demo_users().size()) + " accounts, the Statement of Purpose and " +
            std::to_string(demo_signatures().size()) + " signatures (" + std::to_string(signed_now) +
            " new) are in place, with " + std::to_string(loaded_processes.processes) +
-           " processes and " + std::to_string(loaded_processes.milestones) + " milestones";
+           " processes and " + std::to_string(loaded_processes.milestones) + " milestones; " +
+           (loaded_lists.lists == 0 ? std::string("the demo list was already there")
+                                    : "the demo list " + std::string(kDemoListAddress) + " with " +
+                                          std::to_string(loaded_lists.posts) + " archived posts");
 }
 
 }  // namespace coalition::app

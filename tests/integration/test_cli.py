@@ -128,6 +128,14 @@ class Commands(ServerTest):
         names = [o["short_name"] for o in listed if o["status"] == "member"]
         for founder in ("Nominet", "auDA", "CIRA", "InternetNZ"):
             self.assertEqual(names.count(founder), 1, names)
+        # The demo list with its public archive, loaded once however often the demo is.
+        shown = self.cli("list", "show", "coalition", "--json")
+        self.assertEqual(shown.returncode, 0, shown.stderr)
+        self.assertEqual(json.loads(shown.stdout)["settings"]["archive_visibility"], "public")
+        threads = self.cli("archive", "threads", "coalition", "--json")
+        self.assertEqual(threads.returncode, 0, threads.stderr)
+        listed_threads = json.loads(threads.stdout)
+        self.assertEqual(len(listed_threads), 3, listed_threads)
 
     @unittest.skipIf(BACKEND != "sqlite", "SQLite online backup")
     def test_backup(self):

@@ -91,6 +91,8 @@ constexpr i18n::PluralMessage kMessages =
     i18n::ngettext_noop("{count} message", "{count} messages");
 constexpr i18n::PluralMessage kParticipants =
     i18n::ngettext_noop("{count} participant", "{count} participants");
+constexpr i18n::PluralMessage kQuotedLines =
+    i18n::ngettext_noop("Quoted text ({count} line)", "Quoted text ({count} lines)");
 constexpr i18n::PluralMessage kResults = i18n::ngettext_noop("{count} result", "{count} results");
 
 std::string list_url(const lists::List& list) {
@@ -137,8 +139,8 @@ std::string size_text(std::size_t bytes) {
     return std::to_string((bytes + 1024 * 1024 - 1) / (1024 * 1024)) + " MB";
 }
 
-mstch::map message_data(const lists::List& list, const Viewer& viewer,
-                        const archive::ArchivedMessage& message) {
+mstch::map message_data(const Site& site, const Request& request, const lists::List& list,
+                        const Viewer& viewer, const archive::ArchivedMessage& message) {
     const std::string url = archive::permalink_path(list.name, message.id);
     mstch::array blocks;
     const std::string text =
@@ -150,7 +152,8 @@ mstch::map message_data(const lists::List& list, const Viewer& viewer,
             {"is_quote", kind == archive_view::TextBlock::Kind::Quote},
             {"is_signature", kind == archive_view::TextBlock::Kind::Signature},
             {"text", std::move(block.text)},
-            {"lines", std::to_string(block.lines)},
+            {"quote_label",
+             translate_count(site, request, kQuotedLines, static_cast<long>(block.lines))},
         });
     }
     mstch::array attachments;
@@ -370,7 +373,7 @@ Response ArchivePages::thread(Request& request) const {
     Nesting nesting;
     mstch::array items;
     for (const auto& entry : site_.archive->thread_tree(summary->id)) {
-        auto data = message_data(found->list, found->viewer, entry.message);
+        auto data = message_data(site_, request, found->list, found->viewer, entry.message);
         data.emplace("before_html", nesting.before(entry.depth));
         items.push_back(std::move(data));
     }
@@ -428,7 +431,7 @@ Response ArchivePages::message(Request& request) const {
             {"is_current", is_current},
         });
     }
-    auto data = message_data(found->list, found->viewer, *message);
+    auto data = message_data(site_, request, found->list, found->viewer, *message);
     data.emplace("list", list_data(found->list));
     data.emplace("outline", std::move(outline));
     data.emplace("outline_after_html", nesting.after());
