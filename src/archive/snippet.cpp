@@ -1,6 +1,7 @@
 #include "archive/snippet.hpp"
 
 #include "archive/tokenizer.hpp"
+#include "core/html.hpp"
 
 #include <algorithm>
 #include <unordered_set>
@@ -45,43 +46,26 @@ std::vector<SpanHit> spans(std::string_view text, const ParsedQuery& query) {
     return out;
 }
 
+// `text` escaped, each run of white space (and any NUL) made one space.
 void append_escaped(std::string& out, std::string_view text) {
-    bool in_space = false;
-    for (char character : text) {
-        const bool space = character == ' ' || character == '\n' || character == '\r' ||
-                           character == '\t' || character == '\f' || character == '\v';
-        if (space) {
-            in_space = true;
+    const auto is_space = [](char character) {
+        return character == ' ' || character == '\n' || character == '\r' || character == '\t' ||
+               character == '\f' || character == '\v' || character == '\0';
+    };
+    std::size_t index = 0;
+    while (index < text.size()) {
+        if (is_space(text[index])) {
+            out += ' ';
+            while (index < text.size() && is_space(text[index])) {
+                ++index;
+            }
             continue;
         }
-        if (in_space) {
-            out += ' ';
-            in_space = false;
+        const std::size_t start = index;
+        while (index < text.size() && !is_space(text[index])) {
+            ++index;
         }
-        switch (character) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            case '\0':
-                break;
-            default:
-                out += character;
-        }
-    }
-    if (in_space) {
-        out += ' ';
+        core::append_escaped_html(out, text.substr(start, index - start));
     }
 }
 

@@ -7,6 +7,7 @@
 #include "signon/rate_limiter.hpp"
 #include "signon/signature_store.hpp"
 #include "signon/signon.hpp"
+#include "store/transaction.hpp"
 
 #include <mutex>
 #include <stdexcept>
@@ -15,16 +16,7 @@
 
 namespace coalition::signon {
 
-// Thrown inside a transaction body to roll it back and answer `error`.
-class Rejection : public std::runtime_error {
-public:
-    explicit Rejection(core::Error error)
-        : std::runtime_error(error.message), error_(std::move(error)) {}
-    const core::Error& error() const { return error_; }
-
-private:
-    core::Error error_;
-};
+using store::Rejection;
 
 struct Signatures::State {
     State(store::Database& database_, const core::Clock& clock_, core::Random& random_,

@@ -3,6 +3,7 @@
 #include "i18n/i18n.hpp"
 #include "statement/statement.hpp"
 #include "statement/statement_store.hpp"
+#include "store/transaction.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -14,33 +15,8 @@
 namespace coalition::statement {
 namespace {
 
-// Inside a transaction body, `throw Rejection(error)` rolls everything back (the audit row
-// included) and makes `error` the result.
-class Rejection : public std::runtime_error {
-public:
-    explicit Rejection(core::Error error)
-        : std::runtime_error(error.message), error_(std::move(error)) {}
-    const core::Error& error() const { return error_; }
-
-private:
-    core::Error error_;
-};
-
-// Runs `body` (T(store::Connection&)) in one transaction. A constraint violation the body did
-// not foresee (two publications racing for the next number) becomes `on_constraint`.
-template <typename T, typename Body>
-core::Result<T> run_transaction(store::Database& database, const core::Error& on_constraint,
-                                Body&& body) {
-    std::optional<T> out;
-    try {
-        database.transact([&](store::Connection& connection) { out.emplace(body(connection)); });
-    } catch (const Rejection& rejection) {
-        return rejection.error();
-    } catch (const store::ConstraintViolation&) {
-        return on_constraint;
-    }
-    return std::move(*out);
-}
+using store::Rejection;
+using store::run_transaction;
 
 std::string dump(const nlohmann::json& json) {
     return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -7,6 +7,8 @@
 // found). Pure functions over valid UTF-8: callers (processes/, responses/) refuse invalid input
 // first. Uses core only. Start reading at compare() below.
 
+#include "core/html.hpp"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -52,7 +54,7 @@ struct MarkLabels {
 };
 
 // `text` with & < > " ' escaped for HTML text and attribute values.
-std::string escape_html(std::string_view text);
+using core::escape_html;
 
 // The diff as an HTML fragment: each change is
 //   <del class="text-deleted"><span class="visually-hidden">[deleted: </span>…<span

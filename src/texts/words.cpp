@@ -117,30 +117,6 @@ std::vector<Group> join_phrases(std::vector<Group> groups) {
     return out;
 }
 
-void append_escaped(std::string& out, std::string_view text) {
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-}
-
 // ~~text~~ or **text**, the markers tight around each line's words.
 void append_marked_markdown(std::string& out, std::string_view text, std::string_view marker) {
     std::size_t position = 0;
@@ -258,26 +234,19 @@ DiffCounts count_words(const WordDiff& diff) {
     return counts;
 }
 
-std::string escape_html(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + text.size() / 8);
-    append_escaped(out, text);
-    return out;
-}
-
 std::string diff_to_html(const WordDiff& diff, const MarkLabels& labels) {
     std::string out;
     for (const auto& piece : diff) {
         if (piece.change == Change::Same) {
-            append_escaped(out, piece.text);
+            core::append_escaped_html(out, piece.text);
             continue;
         }
         const bool inserted = piece.change == Change::Inserted;
         out += inserted ? "<ins class=\"text-inserted\">" : "<del class=\"text-deleted\">";
         out += "<span class=\"visually-hidden\">[";
-        append_escaped(out, inserted ? labels.inserted : labels.deleted);
+        core::append_escaped_html(out, inserted ? labels.inserted : labels.deleted);
         out += ": </span>";
-        append_escaped(out, piece.text);
+        core::append_escaped_html(out, piece.text);
         out += "<span class=\"visually-hidden\">]</span>";
         out += inserted ? "</ins>" : "</del>";
     }

@@ -1,6 +1,7 @@
 #include "web/router.hpp"
 
 #include "core/assert.hpp"
+#include "core/html.hpp"
 #include "web/csrf.hpp"
 #include "web/forms.hpp"
 #include "web/problem.hpp"
@@ -79,40 +80,13 @@ bool is_json_content_type(std::string_view content_type) {
     return rest.empty() || rest.front() == ';' || rest.front() == ' ';
 }
 
-std::string escape_html(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out.append("&amp;");
-                break;
-            case '<':
-                out.append("&lt;");
-                break;
-            case '>':
-                out.append("&gt;");
-                break;
-            case '"':
-                out.append("&quot;");
-                break;
-            case '\'':
-                out.append("&#39;");
-                break;
-            default:
-                out.push_back(c);
-        }
-    }
-    return out;
-}
-
 Response builtin_error_page(int status, std::string_view message) {
     std::string title = std::to_string(status) + " " + std::string(reason_phrase(status));
     return Response::html(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width\"><title>" +
-            escape_html(title) + "</title></head><body><main><h1>" + escape_html(title) +
-            "</h1><p>" + escape_html(message) +
+            core::escape_html(title) + "</title></head><body><main><h1>" +
+            core::escape_html(title) + "</h1><p>" + core::escape_html(message) +
             "</p><p><a href=\"/\">Home</a></p></main></body></html>\n",
         status);
 }

@@ -1,5 +1,7 @@
 #include "web/svg_chart.hpp"
 
+#include "core/html.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -212,35 +214,20 @@ std::string escape_xml(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     std::size_t index = 0;
+    std::size_t run = 0;  // Start of the run of valid characters not yet written.
     while (index < text.size()) {
         char32_t code_point = 0;
         const std::size_t length = decode_utf8(text, index, code_point);
-        if (length == 0 || !is_xml_char(code_point)) {
-            out += kReplacement;
-            index += length == 0 ? 1 : length;
+        if (length != 0 && is_xml_char(code_point)) {
+            index += length;
             continue;
         }
-        switch (code_point) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out.append(text.substr(index, length));
-        }
-        index += length;
+        core::append_escaped_html(out, text.substr(run, index - run));
+        out += kReplacement;
+        index += length == 0 ? 1 : length;
+        run = index;
     }
+    core::append_escaped_html(out, text.substr(run));
     return out;
 }
 

@@ -11,6 +11,7 @@
 // value must already be safe HTML. Set-delimiter tags are refused. A whitespace run that holds a
 // line break in template text is kept as one "\n".
 
+#include "core/html.hpp"
 #include "core/result.hpp"
 #include "i18n/i18n.hpp"
 
@@ -24,9 +25,9 @@
 
 namespace coalition::web {
 
-// Escapes & < > " ' for HTML text and quoted attribute values.
-std::string escape_html(std::string_view text);
-void append_escaped_html(std::string& out, std::string_view text);
+// Escapes & < > " ' for HTML text and quoted attribute values (core/html.hpp).
+using core::append_escaped_html;
+using core::escape_html;
 
 // The msgid of a {{#_}}…{{/_}} section: its raw text with each whitespace run made one space,
 // trimmed. scripts/update-po extracts msgids by the same rule.

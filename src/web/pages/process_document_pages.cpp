@@ -146,7 +146,7 @@ std::string export_html(const Context& context, const Revision& from, const Revi
                         const texts::Comparison& comparison, const texts::ComparisonLabels& labels,
                         const std::string& language, const std::string& heading,
                         const std::string& source_url) {
-    using texts::escape_html;
+    using core::escape_html;
     std::string html =
         "<!DOCTYPE html>\n<html lang=\"" + escape_html(language) +
         "\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + escape_html(heading) +
