@@ -81,4 +81,55 @@ std::optional<User> ApiTokens::authenticate(std::string_view token) {
     return user;
 }
 
+namespace {
+
+constexpr const char* kInfoColumns =
+    "SELECT t.id, t.user_id, u.email, t.label, t.created_at, t.last_used_at, t.revoked_at "
+    "FROM api_tokens t JOIN users u ON u.id = t.user_id ";
+
+ApiTokenInfo info_of(const store::Row& row) {
+    auto email = core::Email::parse(row.text(2));
+    return ApiTokenInfo{.id = row.integer(0),
+                        .user = UserId(row.integer(1)),
+                        .user_email = email ? email->unicode() : row.text(2),
+                        .label = row.text(3),
+                        .created_at = row.integer(4),
+                        .last_used_at = row.optional_integer(5),
+                        .revoked_at = row.optional_integer(6)};
+}
+
+}  // namespace
+
+std::vector<ApiTokenInfo> ApiTokens::list() {
+    std::vector<ApiTokenInfo> out;
+    for (const auto& row : database_.query(std::string(kInfoColumns) + "ORDER BY t.id DESC", {})) {
+        out.push_back(info_of(row));
+    }
+    return out;
+}
+
+core::Result<ApiTokenInfo> ApiTokens::revoke(const Actor& actor, std::int64_t id) {
+    std::optional<ApiTokenInfo> revoked;
+    const auto now = clock_.unix_now();
+    database_.transact([&](store::Connection& connection) {
+        const auto row = connection.query_one(std::string(kInfoColumns) + "WHERE t.id = $1", {id});
+        if (!row) {
+            return;
+        }
+        revoked = info_of(*row);
+        if (revoked->revoked_at) {
+            return;
+        }
+        connection.execute("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1", {id, now});
+        revoked->revoked_at = now;
+        AuditLog::record(connection, now, actor, "api_token.revoke",
+                         "user:" + std::to_string(revoked->user.value()),
+                         nlohmann::json{{"token", id}, {"label", revoked->label}}.dump());
+    });
+    if (!revoked) {
+        return core::Error{core::ErrorCode::NotFound, "There is no token with this number.", "id"};
+    }
+    return *revoked;
+}
+
 }  // namespace coalition::accounts

@@ -11,11 +11,24 @@
 #include "core/result.hpp"
 #include "store/database.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace coalition::accounts {
+
+// What an operator sees of a token: never the token itself.
+struct ApiTokenInfo {
+    std::int64_t id = 0;
+    UserId user;
+    std::string user_email;  // Unicode form.
+    std::string label;
+    std::int64_t created_at = 0;  // Unix seconds.
+    std::optional<std::int64_t> last_used_at;
+    std::optional<std::int64_t> revoked_at;
+};
 
 // Thread-safe if `random` is. References must outlive it. Throws core::Unavailable when the
 // database is gone.
@@ -30,6 +43,12 @@ public:
 
     // The user a presented token belongs to, if it is known and not revoked; records its use.
     std::optional<User> authenticate(std::string_view token);
+
+    // Every token ever created, newest first, revoked ones included (marked).
+    std::vector<ApiTokenInfo> list();
+    // Revokes token `id` at once (every server: authenticate() reads the database), audited as
+    // "api_token.revoke". NotFound for an unknown id; revoking a revoked token changes nothing.
+    core::Result<ApiTokenInfo> revoke(const Actor& actor, std::int64_t id);
 
 private:
     store::Database& database_;

@@ -53,6 +53,38 @@ TEST_P(ApiTokensTest, AuthenticatesItsUserAndNothingElse) {
     EXPECT_EQ(tokens.create(Actor::cli(), user->id, "two\nlines").error().field, "label");
 }
 
+TEST_P(ApiTokensTest, ListsWithoutSecretsAndRevokesAtOnce) {
+    Users users(*database_, clock_);
+    const auto user = users.add_user(
+        Actor::cli(),
+        NewUser{.email = *core::Email::parse("редактор@пример.рф"), .role = Role::Admin});
+    ASSERT_TRUE(user.has_value());
+    ApiTokens tokens(*database_, clock_, random_);
+    const auto first = tokens.create(Actor::cli(), user->id, "calendar sync");
+    const auto second = tokens.create(Actor::cli(), user->id, "importer");
+    ASSERT_TRUE(first.has_value() && second.has_value());
+    auto listed = tokens.list();
+    ASSERT_EQ(listed.size(), 2U);
+    EXPECT_EQ(listed[0].label, "importer");  // Newest first.
+    EXPECT_EQ(listed[1].user_email, "редактор@пример.рф");
+    EXPECT_FALSE(listed[1].revoked_at.has_value());
+
+    clock_.advance(std::chrono::seconds(5));
+    const auto revoked = tokens.revoke(Actor::cli(), listed[1].id);
+    ASSERT_TRUE(revoked.has_value());
+    EXPECT_EQ(revoked->revoked_at, clock_.unix_now());
+    EXPECT_FALSE(tokens.authenticate(*first).has_value());
+    EXPECT_TRUE(tokens.authenticate(*second).has_value());
+    // Again: nothing changes (same time kept), still refused.
+    clock_.advance(std::chrono::seconds(5));
+    EXPECT_EQ(tokens.revoke(Actor::cli(), listed[1].id)->revoked_at, revoked->revoked_at);
+    EXPECT_EQ(
+        database_->query_one("SELECT COUNT(*) FROM audit_log WHERE action = 'api_token.revoke'", {})
+            ->integer(0),
+        1);
+    EXPECT_EQ(tokens.revoke(Actor::cli(), 999).error().code, core::ErrorCode::NotFound);
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, ApiTokensTest,
                          ::testing::ValuesIn(store::testing::available_dialects()),
                          [](const auto& info) { return store::testing::dialect_name(info.param); });

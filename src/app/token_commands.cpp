@@ -2,8 +2,13 @@
 
 #include "app/cli.hpp"
 #include "app/wiring.hpp"
+#include "core/clock.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
 #include <iostream>
+#include <optional>
 #include <string>
 
 namespace coalition::app {
@@ -38,6 +43,50 @@ int token_create(const Config& config, const TokenCreateOptions& options) {
     return kExitOk;
 }
 
+std::string when(std::optional<std::int64_t> at) {
+    return at ? core::format_rfc3339(*at) : std::string("-");
+}
+
+int token_list(const Config& config, bool json) {
+    auto services = open_services(config, Migrate::Yes);
+    const auto tokens = services->api_tokens->list();
+    if (json) {
+        auto out = nlohmann::json::array();
+        for (const auto& token : tokens) {
+            out.push_back(
+                {{"id", token.id},
+                 {"user", token.user_email},
+                 {"label", token.label},
+                 {"created_at", core::format_rfc3339(token.created_at)},
+                 {"last_used_at", token.last_used_at
+                                      ? nlohmann::json(core::format_rfc3339(*token.last_used_at))
+                                      : nlohmann::json()},
+                 {"revoked", token.revoked_at.has_value()}});
+        }
+        std::cout << out.dump(2) << "\n";
+        return kExitOk;
+    }
+    for (const auto& token : tokens) {
+        std::cout << token.id << "\t" << token.user_email << "\t" << token.label << "\tcreated "
+                  << core::format_rfc3339(token.created_at) << "\tlast used "
+                  << when(token.last_used_at)
+                  << (token.revoked_at ? "\trevoked " + when(token.revoked_at) : "") << "\n";
+    }
+    return kExitOk;
+}
+
+int token_revoke(const Config& config, std::int64_t id) {
+    auto services = open_services(config, Migrate::Yes);
+    auto revoked = services->api_tokens->revoke(accounts::Actor::cli(), id);
+    if (!revoked) {
+        std::cerr << "coalition: " << revoked.error().message << "\n";
+        return kExitFailure;
+    }
+    std::cout << "Token " << id << " (" << revoked->label << ", " << revoked->user_email
+              << ") is revoked.\n";
+    return kExitOk;
+}
+
 }  // namespace
 
 void add_token_commands(CLI::App& app, const std::function<Config()>& configuration,
@@ -50,6 +99,17 @@ void add_token_commands(CLI::App& app, const std::function<Config()>& configurat
         ->required();
     create->add_option("--label", options.label, "What the token is for (one line)");
     create->callback([configuration, done] { done(token_create(configuration(), options)); });
+
+    static bool json = false;
+    auto* list = token->add_subcommand("list", "List the tokens (never the secrets themselves)");
+    list->add_flag("--json", json, "Print JSON");
+    list->callback([configuration, done] { done(token_list(configuration(), json)); });
+
+    static std::int64_t revoke_id = 0;
+    auto* revoke = token->add_subcommand("revoke", "Revoke a token at once, by its number");
+    revoke->add_option("ID", revoke_id, "The token's number, from `coalition token list`")
+        ->required();
+    revoke->callback([configuration, done] { done(token_revoke(configuration(), revoke_id)); });
 }
 
 }  // namespace coalition::app

@@ -375,7 +375,9 @@ class InjectCommand(ListMailTest):
 
 
 class SigkillMidDelivery(ListMailTest):
-    COUNT = 10_000
+    # Enough members that the kill lands mid-delivery (bench/fanout.sh measures 10,000 and more).
+    COUNT = 3_000
+    PARALLEL_WEIGHT = 20  # One long test: start it first when classes run side by side.
     CONNECTIONS = 4
     BATCH = 500  # lists::DeliverySettings::batch_size
     server_env = {"COALITION_LISTS_DELIVERY_CONNECTIONS": str(CONNECTIONS)}
@@ -383,7 +385,7 @@ class SigkillMidDelivery(ListMailTest):
     def test_every_remaining_recipient_gets_the_post_after_a_restart(self):
         members = [f"member{n:05d}@example.org" for n in range(self.COUNT)]
         self.add_members(members)
-        replies = self.lmtp_post(post("ana@example.org", "Ten thousand"))
+        replies = self.lmtp_post(post("ana@example.org", "Three thousand"))
         self.assertEqual(replies[0][0], 250, replies)
         expected = {envelope_address(m) for m in members + MEMBERS}
 

@@ -28,6 +28,7 @@ def b64(raw):
 
 
 class LogTest(SigningTest):
+    PARALLEL_WEIGHT = 12  # Five tests that each wait for signed tree heads.
 
     # --- the database, behind the server's back -----------------------------------------------
 

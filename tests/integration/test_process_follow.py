@@ -4,6 +4,7 @@ refused), a signed-in member's one-click follow, the tokenised manage page (remi
 language, time zone, unfollow), the personal iCalendar feed validated with the icalendar library,
 and the processes API's writes: bearer tokens from `coalition token create`, RFC 9457 problems
 listing each invalid field."""
+import json
 import re
 import sqlite3
 import urllib.parse
@@ -178,6 +179,21 @@ class ProcessesApiWrites(ServerTest):
         self.assertEqual(self.api("DELETE", "/api/v1/processes/gdc").status, 401)
         # Reads stay public.
         self.assertEqual(self.api("GET", "/api/v1/processes").status, 200)
+
+    def test_revoked_token_is_refused_at_once(self):
+        body = {"name": "Revocation test", "kind": "consultation", "status": "active"}
+        listed = json.loads(self.cli("token", "list", "--json").stdout)
+        self.assertNotIn(self.token, json.dumps(listed))  # Never the secret itself.
+        mine = [t for t in listed if t["user"] == "admin@coalition.example"]
+        self.assertEqual(len(mine), 1, listed)
+        self.assertFalse(mine[0]["revoked"])
+        revoked = self.cli("token", "revoke", str(mine[0]["id"]))
+        self.assertEqual(revoked.returncode, 0, revoked.stderr)
+        self.assertEqual(self.api("POST", "/api/v1/processes", body, self.token).status, 401)
+        self.assertTrue([t for t in json.loads(self.cli("token", "list", "--json").stdout)
+                         if t["id"] == mine[0]["id"]][0]["revoked"])
+        self.assertEqual(self.cli("token", "revoke", "999999").returncode, 1)
+        self.assertNotEqual(self.cli("token", "revoke", "not-a-number").returncode, 0)
 
     def test_admin_creates_replaces_and_deletes(self):
         created = self.api("POST", "/api/v1/processes", {
