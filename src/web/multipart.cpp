@@ -126,13 +126,16 @@ core::Result<MultipartForm> parse_multipart(const Request& request) {
         }
         std::string content(body.substr(content_start, next - content_start));
         if (filename) {
+            if (form.files.size() >= kMaxFiles) {
+                return core::Error{core::ErrorCode::TooLarge, "The form has too many files.", ""};
+            }
             form.files.push_back(UploadedFile{.field = name,
                                               .filename = *filename,
                                               .content_type = content_type,
                                               .bytes = std::move(content)});
         } else {
             if (!core::is_valid_utf8(name) || !core::is_valid_utf8(content) ||
-                content.find('\0') != std::string::npos) {
+                name.find('\0') != std::string::npos || content.find('\0') != std::string::npos) {
                 return core::Error::invalid("The form holds text that is not valid UTF-8.", name);
             }
             fields.emplace_back(std::move(name), std::move(content));

@@ -7,6 +7,7 @@
 #include "web/forms.hpp"
 #include "web/http.hpp"
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,9 @@ struct UploadedFile {
     std::string bytes;
 };
 
+// Files one form may upload.
+inline constexpr std::size_t kMaxFiles = 20;
+
 struct MultipartForm {
     Form fields;
     std::vector<UploadedFile> files;
@@ -29,7 +33,9 @@ struct MultipartForm {
 bool is_multipart(const Request& request);
 
 // Parses the body of a multipart/form-data request. Invalid when the boundary is missing, a part
-// is malformed or a text field is not valid UTF-8 or holds NUL; TooLarge past Form::kMaxFields.
+// is malformed or a text field is not valid UTF-8 or holds NUL; TooLarge past Form::kMaxFields
+// text fields or kMaxFiles files. Text before the first delimiter and after the close delimiter
+// (preamble, epilogue) is ignored, as RFC 2046 says.
 core::Result<MultipartForm> parse_multipart(const Request& request);
 
 // The fields of an urlencoded or multipart form alike (files in `files` for the latter).
