@@ -50,6 +50,9 @@ bool is_language_tag(std::string_view tag) {
                        [](unsigned char c) { return std::isalnum(c) || c == '-'; });
 }
 
+// Longer ASCII values are left to GMime's folding (RFC 5322 caps a line at 998 octets).
+constexpr std::size_t kMaxRawHeaderValue = 900;
+
 bool is_ascii(std::string_view text) {
     return std::all_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x80; });
 }
@@ -160,7 +163,16 @@ ComposedMessage compose(const OutgoingMessage& message, const core::Clock& clock
         COALITION_ASSERT(std::find(kReservedFields.begin(), kReservedFields.end(),
                                    lower_ascii(name)) == kReservedFields.end(),
                          "compose() writes this header itself");
-        g_mime_object_append_header(object, name.c_str(), header_safe_text(value).c_str(), "utf-8");
+        const std::string safe = header_safe_text(value);
+        g_mime_object_append_header(object, name.c_str(), safe.c_str(), "utf-8");
+        if (is_ascii(safe) && safe.size() <= kMaxRawHeaderValue) {
+            // As given: GMime would RFC 2047-encode a long unbreakable ASCII value (a URL in
+            // List-Unsubscribe), which mail clients then cannot read.
+            GMimeHeaderList* list = g_mime_object_get_header_list(object);
+            GMimeHeader* added =
+                g_mime_header_list_get_header_at(list, g_mime_header_list_get_count(list) - 1);
+            g_mime_header_set_raw_value(added, (" " + safe + "\n").c_str());
+        }
     }
 
     GObjectPtr<GMimePart> body = text_part(message.text_body);

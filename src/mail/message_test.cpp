@@ -288,6 +288,12 @@ TEST_F(Compose, ContentLanguageAndExtraHeaders) {
     EXPECT_EQ(parsed.header("X-Note"), "ملاحظة");
     EXPECT_NE(raw_header(composed.bytes, "X-Note").find("=?UTF-8?"), std::string::npos);
 
+    // A URL too long for one folded line stays as it is, never RFC 2047-encoded.
+    const std::string long_url =
+        "<https://coalition.example/processes/manage/" + std::string(64, 'f') + "/unfollow>";
+    message.headers = {{"List-Unsubscribe", long_url}};
+    EXPECT_EQ(raw_header(compose(message, clock_, random_).bytes, "List-Unsubscribe"), long_url);
+
     message.language = "";
     EXPECT_EQ(raw_header(compose(message, clock_, random_).bytes, "Content-Language"), "");
     message.language = "ar\r\nBcc: x@evil.example";

@@ -42,14 +42,20 @@ std::string process_url(const FollowSettings& settings, const Process& process) 
     return settings.base_url + "/processes/" + process.slug.value();
 }
 
+// A mail to `follower`, with RFC 8058 one-click unsubscription (stops every reminder, as the
+// manage page's "unfollow all" does) so that mail providers can offer it.
 mail::OutgoingMessage follower_mail(const FollowSettings& settings, const Follower& follower,
-                                    std::string subject, std::string body) {
-    return mail::OutgoingMessage{.from = settings.sender,
-                                 .to = {mail::Mailbox{"", follower.email}},
-                                 .subject = std::move(subject),
-                                 .text_body = std::move(body),
-                                 .headers = {{"Auto-Submitted", "auto-generated"}},
-                                 .language = follower.language};
+                                    const std::string& manage_url, std::string subject,
+                                    std::string body) {
+    return mail::OutgoingMessage{
+        .from = settings.sender,
+        .to = {mail::Mailbox{"", follower.email}},
+        .subject = std::move(subject),
+        .text_body = std::move(body),
+        .headers = {{"Auto-Submitted", "auto-generated"},
+                    {"List-Unsubscribe", "<" + manage_url + "/unfollow>"},
+                    {"List-Unsubscribe-Post", "List-Unsubscribe=One-Click"}},
+        .language = follower.language};
 }
 
 // Monday = 0; 1970-01-01 was a Thursday.
@@ -174,7 +180,7 @@ int Reminders::send_reminders() {
                                        {"manage", links.manage_url},
                                        {"site", settings.site_name}};
                 const auto message = follower_mail(
-                    settings, follower,
+                    settings, follower, links.manage_url,
                     translate(follower.language, "Reminder: {process} — {title}, {when}", values),
                     translate(follower.language,
                               "Hello,\n\n"
@@ -259,12 +265,13 @@ int Reminders::send_digests() {
         for (const auto& item : items) {
             lines += item.line + "\n";
         }
+        const std::string manage_url = followers_.links(follower).manage_url;
         const Values values = {{"site", settings.site_name},
                                {"items", lines},
                                {"days", std::to_string(kDigestHorizonDays)},
-                               {"manage", followers_.links(follower).manage_url}};
+                               {"manage", manage_url}};
         const auto message = follower_mail(
-            settings, follower,
+            settings, follower, manage_url,
             translate(follower.language, "Coming up in the processes you follow on {site}", values),
             translate(follower.language,
                       "Hello,\n\n"

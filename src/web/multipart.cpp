@@ -160,4 +160,12 @@ core::Result<MultipartForm> parse_any_form(const Request& request) {
     return MultipartForm{.fields = *parsed, .files = {}};
 }
 
+bool is_one_click_unsubscribe(const Request& request) {
+    if (request.method != Method::Post) {
+        return false;
+    }
+    const auto form = parse_any_form(request);
+    return form && form->fields.get("List-Unsubscribe") == "One-Click";
+}
+
 }  // namespace coalition::web

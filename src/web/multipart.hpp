@@ -41,4 +41,10 @@ core::Result<MultipartForm> parse_multipart(const Request& request);
 // The fields of an urlencoded or multipart form alike (files in `files` for the latter).
 core::Result<MultipartForm> parse_any_form(const Request& request);
 
+// True when `request` is an RFC 8058 one-click unsubscription: a POST whose
+// application/x-www-form-urlencoded or multipart/form-data body has the field
+// List-Unsubscribe=One-Click (exactly). Such a POST comes from a mail provider, without cookies
+// or CSRF token: the secret token in its URL is the authority.
+bool is_one_click_unsubscribe(const Request& request);
+
 }  // namespace coalition::web

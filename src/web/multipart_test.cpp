@@ -92,5 +92,40 @@ TEST(Multipart, ParseAnyFormTakesBothEncodings) {
     EXPECT_TRUE(urlencoded->files.empty());
 }
 
+Request one_click(std::string content_type, std::string body) {
+    Request request;
+    request.method = Method::Post;
+    request.headers.add("Content-Type", std::move(content_type));
+    request.body = std::move(body);
+    return request;
+}
+
+TEST(OneClickUnsubscribe, RecognisesExactlyTheRfc8058Field) {
+    EXPECT_TRUE(is_one_click_unsubscribe(
+        one_click("application/x-www-form-urlencoded", "List-Unsubscribe=One-Click")));
+    EXPECT_TRUE(is_one_click_unsubscribe(one_click(
+        "Application/X-WWW-Form-Urlencoded; charset=utf-8", "List-Unsubscribe=One-Click")));
+    EXPECT_TRUE(is_one_click_unsubscribe(
+        one_click("multipart/form-data; boundary=\"a b\"",
+                  "preamble\r\n--a b\r\nContent-Disposition: form-data; "
+                  "name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--a b--\r\n")));
+    EXPECT_FALSE(is_one_click_unsubscribe(
+        one_click("application/x-www-form-urlencoded", "List-Unsubscribe=one-click")));
+    EXPECT_FALSE(is_one_click_unsubscribe(
+        one_click("application/x-www-form-urlencoded", "Other=One-Click")));
+    EXPECT_FALSE(is_one_click_unsubscribe(one_click("text/plain", "List-Unsubscribe=One-Click")));
+    EXPECT_FALSE(is_one_click_unsubscribe(
+        one_click("multipart/form-data", "--x\r\n\r\nOne-Click\r\n--x--")));
+    EXPECT_FALSE(is_one_click_unsubscribe(
+        one_click("multipart/form-data; boundary=x",
+                  "--x\r\nContent-Disposition: form-data; name=\"Other\"\r\n\r\nOne-Click\r\n"
+                  "--x--")));
+    EXPECT_FALSE(is_one_click_unsubscribe(
+        one_click("multipart/form-data; boundary=x", std::string("--x\r\n\0\0", 7))));
+    Request get = one_click("application/x-www-form-urlencoded", "List-Unsubscribe=One-Click");
+    get.method = Method::Get;
+    EXPECT_FALSE(is_one_click_unsubscribe(get));
+}
+
 }  // namespace
 }  // namespace coalition::web

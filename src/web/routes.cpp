@@ -251,7 +251,8 @@ void register_routes(Router& router, Site& site) {
     router.add(M::Post, "/processes/follow/confirm/:token", bind(process_follow, &ProcessFollowPages::confirm), A::Public);
     router.add(M::Get,  "/processes/manage/:token",         bind(process_follow, &ProcessFollowPages::manage), A::Public);
     router.add(M::Post, "/processes/manage/:token",         bind(process_follow, &ProcessFollowPages::save),   A::Public);
-    router.add(M::Post, "/processes/manage/:token/unfollow", bind(process_follow, &ProcessFollowPages::unfollow), A::Public);
+    // RFC 8058 one-click from the reminder mails: the handler checks CSRF for the page's buttons.
+    router.add(M::Post, "/processes/manage/:token/unfollow", bind(process_follow, &ProcessFollowPages::unfollow), A::Public, CsrfCheck::ByHandler);
     router.add(M::Get,  "/processes/followed/:token",       bind(process_follow, &ProcessFollowPages::calendar), A::Public);
     router.add(M::Get,  "/admin/processes/new",             bind(process_pages, &ProcessPages::new_process), A::Admin);
     router.add(M::Post, "/admin/processes",                 bind(process_pages, &ProcessPages::create_process), A::Admin);

@@ -101,6 +101,24 @@ class ProcessFollow(ServerTest):
             self.client.get(urllib.parse.urlsplit(calendar_url).path).body)
         self.assertEqual(list(empty.walk("VEVENT")), [])
 
+    def test_one_click_unfollow_needs_no_cookie_but_the_buttons_need_csrf(self):
+        path = self.follow_by_mail("li@example.org", ("gdc",))
+        page = self.client.get(path)
+        confirmed = self.client.post(path, form={"_csrf": self.client.csrf_from(page.text)})
+        manage_path = urllib.parse.urlsplit(confirmed.header("location")).path
+        # The page's button without its CSRF token is refused; the follower stays.
+        self.assertEqual(self.client.post(manage_path + "/unfollow", form={"all": "1"}).status,
+                         403)
+        self.assertIn("Global Digital Compact", self.client.get(manage_path).text)
+        # RFC 8058: the mail provider's POST, from a client with no cookies at all.
+        provider = self.server.client()
+        wrong = provider.post("/processes/manage/" + "0" * 40 + "/unfollow",
+                              form={"List-Unsubscribe": "One-Click"})
+        self.assertEqual(wrong.status, 404)
+        done = provider.post(manage_path + "/unfollow", form={"List-Unsubscribe": "One-Click"})
+        self.assertEqual(done.status, 200, done.text[:300])
+        self.assertNotIn("Global Digital Compact", self.client.get(manage_path).text)
+
     def test_wrong_tokens_and_bad_input_are_refused(self):
         for path in ("/processes/follow/confirm/" + "A" * 32,
                      "/processes/follow/confirm/%27%20OR%201%3D1",

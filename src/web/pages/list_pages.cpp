@@ -7,6 +7,7 @@
 #include "i18n/i18n.hpp"
 #include "i18n/messages.hpp"
 #include "web/csrf.hpp"
+#include "web/multipart.hpp"
 #include "web/page.hpp"
 #include "web/problem.hpp"
 #include "web/router.hpp"
@@ -44,104 +45,6 @@ Response error(const Site& site, const Request& request, int status) {
     }
     return Response::html(site.pages.render_error_page(page_context(site, request, title), status),
                           status);
-}
-
-namespace {
-
-std::string lower_ascii(std::string_view text) {
-    std::string lowered(text);
-    std::transform(lowered.begin(), lowered.end(), lowered.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return lowered;
-}
-
-std::string_view trim_ascii(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r' ||
-                             text.front() == '\n')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
-                             text.back() == '\n')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
-
-// The value of parameter `name` in a header value such as `multipart/form-data; boundary="x"`.
-std::string header_parameter(std::string_view value, std::string_view name) {
-    std::size_t position = value.find(';');
-    while (position != std::string_view::npos) {
-        std::string_view rest = value.substr(position + 1);
-        const std::size_t next = rest.find(';');
-        std::string_view item = trim_ascii(rest.substr(0, next));
-        const std::size_t equals = item.find('=');
-        if (equals != std::string_view::npos &&
-            lower_ascii(trim_ascii(item.substr(0, equals))) == name) {
-            std::string_view found = trim_ascii(item.substr(equals + 1));
-            if (found.size() >= 2 && found.front() == '"' && found.back() == '"') {
-                found = found.substr(1, found.size() - 2);
-            }
-            return std::string(found);
-        }
-        position = next == std::string_view::npos ? next : position + 1 + next;
-    }
-    return "";
-}
-
-// RFC 7578: one part of a multipart/form-data body named List-Unsubscribe whose content is
-// One-Click.
-bool multipart_has_one_click(std::string_view body, std::string_view boundary) {
-    if (boundary.empty() || boundary.size() > 200) {
-        return false;
-    }
-    const std::string delimiter = "--" + std::string(boundary);
-    std::size_t start = body.find(delimiter);
-    while (start != std::string_view::npos) {
-        std::size_t part_begin = start + delimiter.size();
-        if (body.substr(part_begin, 2) == "--") {
-            return false;  // The closing delimiter.
-        }
-        const std::size_t end = body.find(delimiter, part_begin);
-        std::string_view part = body.substr(
-            part_begin, end == std::string_view::npos ? std::string_view::npos : end - part_begin);
-        std::size_t blank = part.find("\r\n\r\n");
-        std::size_t skip = 4;
-        if (blank == std::string_view::npos) {
-            blank = part.find("\n\n");
-            skip = 2;
-        }
-        if (blank != std::string_view::npos) {
-            const std::string headers = lower_ascii(part.substr(0, blank));
-            const std::string_view content = trim_ascii(part.substr(blank + skip));
-            if (headers.find("content-disposition:") != std::string::npos &&
-                (headers.find("name=\"list-unsubscribe\"") != std::string::npos ||
-                 headers.find("name=list-unsubscribe") != std::string::npos) &&
-                content == "One-Click") {
-                return true;
-            }
-        }
-        start = end;
-    }
-    return false;
-}
-
-}  // namespace
-
-bool is_one_click_unsubscribe(const Request& request) {
-    if (request.method != Method::Post) {
-        return false;
-    }
-    const std::string_view content_type = request.headers.value("Content-Type");
-    const std::string media =
-        lower_ascii(trim_ascii(content_type.substr(0, content_type.find(';'))));
-    if (media == "application/x-www-form-urlencoded") {
-        const auto& form = request.form();
-        return form && form->value("List-Unsubscribe") == "One-Click";
-    }
-    if (media == "multipart/form-data") {
-        return multipart_has_one_click(request.body, header_parameter(content_type, "boundary"));
-    }
-    return false;
 }
 
 const Form& form_of(const Request& request) {
@@ -543,7 +446,7 @@ Response ListPages::unsubscribe(Request& request) const {
     }
     // RFC 8058 §3.2: the mail client's POST carries no cookies and no token of ours; anything
     // else is the page's button, which must carry its CSRF token like every other form.
-    const bool one_click = list_pages::is_one_click_unsubscribe(request);
+    const bool one_click = is_one_click_unsubscribe(request);
     if (!one_click) {
         const auto& form = request.form();
         if (!form) {

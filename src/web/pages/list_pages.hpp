@@ -39,11 +39,6 @@ ListRole role_of(const Site& site, const Request& request, const lists::List& li
 // The HTML error page for `status` (403, 404, 503, …).
 Response error(const Site& site, const Request& request, int status);
 
-// True when `request` is an RFC 8058 one-click unsubscription: a POST whose
-// application/x-www-form-urlencoded or multipart/form-data body has the field
-// List-Unsubscribe=One-Click.
-bool is_one_click_unsubscribe(const Request& request);
-
 // The request's form (the router has checked it parsed), or an empty one.
 const Form& form_of(const Request& request);
 

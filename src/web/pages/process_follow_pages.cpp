@@ -4,6 +4,8 @@
 #include "i18n/i18n.hpp"
 #include "processes/followers.hpp"
 #include "processes/processes.hpp"
+#include "web/csrf.hpp"
+#include "web/multipart.hpp"
 #include "web/page.hpp"
 #include "web/pages/process_pages.hpp"
 #include "web/problem.hpp"
@@ -229,6 +231,18 @@ Response ProcessFollowPages::unfollow(Request& request) const {
         return error_page(site_, request, 503);
     }
     const std::string token(request.param("token"));
+    // RFC 8058: a mail provider's POST, without cookies or CSRF token; it stops every reminder.
+    if (is_one_click_unsubscribe(request)) {
+        if (!site_.followers->unfollow_all(token)) {
+            return error_page(site_, request, 404);
+        }
+        return Response::text("Unfollowed.\n");
+    }
+    const auto& form = request.form();
+    const auto csrf_token = form ? form->get(csrf::kFieldName) : std::nullopt;
+    if (!csrf_token || !csrf::verify(request.visitor, site_.settings.site_secret, *csrf_token)) {
+        return error_page(site_, request, 403);
+    }
     core::Result<processes::Follower> result = core::Error{core::ErrorCode::NotFound, "", ""};
     if (form_value(request, "all") == "1") {
         result = site_.followers->unfollow_all(token);
