@@ -24,8 +24,8 @@ std::string mail(const std::string& id, const std::string& subject, std::int64_t
     }
     if (date != 0) {
         // Dates are written in UTC; g_date_time formatting is avoided to keep the test plain.
-        static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+        static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
         const std::time_t seconds = date;
         std::tm utc{};
         gmtime_r(&seconds, &utc);

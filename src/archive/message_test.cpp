@@ -13,7 +13,7 @@
 namespace coalition::archive {
 namespace {
 
-const std::filesystem::path kPythonCorpus = "/usr/lib/python3.11/test/test_email/data";
+constexpr const char* kPythonCorpus = "/usr/lib/python3.11/test/test_email/data";
 
 std::string read_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -56,7 +56,8 @@ TEST(ParseMessage, PythonCorpusFieldsCheckedByHand) {
     if (!std::filesystem::exists(kPythonCorpus)) {
         GTEST_SKIP() << "libpython3.11-testsuite is not installed";
     }
-    const auto first = parse_message(read_file(kPythonCorpus / "msg_01.txt"));
+    const auto first =
+        parse_message(read_file(std::filesystem::path(kPythonCorpus) / "msg_01.txt"));
     EXPECT_TRUE(first.parseable);
     EXPECT_EQ(first.message_id, "15090.61304.110929.45684@aaa.zzz.org");
     EXPECT_EQ(first.author_email, "bbb@ddd.com");
@@ -66,7 +67,8 @@ TEST(ParseMessage, PythonCorpusFieldsCheckedByHand) {
     EXPECT_TRUE(first.attachments.empty());
 
     // Five parts: text/plain, an inline text/html (as text) and base64 text parts.
-    const auto lyrics = parse_message(read_file(kPythonCorpus / "msg_10.txt"));
+    const auto lyrics =
+        parse_message(read_file(std::filesystem::path(kPythonCorpus) / "msg_10.txt"));
     EXPECT_EQ(lyrics.author_name, "Barry Warsaw");
     EXPECT_EQ(lyrics.author_email, "barry@python.org");
     EXPECT_NE(lyrics.text.find("This is a 7bit encoded message."), std::string::npos);
@@ -77,7 +79,8 @@ TEST(ParseMessage, PythonCorpusFieldsCheckedByHand) {
               std::string::npos);
 
     // A multipart/alternative with text/plain: the HTML alternative is not shown.
-    const auto alternative = parse_message(read_file(kPythonCorpus / "msg_15.txt"));
+    const auto alternative =
+        parse_message(read_file(std::filesystem::path(kPythonCorpus) / "msg_15.txt"));
     EXPECT_NE(alternative.text.find("Some removed test."), std::string::npos);
     EXPECT_EQ(alternative.text.find("Some removed HTML"), std::string::npos);
     EXPECT_EQ(alternative.message_id, "xxxx");

@@ -96,8 +96,9 @@ void take(core::Result<T> result, T& into, accounts::FieldErrors& errors) {
     }
 }
 
-const core::Error kDocumentSlugConflict =
-    core::Error::conflict("Another document of this process already has this slug.", "slug");
+core::Error document_slug_conflict() {
+    return core::Error::conflict("Another document of this process already has this slug.", "slug");
+}
 
 }  // namespace
 
@@ -156,6 +157,7 @@ std::optional<TextFormat> parse_text_format(std::string_view text) {
 
 std::vector<DocumentKind> all_document_kinds() {
     std::vector<DocumentKind> out;
+    out.reserve(std::size(kDocumentKinds));
     for (const auto& entry : kDocumentKinds) {
         out.push_back(entry.first);
     }
@@ -235,14 +237,14 @@ core::Result<Document> Processes::add_document(const accounts::Actor& actor, Pro
                                                const DocumentFields& fields) {
     const std::int64_t now = clock_.unix_now();
     auto created = run_transaction<DocumentId>(
-        database_, kDocumentSlugConflict, [&](store::Connection& connection) {
+        database_, document_slug_conflict(), [&](store::Connection& connection) {
             if (!process_store::find_process(connection, process_id)) {
                 throw Rejection(core::Error::not_found("There is no such process."));
             }
             accounts::Slug slug = fields.slug.value_or(accounts::Slug::derive(fields.title));
             if (fields.slug) {
                 if (document_store::is_slug_taken(connection, process_id, slug.value())) {
-                    throw Rejection(kDocumentSlugConflict);
+                    throw Rejection(document_slug_conflict());
                 }
             } else {
                 const auto base = slug;

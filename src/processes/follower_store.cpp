@@ -9,7 +9,7 @@ constexpr std::string_view kColumns =
     "SELECT id, email, user_id, language, time_zone, reminder_days, token_salt, created_at, "
     "updated_at FROM process_followers ";
 
-std::vector<ProcessId> follows_of(store::Rows rows) {
+std::vector<ProcessId> follows_of(const store::Rows& rows) {
     std::vector<ProcessId> ids;
     ids.reserve(rows.size());
     for (const auto& row : rows) {

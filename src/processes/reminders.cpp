@@ -96,7 +96,7 @@ std::int64_t reminder_due_at(const Deadline& deadline, int offset_days,
         if (auto due = Moment::date_time(day, kWholeDayReminderTime, zone, "due")) {
             return due->utc();
         }
-        return (moment.day_number() - offset_days) * kDay + 9 * 3600;
+        return ((moment.day_number() - offset_days) * kDay) + (std::int64_t{9} * 3600);
     }
     // The same wall time N days earlier in the deadline's zone; a time that day skips (a
     // spring-forward night) falls back to N × 24 hours.

@@ -8,7 +8,7 @@ namespace coalition::texts {
 namespace {
 
 // A zero draft and its Rev.1 shaped like a UN outcome document (illustrative text).
-const std::string kZeroDraft =
+constexpr std::string_view kZeroDraft =
     "Draft outcome document\n"
     "\n"
     "PP1 Recalling the earlier summits on the information society and their outcomes,\n"
@@ -30,7 +30,7 @@ const std::string kZeroDraft =
     "\n"
     "6. We welcome the contribution of regional and national forums to the global dialogue.\n";
 
-const std::string kRevision1 =
+constexpr std::string_view kRevision1 =
     "Draft outcome document\n"
     "\n"
     "PP1 Recalling the earlier summits on the information society and their outcomes,\n"

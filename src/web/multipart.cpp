@@ -28,12 +28,12 @@ std::string_view trim_ows(std::string_view text) {
 // The value of parameter `name` in a header value (`form-data; name="x"; filename="a.txt"`),
 // quotes removed and backslash escapes undone; nullopt when absent.
 std::optional<std::string> parameter(std::string_view header, std::string_view name) {
-    constexpr auto npos = std::string_view::npos;
+    constexpr auto kNpos = std::string_view::npos;
     std::size_t at = header.find(';');
-    while (at != npos && at < header.size()) {
+    while (at != kNpos && at < header.size()) {
         ++at;
         const std::size_t equals = header.find('=', at);
-        if (equals == npos) {
+        if (equals == kNpos) {
             return std::nullopt;
         }
         const std::string key = lower(trim_ows(header.substr(at, equals - at)));
@@ -49,7 +49,7 @@ std::optional<std::string> parameter(std::string_view header, std::string_view n
             at = header.find(';', at);
         } else {
             const std::size_t end = header.find(';', at);
-            value = std::string(trim_ows(header.substr(at, end == npos ? npos : end - at)));
+            value = std::string(trim_ows(header.substr(at, end == kNpos ? kNpos : end - at)));
             at = end;
         }
         if (key == name) {

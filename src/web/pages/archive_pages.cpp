@@ -133,10 +133,11 @@ std::string size_text(std::size_t bytes) {
     if (bytes < 1024) {
         return std::to_string(bytes) + " B";
     }
-    if (bytes < 1024 * 1024) {
+    constexpr std::size_t kMegabyte = std::size_t{1024} * 1024;
+    if (bytes < kMegabyte) {
         return std::to_string((bytes + 1023) / 1024) + " KB";
     }
-    return std::to_string((bytes + 1024 * 1024 - 1) / (1024 * 1024)) + " MB";
+    return std::to_string((bytes + kMegabyte - 1) / kMegabyte) + " MB";
 }
 
 mstch::map message_data(const Site& site, const Request& request, const lists::List& list,

@@ -251,7 +251,7 @@ std::vector<TextBlock> text_blocks(std::string_view text) {
 }
 
 std::string safe_content_type(std::string_view declared) {
-    const std::string type = lower_ascii(trim_spaces(declared.substr(0, declared.find(';'))));
+    std::string type = lower_ascii(trim_spaces(declared.substr(0, declared.find(';'))));
     static constexpr std::array<std::string_view, 19> kSafe = {
         "application/pdf",
         "image/png",
