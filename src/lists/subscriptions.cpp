@@ -325,18 +325,27 @@ core::Result<Member> Subscriptions::unsubscribe(std::string_view unsubscribe_tok
     return std::move(after->member);
 }
 
-core::Result<Member> Subscriptions::member_by_preferences_token(
-    std::string_view preferences_token) const {
-    const auto normalised = normalised_token(preferences_token);
+core::Result<Member> Subscriptions::member_by_token(const char* column,
+                                                    std::string_view token) const {
+    const auto normalised = normalised_token(token);
     if (!normalised) {
         return unknown_member_link();
     }
-    auto row = member_store::find_by_token_hash(database_, "preferences_token_hash",
-                                                core::hash_token(*normalised));
+    auto row = member_store::find_by_token_hash(database_, column, core::hash_token(*normalised));
     if (!row) {
         return unknown_member_link();
     }
     return std::move(row->member);
+}
+
+core::Result<Member> Subscriptions::member_by_preferences_token(
+    std::string_view preferences_token) const {
+    return member_by_token("preferences_token_hash", preferences_token);
+}
+
+core::Result<Member> Subscriptions::member_by_unsubscribe_token(
+    std::string_view unsubscribe_token) const {
+    return member_by_token("unsubscribe_token_hash", unsubscribe_token);
 }
 
 core::Result<Member> Subscriptions::update_preferences(std::string_view preferences_token,

@@ -130,8 +130,10 @@ public:
     // unsubscribed) until they subscribe again. NotFound for an unknown token.
     core::Result<Member> unsubscribe(std::string_view unsubscribe_token);
 
-    // The member whose preferences token this is (any state). NotFound for an unknown token.
+    // The member whose preferences (or unsubscribe) token this is, in any state, changing
+    // nothing: the pages a link opens. NotFound for an unknown token.
     core::Result<Member> member_by_preferences_token(std::string_view preferences_token) const;
+    core::Result<Member> member_by_unsubscribe_token(std::string_view unsubscribe_token) const;
     // Sets the delivery mode and language (a supported tag) of a subscribed member. NotFound for an
     // unknown token; Conflict when the member is no longer subscribed; Invalid (field "language").
     core::Result<Member> update_preferences(std::string_view preferences_token, DeliveryMode mode,
@@ -164,6 +166,8 @@ private:
                                     const SubscriptionRequest* subscribe,
                                     std::string_view language);
     MemberLinks member_links(const List& list, const std::string& salt) const;
+    // `column` is one of member_store's token hash columns.
+    core::Result<Member> member_by_token(const char* column, std::string_view token) const;
     mail::ComposedMessage compose(const mail::OutgoingMessage& message, const List& list) const;
     const std::string& base_url() const { return settings_.base_url; }
 

@@ -436,8 +436,20 @@ Response ListPages::unsubscribe_form(Request& request) const {
     if (!list || !looks_like_token(request.param("token"))) {
         return error(site_, request, 404);
     }
+    // A link that names no member says so now, not after the button.
+    const auto member = site_.subscriptions->member_by_unsubscribe_token(request.param("token"));
+    if (!member) {
+        return error(site_, request, 404);
+    }
+    // The token names the member, whatever list the path names: show the member's own list.
+    const std::optional<lists::List> own = site_.lists->find(member->list_id);
+    const lists::List& shown = own ? *own : *list;
     return render(site_, request, unsubscribe_, "Leave the list",
-                  {{"list", list_data(*list)}, {"action", action_of(request)}}, 200, HasForm::Yes);
+                  {{"list", list_data(shown)},
+                   {"action", action_of(request)},
+                   {"email", member->email.unicode()},
+                   {"already_left", member->state != lists::MemberState::Subscribed}},
+                  200, HasForm::Yes);
 }
 
 Response ListPages::unsubscribe(Request& request) const {

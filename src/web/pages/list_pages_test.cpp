@@ -441,6 +441,27 @@ TEST_P(ListPagesTest, OneClickUnsubscribesWithoutCookiesOrToken) {
     EXPECT_EQ(get(mail_client, "/lists/discuss/unsubscribe/nonsense").status, 404);
 }
 
+TEST_P(ListPagesTest, UnsubscribePageChecksTheLinkBeforeTheButton) {
+    const auto member = subscribed_member("ana@example.org");
+    const auto links = subscriptions_->links(*list_, member.id);
+    ASSERT_TRUE(links.has_value());
+    Browser visitor;
+    const auto page = get(visitor, "/lists/discuss/unsubscribe/" + links->unsubscribe_token);
+    EXPECT_EQ(page.status, 200);
+    EXPECT_NE(page.body.find("ana@example.org"), std::string::npos);
+    EXPECT_NE(page.body.find("Unsubscribe me"), std::string::npos);
+    // Opening the page changes nothing.
+    EXPECT_EQ(state_of("ana@example.org"), lists::MemberState::Subscribed);
+    // A well-formed token that names no member: 404 at once, not after the button.
+    EXPECT_EQ(get(visitor, "/lists/discuss/unsubscribe/" + std::string(32, 'a')).status, 404);
+    // Once unsubscribed, the page says so instead of offering the button again.
+    ASSERT_TRUE(subscriptions_->unsubscribe(links->unsubscribe_token).has_value());
+    const auto after = get(visitor, "/lists/discuss/unsubscribe/" + links->unsubscribe_token);
+    EXPECT_EQ(after.status, 200);
+    EXPECT_EQ(after.body.find("Unsubscribe me"), std::string::npos);
+    EXPECT_NE(after.body.find("no longer receives"), std::string::npos);
+}
+
 TEST_P(ListPagesTest, OneClickAcceptsMultipartFormData) {
     const auto member = subscribed_member("ana@example.org");
     const auto links = subscriptions_->links(*list_, member.id);
