@@ -309,6 +309,10 @@ core::Result<Disposition> Intake::Impl::post(const List& list, std::string_view 
     self.database_.transact([&](store::Connection& connection) {
         // The duplicate check again, now inside the transaction: a retried delivery racing the
         // first must not be distributed twice.
+        if (verdict.action == Action::Accept && !post.message_id_assigned) {
+            post_store::serialise_message_id(connection, self.database_.dialect(), list.id,
+                                             post.message_id);
+        }
         if (verdict.action == Action::Accept && !post.message_id_assigned &&
             post_store::has_accepted(connection, list.id, post.message_id)) {
             facts.is_duplicate = true;

@@ -14,6 +14,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 
 namespace coalition::lists {
 namespace {
@@ -249,6 +250,32 @@ TEST_P(IntakeTest, DuplicateMessageIdIsDiscarded) {
     EXPECT_EQ(again.reason, "duplicate");
     EXPECT_EQ(stored(again).state, PostState::Discarded) << "even a discarded post is kept";
     EXPECT_EQ(deliveries(), 1);
+}
+
+TEST_P(IntakeTest, TheSameMessageArrivingAtOnceIsAcceptedOnce) {
+    // An MTA retrying while the first attempt is still being taken, or two MX hosts handing over
+    // one message: on PostgreSQL the transactions really overlap.
+    constexpr int kMessages = 6;
+    constexpr int kCopies = 4;
+    std::vector<std::thread> threads;
+    std::atomic<int> accepted = 0;
+    std::atomic<int> discarded = 0;
+    for (int copy = 0; copy < kCopies; ++copy) {
+        threads.emplace_back([&] {
+            for (int index = 0; index < kMessages; ++index) {
+                const std::string id = "race-" + std::to_string(index) + "@example.org";
+                const auto kind =
+                    posted(message("ana@example.org", "Race", "Message-ID: <" + id + ">\r\n")).kind;
+                (kind == Kind::Accepted ? accepted : discarded) += 1;
+            }
+        });
+    }
+    for (auto& thread : threads) {
+        thread.join();
+    }
+    EXPECT_EQ(accepted, kMessages);
+    EXPECT_EQ(discarded, kMessages * (kCopies - 1));
+    EXPECT_EQ(deliveries(), kMessages);
 }
 
 TEST_P(IntakeTest, OurOwnDecoratedPostComingBackIsALoop) {

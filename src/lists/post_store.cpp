@@ -139,6 +139,17 @@ bool has_accepted(store::Connection& connection, ListId list, std::string_view m
     return connection.query_one(kHasAccepted, {list.value(), std::string(message_id)}).has_value();
 }
 
+void serialise_message_id(store::Connection& connection, store::Dialect dialect, ListId list,
+                          std::string_view message_id) {
+    if (dialect != store::Dialect::Postgresql) {
+        return;
+    }
+    // hashtext() is computed by the server, so every server process agrees on the key; the list
+    // id's low 31 bits pick the lock space (a collision only makes two posts wait for each other).
+    connection.query("SELECT pg_advisory_xact_lock(CAST($1 AS INTEGER), hashtext($2))",
+                     {list.value() & 0x7fffffff, std::string(message_id)});
+}
+
 bool has_accepted(store::Database& database, ListId list, std::string_view message_id) {
     return database.query_one(kHasAccepted, {list.value(), std::string(message_id)}).has_value();
 }

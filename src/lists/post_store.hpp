@@ -45,6 +45,12 @@ std::vector<Post> accepted(store::Database& database, ListId list, std::size_t l
 
 // True when the list already accepted a post with this Message-ID (without angle brackets).
 bool has_accepted(store::Connection& connection, ListId list, std::string_view message_id);
+// Inside the accepting transaction, before has_accepted(connection, …): makes two transactions
+// deciding on the same Message-ID for the same list take turns until the first commits, so that
+// the second sees the first's post. SQLite's writer lock already serialises them; PostgreSQL
+// (read committed) takes a transaction-scoped advisory lock on (list, hash of the Message-ID).
+void serialise_message_id(store::Connection& connection, store::Dialect dialect, ListId list,
+                          std::string_view message_id);
 bool has_accepted(store::Database& database, ListId list, std::string_view message_id);
 
 // Accepted senders, by canonical address (core::Email::canonical()).
