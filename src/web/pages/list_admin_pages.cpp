@@ -20,6 +20,7 @@ namespace {
 
 using list_pages::error;
 using list_pages::form_of;
+using list_pages::state_msgid;
 
 constexpr std::size_t kPreviewBytes = 2000;
 constexpr std::size_t kRosterPage = 200;
@@ -195,18 +196,6 @@ std::string join_addresses(const std::vector<core::Email>& addresses) {
         text += address.unicode() + "\n";
     }
     return text;
-}
-
-std::string_view state_msgid(lists::MemberState state) {
-    switch (state) {
-        case lists::MemberState::Pending:
-            return i18n::gettext_noop("Waiting for confirmation");
-        case lists::MemberState::Subscribed:
-            return i18n::gettext_noop("Subscribed");
-        case lists::MemberState::Unsubscribed:
-            return i18n::gettext_noop("Unsubscribed");
-    }
-    return "";
 }
 
 std::string_view delivery_msgid(lists::DeliveryMode mode) {

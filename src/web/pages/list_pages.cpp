@@ -53,6 +53,18 @@ const Form& form_of(const Request& request) {
     return parsed ? *parsed : empty;
 }
 
+std::string_view state_msgid(lists::MemberState state) {
+    switch (state) {
+        case lists::MemberState::Pending:
+            return i18n::gettext_noop("Waiting for confirmation");
+        case lists::MemberState::Subscribed:
+            return i18n::gettext_noop("Subscribed");
+        case lists::MemberState::Unsubscribed:
+            return i18n::gettext_noop("Unsubscribed");
+    }
+    return "";
+}
+
 std::string format_time(std::int64_t unix_seconds) {
     std::string text = core::format_rfc3339(unix_seconds);  // 2025-03-01T14:05:09Z
     if (text.size() < 16) {
@@ -67,6 +79,7 @@ namespace {
 
 using list_pages::error;
 using list_pages::form_of;
+using list_pages::state_msgid;
 
 constexpr i18n::PluralMessage kMembers = i18n::ngettext_noop("{count} member", "{count} members");
 constexpr std::size_t kMaxSubjectCharacters = 200;
@@ -112,18 +125,6 @@ std::string_view delivery_msgid(lists::DeliveryMode mode) {
             return i18n::gettext_noop("A digest as one plain-text message");
         case lists::DeliveryMode::None:
             return i18n::gettext_noop("No mail (I read the archive or only post)");
-    }
-    return "";
-}
-
-std::string_view state_msgid(lists::MemberState state) {
-    switch (state) {
-        case lists::MemberState::Pending:
-            return i18n::gettext_noop("Waiting for confirmation");
-        case lists::MemberState::Subscribed:
-            return i18n::gettext_noop("Subscribed");
-        case lists::MemberState::Unsubscribed:
-            return i18n::gettext_noop("Unsubscribed");
     }
     return "";
 }
