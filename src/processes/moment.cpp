@@ -12,8 +12,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
+#include <unordered_map>
 
 namespace coalition::processes {
 namespace {
@@ -101,28 +104,109 @@ std::string utf8(const icu::UnicodeString& text) {
     return out;
 }
 
+// Formatters of one thread, by language, skeleton and zone. Making one costs about a millisecond
+// (ICU loads CLDR data for the pattern generator and the date format) while formatting costs
+// microseconds, and a page formats hundreds of dates; SimpleDateFormat::format is not thread-safe,
+// hence one cache per thread. Keys are few (the languages × four skeletons × the zones viewers
+// pick); past kMaxFormatters the cache starts again, so trying every zone cannot grow it unbounded.
+class FormatterCache {
+public:
+    static constexpr std::size_t kMaxFormatters = 512;
+
+    // The formatter for this key, made on first use; nullptr when ICU refuses the locale.
+    icu::SimpleDateFormat* find(std::string_view skeleton, std::string_view zone,
+                                std::string_view language) {
+        std::string key;
+        key.reserve(language.size() + skeleton.size() + zone.size() + 2);
+        key.append(language).append(1, '\n').append(skeleton).append(1, '\n').append(zone);
+        if (const auto found = formatters_.find(key); found != formatters_.end()) {
+            return found->second.get();
+        }
+        if (formatters_.size() >= kMaxFormatters) {
+            formatters_.clear();
+        }
+        return formatters_.emplace(std::move(key), make(skeleton, zone, language))
+            .first->second.get();
+    }
+
+private:
+    static std::unique_ptr<icu::SimpleDateFormat> make(std::string_view skeleton,
+                                                       std::string_view zone,
+                                                       std::string_view language) {
+        UErrorCode status = U_ZERO_ERROR;
+        const icu::Locale locale(std::string(language).c_str());
+        std::unique_ptr<icu::DateTimePatternGenerator> generator(
+            icu::DateTimePatternGenerator::createInstance(locale, status));
+        if (U_FAILURE(status)) {
+            return nullptr;
+        }
+        const auto pattern =
+            generator->getBestPattern(icu::UnicodeString::fromUTF8(icu::StringPiece(
+                                          skeleton.data(), static_cast<int32_t>(skeleton.size()))),
+                                      status);
+        auto format = std::make_unique<icu::SimpleDateFormat>(pattern, locale, status);
+        if (U_FAILURE(status)) {
+            return nullptr;
+        }
+        auto time_zone = icu_zone(zone);
+        format->adoptTimeZone(time_zone ? time_zone.release() : icu::TimeZone::getGMT()->clone());
+        return format;
+    }
+
+    std::unordered_map<std::string, std::unique_ptr<icu::SimpleDateFormat>> formatters_;
+};
+
+// Gregorian calendars of one thread, by zone: making one (zone rules, week data) costs tens of
+// microseconds, more than using it, and a page converts hundreds of instants; Calendar is not
+// thread-safe. Repeated wall times read as their first occurrence and skipped ones move forward
+// (Moment::date_time detects those); neither option changes conversions from an instant.
+// Bounded as FormatterCache is.
+class CalendarCache {
+public:
+    static constexpr std::size_t kMaxCalendars = 512;
+
+    // The calendar of `zone` (a known zone; GMT for any other), cleared.
+    icu::GregorianCalendar& find(std::string_view zone) {
+        auto found = calendars_.find(zone);
+        if (found == calendars_.end()) {
+            if (calendars_.size() >= kMaxCalendars) {
+                calendars_.clear();
+            }
+            auto time_zone = icu_zone(zone);
+            if (!time_zone) {
+                time_zone.reset(icu::TimeZone::getGMT()->clone());
+            }
+            UErrorCode status = U_ZERO_ERROR;
+            auto calendar = std::make_unique<icu::GregorianCalendar>(
+                time_zone.release(), icu::Locale::getRoot(), status);
+            COALITION_ASSERT(U_SUCCESS(status), "ICU could not make a Gregorian calendar");
+            calendar->setRepeatedWallTimeOption(UCAL_WALLTIME_FIRST);
+            calendar->setSkippedWallTimeOption(UCAL_WALLTIME_NEXT_VALID);
+            found = calendars_.emplace(std::string(zone), std::move(calendar)).first;
+        }
+        found->second->clear();
+        return *found->second;
+    }
+
+private:
+    std::map<std::string, std::unique_ptr<icu::GregorianCalendar>, std::less<>> calendars_;
+};
+
+icu::GregorianCalendar& calendar_of(std::string_view zone) {
+    thread_local CalendarCache calendars;
+    return calendars.find(zone);
+}
+
 // A GMT calendar-free formatter of `skeleton` ("yMMMd") in `language`, shown in `zone`.
 std::string format_with_skeleton(UDate at, std::string_view skeleton, std::string_view zone,
                                  std::string_view language) {
-    UErrorCode status = U_ZERO_ERROR;
-    const icu::Locale locale(std::string(language).c_str());
-    std::unique_ptr<icu::DateTimePatternGenerator> generator(
-        icu::DateTimePatternGenerator::createInstance(locale, status));
-    if (U_FAILURE(status)) {
+    thread_local FormatterCache formatters;
+    icu::SimpleDateFormat* format = formatters.find(skeleton, zone, language);
+    if (format == nullptr) {
         return {};
     }
-    const auto pattern =
-        generator->getBestPattern(icu::UnicodeString::fromUTF8(icu::StringPiece(
-                                      skeleton.data(), static_cast<int32_t>(skeleton.size()))),
-                                  status);
-    icu::SimpleDateFormat format(pattern, locale, status);
-    if (U_FAILURE(status)) {
-        return {};
-    }
-    auto time_zone = icu_zone(zone);
-    format.adoptTimeZone(time_zone ? time_zone.release() : icu::TimeZone::getGMT()->clone());
     icu::UnicodeString out;
-    format.format(at, out);
+    format->format(at, out);
     return utf8(out);
 }
 
@@ -199,21 +283,16 @@ core::Result<Moment> Moment::date_time(std::string_view date, std::string_view t
         return core::Error::invalid("Enter a time as HH:MM on a 24-hour clock, such as 23:59.",
                                     field + "_time");
     }
-    auto time_zone = icu_zone(zone);
-    if (!time_zone) {
+    if (!is_known_zone(zone)) {
         return core::Error::invalid(
             "Enter a time zone from the IANA database, such as America/New_York or "
             "Pacific/Auckland.",
             field + "_zone");
     }
     UErrorCode status = U_ZERO_ERROR;
-    icu::GregorianCalendar calendar(time_zone.release(), icu::Locale::getRoot(), status);
-    COALITION_ASSERT(U_SUCCESS(status), "ICU could not make a Gregorian calendar");
     // A repeated wall time (clocks going back) reads as its first occurrence; a skipped one is
-    // detected below by reading the fields back.
-    calendar.setRepeatedWallTimeOption(UCAL_WALLTIME_FIRST);
-    calendar.setSkippedWallTimeOption(UCAL_WALLTIME_NEXT_VALID);
-    calendar.clear();
+    // detected below by reading the fields back (CalendarCache sets both options).
+    icu::GregorianCalendar& calendar = calendar_of(zone);
     calendar.set(civil->year, civil->month - 1, civil->day, clock->first, clock->second, 0);
     const UDate at = calendar.getTime(status);
     COALITION_ASSERT(U_SUCCESS(status), "ICU could not convert a valid wall time");
@@ -241,13 +320,8 @@ std::int64_t Moment::day_number() const {
 }
 
 LocalTime local_time(std::int64_t utc, std::string_view zone) {
-    auto time_zone = icu_zone(zone);
-    if (!time_zone) {
-        time_zone.reset(icu::TimeZone::getGMT()->clone());
-    }
+    icu::GregorianCalendar& calendar = calendar_of(zone);
     UErrorCode status = U_ZERO_ERROR;
-    icu::GregorianCalendar calendar(time_zone.release(), icu::Locale::getRoot(), status);
-    COALITION_ASSERT(U_SUCCESS(status), "ICU could not make a Gregorian calendar");
     calendar.setTime(static_cast<UDate>(utc) * 1000.0, status);
     const int year = calendar.get(UCAL_EXTENDED_YEAR, status);
     const int month = calendar.get(UCAL_MONTH, status) + 1;

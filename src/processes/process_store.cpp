@@ -114,8 +114,18 @@ HistoryEntry history_from(const store::Row& row) {
 
 }  // namespace
 
-void raise_revision(store::Connection& connection) {
-    connection.execute("UPDATE process_revision SET revision = revision + 1 WHERE id = 1");
+void raise_revision(store::Connection& connection, std::int64_t now) {
+    connection.execute(
+        "UPDATE process_revision SET revision = revision + 1, changed_at = $1 WHERE id = 1", {now});
+}
+
+std::optional<Revision> revision(store::Database& database) {
+    const auto row =
+        database.query_one("SELECT revision, changed_at FROM process_revision WHERE id = 1");
+    if (!row) {
+        return std::nullopt;
+    }
+    return Revision{.revision = row->integer(0), .changed_at = row->integer(1)};
 }
 
 std::vector<Process> all_processes(store::Database& database) {

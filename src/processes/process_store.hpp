@@ -12,7 +12,16 @@
 
 namespace coalition::processes::process_store {
 
-void raise_revision(store::Connection& connection);
+// Every change calls this in its transaction: raises the counter and records `now` as the time of
+// the newest change (migration 0019). Processes::snapshot() compares the counter.
+void raise_revision(store::Connection& connection, std::int64_t now);
+
+struct Revision {
+    std::int64_t revision = 0;
+    std::int64_t changed_at = 0;
+};
+// The counter row; nullopt when it is missing (then nothing may be cached).
+std::optional<Revision> revision(store::Database& database);
 
 // Every process (milestones not filled), by name.
 std::vector<Process> all_processes(store::Database& database);

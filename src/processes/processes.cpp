@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <stdexcept>
 #include <utility>
@@ -94,8 +95,9 @@ accounts::Slug choose_slug(store::Connection& connection, const ProcessFields& f
     return slug;
 }
 
-const core::Error kSlugConflict =
-    core::Error::conflict("Another process already has this slug.", "slug");
+core::Error slug_conflict() {
+    return core::Error::conflict("Another process already has this slug.", "slug");
+}
 
 }  // namespace
 
@@ -118,7 +120,7 @@ void record(store::Connection& connection, std::int64_t now, const accounts::Act
                                     : "process:" + std::to_string(process_id.value());
     accounts::AuditLog::record(connection, now, actor, action, subject,
                                nlohmann::json{{"changes", changes}}.dump());
-    process_store::raise_revision(connection);
+    process_store::raise_revision(connection, now);
 }
 
 std::int64_t Milestone::ends_at() const {
@@ -202,14 +204,32 @@ Outlook outlook(const std::vector<Process>& processes, std::int64_t now, std::in
     return out;
 }
 
+std::int64_t next_outlook_change(const std::vector<Process>& processes, std::int64_t now,
+                                 std::int64_t horizon) {
+    std::int64_t next = std::numeric_limits<std::int64_t>::max();
+    for (const auto& process : processes) {
+        for (const auto& milestone : process.milestones) {
+            const std::int64_t start = milestone.fields.start.utc();
+            for (const std::int64_t instant : {start, milestone.ends_at(), start - horizon}) {
+                if (instant > now && instant < next) {
+                    next = instant;
+                }
+            }
+        }
+    }
+    return next;
+}
+
 Processes::Processes(store::Database& database, const core::Clock& clock)
     : database_(database), clock_(clock) {
 }
 
+Processes::~Processes() = default;
+
 core::Result<Process> Processes::create(const accounts::Actor& actor, const ProcessFields& fields) {
     const std::int64_t now = clock_.unix_now();
     auto created =
-        run_transaction<ProcessId>(database_, kSlugConflict, [&](store::Connection& connection) {
+        run_transaction<ProcessId>(database_, slug_conflict(), [&](store::Connection& connection) {
             const auto slug = choose_slug(connection, fields);
             const auto process_id = process_store::insert_process(connection, slug, fields, now);
             record(connection, now, actor, "process.create", process_id, std::nullopt, fields.name,
@@ -226,7 +246,7 @@ core::Result<Process> Processes::update(const accounts::Actor& actor, ProcessId 
                                         const ProcessFields& fields) {
     const std::int64_t now = clock_.unix_now();
     auto updated =
-        run_transaction<ProcessId>(database_, kSlugConflict, [&](store::Connection& connection) {
+        run_transaction<ProcessId>(database_, slug_conflict(), [&](store::Connection& connection) {
             const auto current = process_store::find_process(connection, process_id);
             if (!current) {
                 throw Rejection(core::Error::not_found("There is no such process."));
@@ -234,7 +254,7 @@ core::Result<Process> Processes::update(const accounts::Actor& actor, ProcessId 
             auto slug = current->slug;
             if (fields.slug && fields.slug->value() != current->slug.value()) {
                 if (process_store::is_slug_taken(connection, fields.slug->value())) {
-                    throw Rejection(kSlugConflict);
+                    throw Rejection(slug_conflict());
                 }
                 slug = *fields.slug;
             }
@@ -325,7 +345,55 @@ core::Result<Milestone> Processes::ensure_milestone(const accounts::Actor& actor
     return *find_milestone(*saved);
 }
 
-std::vector<Process> Processes::list() const {
+Snapshot::Snapshot(std::optional<std::int64_t> revision, std::int64_t changed_at,
+                   std::vector<Process> processes)
+    : revision_(revision), changed_at_(changed_at), processes_(std::move(processes)) {
+    for (std::size_t process_idx = 0; process_idx < processes_.size(); ++process_idx) {
+        const Process& process = processes_[process_idx];
+        by_slug_.emplace(process.slug.value(), process_idx);
+        by_id_.emplace(process.id.value(), process_idx);
+        changed_at_ = std::max(changed_at_, process.updated_at);
+        for (const auto& milestone : process.milestones) {
+            changed_at_ = std::max(changed_at_, milestone.updated_at);
+        }
+    }
+}
+
+const Process* Snapshot::find(std::string_view slug) const {
+    const auto found = by_slug_.find(slug);
+    return found == by_slug_.end() ? nullptr : &processes_[found->second];
+}
+
+const Process* Snapshot::find(ProcessId process_id) const {
+    const auto found = by_id_.find(process_id.value());
+    return found == by_id_.end() ? nullptr : &processes_[found->second];
+}
+
+std::shared_ptr<const Snapshot> Processes::snapshot() const {
+    const auto counter = process_store::revision(database_);
+    const std::optional<std::int64_t> revision =
+        counter ? std::optional(counter->revision) : std::nullopt;
+    // The kept snapshot, if it was read at this revision or a later one: then it holds every
+    // change committed before this call began.
+    const auto kept = [&]() -> std::shared_ptr<const Snapshot> {
+        if (!revision) {
+            return nullptr;
+        }
+        std::lock_guard lock(mutex_);
+        if (snapshot_ != nullptr && snapshot_->revision() >= revision) {
+            return snapshot_;
+        }
+        return nullptr;
+    };
+    if (auto found = kept()) {
+        return found;
+    }
+    std::lock_guard reload(reload_mutex_);
+    if (auto found = kept()) {  // Another thread read the rows while this one waited.
+        return found;
+    }
+    // The counter was read before the rows, so they are at least as new as it says: a change
+    // committed in between is read again on the next call, never missed.
     auto processes = process_store::all_processes(database_);
     std::map<std::int64_t, std::size_t> index;
     for (std::size_t process_idx = 0; process_idx < processes.size(); ++process_idx) {
@@ -336,23 +404,32 @@ std::vector<Process> Processes::list() const {
             processes[found->second].milestones.push_back(std::move(milestone));
         }
     }
-    return processes;
+    auto loaded = std::make_shared<const Snapshot>(revision, counter ? counter->changed_at : 0,
+                                                   std::move(processes));
+    if (revision) {
+        std::lock_guard lock(mutex_);
+        // Revisions only grow; never replace a newer snapshot with an older one.
+        if (snapshot_ == nullptr || snapshot_->revision() < revision) {
+            snapshot_ = loaded;
+        }
+    }
+    return loaded;
+}
+
+std::vector<Process> Processes::list() const {
+    return snapshot()->processes();
 }
 
 std::optional<Process> Processes::find(std::string_view slug) const {
-    auto process = process_store::find_process(database_, slug);
-    if (process) {
-        process->milestones = process_store::milestones_of(database_, process->id);
-    }
-    return process;
+    const auto current = snapshot();
+    const Process* found = current->find(slug);
+    return found ? std::optional(*found) : std::nullopt;
 }
 
 std::optional<Process> Processes::find_by_id(ProcessId process_id) const {
-    auto process = process_store::find_process(database_, process_id);
-    if (process) {
-        process->milestones = process_store::milestones_of(database_, process->id);
-    }
-    return process;
+    const auto current = snapshot();
+    const Process* found = current->find(process_id);
+    return found ? std::optional(*found) : std::nullopt;
 }
 
 std::optional<Milestone> Processes::find_milestone(MilestoneId milestone_id) const {

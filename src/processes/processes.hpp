@@ -15,6 +15,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -209,12 +212,46 @@ struct Outlook {
 };
 // The outlook over `processes` (which must outlive it): only day-precise milestones count.
 Outlook outlook(const std::vector<Process>& processes, std::int64_t now, std::int64_t horizon);
+// The first instant after `now` at which outlook(processes, t, horizon), any
+// Process::next_milestone(t) or any milestone's being over (ends_at() <= t) may differ from what
+// they are at `now`: the earliest start, ends_at() or start − horizon later than `now`
+// (INT64_MAX when none is). A page made from them at `now` stays right until then.
+std::int64_t next_outlook_change(const std::vector<Process>& processes, std::int64_t now,
+                                 std::int64_t horizon);
+
+// Every process with its milestones as one revision of the tables left them (see
+// Processes::snapshot). Immutable once made, so requests share it without copying.
+class Snapshot {
+public:
+    Snapshot(std::optional<std::int64_t> revision, std::int64_t changed_at,
+             std::vector<Process> processes);
+
+    // The process_revision counter the rows were read at (nullopt without the counter row).
+    std::optional<std::int64_t> revision() const { return revision_; }
+    // When the newest change was committed (Unix seconds): the counter's changed_at, or the
+    // newest updated_at of a row when that is later (rows written before migration 0019).
+    std::int64_t changed_at() const { return changed_at_; }
+    // By name, then id, each with its milestones by start then id (as Processes::list()).
+    const std::vector<Process>& processes() const { return processes_; }
+    const Process* find(std::string_view slug) const;
+    const Process* find(ProcessId id) const;
+
+private:
+    std::optional<std::int64_t> revision_;
+    std::int64_t changed_at_ = 0;
+    std::vector<Process> processes_;
+    std::map<std::string, std::size_t, std::less<>> by_slug_;
+    std::map<std::int64_t, std::size_t> by_id_;
+};
 
 // Thread-safe; `database` and `clock` must outlive it. Every change is one transaction that
 // also writes a history row and an audit row (accounts::AuditLog).
 class Processes {
 public:
     Processes(store::Database& database, const core::Clock& clock);
+    ~Processes();
+    Processes(const Processes&) = delete;
+    Processes& operator=(const Processes&) = delete;
 
     // A new process. Conflict (field "slug") when a typed slug is taken; a derived one gets "-2"…
     core::Result<Process> create(const accounts::Actor& actor, const ProcessFields& fields);
@@ -237,8 +274,14 @@ public:
     core::Result<Milestone> ensure_milestone(const accounts::Actor& actor, ProcessId process_id,
                                              std::string_view uid, const MilestoneFields& fields);
 
-    // Every process with its milestones, by name. Throws core::Unavailable without a database.
+    // Every process with its milestones, current as of this call: the snapshot kept since the
+    // last call when the process_revision counter (one cheap query, raised in the transaction of
+    // every change by any server or command sharing the database) has not moved, else read
+    // again (two queries). Throws core::Unavailable without a database.
+    std::shared_ptr<const Snapshot> snapshot() const;
+    // Every process with its milestones, by name (a copy of snapshot()'s).
     std::vector<Process> list() const;
+    // find, find_by_id: from snapshot().
     std::optional<Process> find(std::string_view slug) const;
     std::optional<Process> find_by_id(ProcessId id) const;
     std::optional<Milestone> find_milestone(MilestoneId id) const;
@@ -271,6 +314,9 @@ public:
 private:
     store::Database& database_;
     const core::Clock& clock_;
+    mutable std::mutex mutex_;         // Guards snapshot_.
+    mutable std::mutex reload_mutex_;  // One reader of the rows at a time.
+    mutable std::shared_ptr<const Snapshot> snapshot_;
 };
 
 }  // namespace coalition::processes

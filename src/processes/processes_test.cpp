@@ -2,10 +2,12 @@
 
 #include "accounts/accounts.hpp"
 #include "core/clock.hpp"
+#include "processes/removal.hpp"
 #include "store/testing.hpp"
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -188,6 +190,70 @@ std::string first_field(const accounts::FieldErrors& errors) {
     return errors.empty() ? "" : errors.front().field;
 }
 
+// Two servers sharing one database: each keeps its own snapshot, and a change written through
+// either (or through the other's removal path) is seen by both on their next call, because the
+// counter row moves in the change's own transaction.
+TEST_P(ProcessesTest, SnapshotIsKeptUntilAnyWriterRaisesTheRevision) {
+    const Process process = create(wsis_draft());
+    Processes other(*database_, clock_);
+    const auto first = processes_->snapshot();
+    ASSERT_TRUE(first->revision().has_value());
+    EXPECT_EQ(processes_->snapshot(), first);  // Nothing changed: the same object, no reload.
+    EXPECT_EQ(first->changed_at(), clock_.unix_now());
+    ASSERT_NE(first->find("wsis-20"), nullptr);
+    EXPECT_EQ(first->find(process.id), first->find("wsis-20"));
+    EXPECT_EQ(first->find("no-such-process"), nullptr);
+    EXPECT_EQ(first->find(ProcessId(999)), nullptr);
+
+    const auto seen_by_other = other.snapshot();
+    EXPECT_EQ(seen_by_other->revision(), first->revision());
+    clock_.advance(std::chrono::hours(1));
+    auto added = other.add_milestone(Actor::cli(), process.id, *validate(deadline_draft()));
+    ASSERT_TRUE(added.has_value()) << added.error().message;
+
+    const auto second = processes_->snapshot();
+    EXPECT_NE(second, first);
+    EXPECT_GT(*second->revision(), *first->revision());
+    EXPECT_EQ(second->changed_at(), clock_.unix_now());
+    ASSERT_EQ(second->find("wsis-20")->milestones.size(), 1U);
+    EXPECT_EQ(first->find("wsis-20")->milestones.size(), 0U);  // A kept snapshot never changes.
+
+    // An update that changes a field, and one that changes nothing (no revision, no reload).
+    auto moved = deadline_draft();
+    moved.start_date = "2026-02-01";
+    clock_.advance(std::chrono::hours(1));
+    ASSERT_TRUE(processes_->update_milestone(Actor::cli(), added->id, *validate(moved)));
+    const auto third = other.snapshot();
+    EXPECT_EQ(third->find("wsis-20")->milestones[0].fields.start.date(), "2026-02-01");
+    ASSERT_TRUE(processes_->update_milestone(Actor::cli(), added->id, *validate(moved)));
+    EXPECT_EQ(other.snapshot(), third);
+
+    // A removal outside the service raises the revision too.
+    clock_.advance(std::chrono::hours(1));
+    ASSERT_TRUE(remove_milestone(*database_, clock_, Actor::cli(), process.id, added->id));
+    const auto fourth = processes_->snapshot();
+    EXPECT_TRUE(fourth->find("wsis-20")->milestones.empty());
+    EXPECT_EQ(fourth->changed_at(), clock_.unix_now());
+    EXPECT_TRUE(processes_->find("wsis-20")->milestones.empty());
+    EXPECT_EQ(processes_->list().size(), 1U);
+}
+
+// Without the counter row nothing tells when rows go stale: every call reads them again.
+TEST_P(ProcessesTest, SnapshotWithoutCounterRowIsNeverKept) {
+    create(wsis_draft());
+    database_->transact(
+        [](store::Connection& connection) { connection.execute("DELETE FROM process_revision"); });
+    const auto first = processes_->snapshot();
+    EXPECT_FALSE(first->revision().has_value());
+    EXPECT_EQ(first->processes().size(), 1U);
+    EXPECT_NE(processes_->snapshot(), first);
+    auto other = wsis_draft();
+    other.name = "Internet Governance Forum";
+    other.short_name = "IGF";
+    create(other);
+    EXPECT_EQ(processes_->snapshot()->processes().size(), 2U);
+}
+
 TEST(ProcessValidation, NamesEveryBadField) {
     ProcessDraft draft{.name = "",
                        .short_name = std::string(61, 'x'),
@@ -325,6 +391,42 @@ TEST(Outlook, SortsOpenClosingAndComingUp) {
     EXPECT_EQ(view.closing_soon[0].milestone->fields.start.date(), "2026-01-10");
     ASSERT_EQ(view.coming_up.size(), 1U);
     EXPECT_EQ(view.coming_up[0].milestone->fields.start.date(), "2026-01-20");
+}
+
+TEST(Outlook, NextChangeIsTheFirstStartEndOrHorizonEntryAhead) {
+    auto make = [](const char* start, const char* end) {
+        Milestone milestone;
+        milestone.fields.kind = MilestoneKind::Meeting;
+        milestone.fields.start = *Moment::date(start, "start");
+        if (end) {
+            milestone.fields.end = *Moment::date(end, "end");
+        }
+        return milestone;
+    };
+    Process process{.id = ProcessId(1),
+                    .slug = *accounts::Slug::parse("p"),
+                    .fields = {},
+                    .created_at = 0,
+                    .updated_at = 0,
+                    .milestones = {}};
+    constexpr std::int64_t kDay = 86400;
+    constexpr std::int64_t kNow = 1767225600;  // 2026-01-01
+    // Under way until the end of 3 January; the next one enters the 30-day horizon on 10 January
+    // (it starts on 9 February).
+    process.milestones = {make("2025-12-30", "2026-01-03"), make("2026-02-09", nullptr),
+                          make("2020-01-01", nullptr)};
+    const std::vector<Process> processes{process};
+    EXPECT_EQ(next_outlook_change(processes, kNow, 30 * kDay), kNow + 3 * kDay);  // 4 Jan 00:00.
+    EXPECT_EQ(next_outlook_change(processes, kNow + 3 * kDay, 30 * kDay), kNow + 9 * kDay);
+    // Everything over: nothing will change any more.
+    EXPECT_EQ(next_outlook_change(processes, kNow + 400 * kDay, 30 * kDay),
+              std::numeric_limits<std::int64_t>::max());
+    // Between two instants the outlook is indeed the same.
+    const auto before = outlook(processes, kNow + 4 * kDay, 30 * kDay);
+    const auto after = outlook(processes, kNow + 9 * kDay - 1, 30 * kDay);
+    EXPECT_EQ(before.open_now.size(), after.open_now.size());
+    EXPECT_EQ(before.coming_up.size(), after.coming_up.size());
+    EXPECT_EQ(outlook(processes, kNow + 9 * kDay, 30 * kDay).coming_up.size(), 1U);
 }
 
 }  // namespace

@@ -39,7 +39,7 @@ core::Result<void> remove_milestone(store::Database& database, const core::Clock
         accounts::AuditLog::record(connection, now, actor, "milestone.delete",
                                    "milestone:" + std::to_string(id.value()),
                                    nlohmann::json{{"title", milestone->fields.title}}.dump());
-        process_store::raise_revision(connection);
+        process_store::raise_revision(connection, now);
     });
     if (!found) {
         return not_found("There is no such milestone in this process.");
@@ -73,7 +73,7 @@ core::Result<void> remove_process(store::Database& database, const core::Clock& 
             accounts::AuditLog::record(connection, now, actor, "process.delete",
                                        "process:" + std::to_string(id.value()),
                                        nlohmann::json{{"slug", process->slug.value()}}.dump());
-            process_store::raise_revision(connection);
+            process_store::raise_revision(connection, now);
         });
     } catch (const store::ConstraintViolation&) {
         return conflict;  // Documents (or other rows) still refer to it.

@@ -3,6 +3,7 @@ with its timeline and history, the month calendar in the viewer's time zone, the
 validated with the icalendar library (Debian python3-icalendar), the Atom feed parsed with
 xml.etree, the JSON API, and the admin forms (CSRF, per-field errors, hostile Markdown refused
 and never rendered)."""
+import datetime
 import json
 import re
 import urllib.parse
@@ -220,6 +221,88 @@ class ProcessAdmin(ServerTest):
         audit = admin.get("/admin/audit")
         self.assertIn("milestone.update", audit.text)
 
+
+
+class FeedValidators(ServerTest):
+    """The feeds' ETag / If-None-Match (304) / Last-Modified, and the kept feed and list page going
+    stale at once when a change comes through another server sharing the database (issue #6)."""
+
+    def api(self, server, method, path, body, token):
+        return server.client().request(method, path, json_body=body,
+                                       headers={"Authorization": "Bearer " + token})
+
+    def test_conditional_get_and_invalidation_across_two_servers(self):
+        writer = self.start_server()
+        reader = self.start_server(demo=False)
+        client = reader.client()
+
+        first = client.get("/calendar.ics")
+        self.assertEqual(first.status, 200)
+        tag = first.header("etag")
+        self.assertRegex(tag or "", r'^"[0-9a-f]{32}"$')
+        self.assertRegex(first.header("last-modified") or "",
+                         r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d [A-Z][a-z]{2} \d{4} "
+                         r"\d\d:\d\d:\d\d GMT$")
+        self.assertEqual(first.header("cache-control"), "no-cache")
+        # The same validator and bytes from either server, kept or made afresh.
+        other = writer.client().get("/calendar.ics")
+        self.assertEqual(other.header("etag"), tag)
+        self.assertEqual(other.body, first.body)
+        self.assertEqual(client.get("/calendar.ics").body, first.body)
+
+        for header in (tag, "W/" + tag, '"nope", ' + tag, "*"):
+            unchanged = client.get("/calendar.ics", headers={"If-None-Match": header})
+            self.assertEqual(unchanged.status, 304, header)
+            self.assertEqual(unchanged.body, b"")
+            self.assertEqual(unchanged.header("etag"), tag)
+        hostile = "'; DROP TABLE processes; --"
+        for header in ('"nope"', tag[:-2] + '"', "", tag.strip('"'), hostile):
+            changed = client.get("/calendar.ics", headers={"If-None-Match": header})
+            self.assertEqual(changed.status, 200, header)
+            self.assertEqual(changed.body, first.body)
+        one = client.get("/processes/wsis20/calendar.ics")
+        self.assertEqual(one.status, 200)
+        self.assertEqual(client.get("/processes/wsis20/calendar.ics",
+                                    headers={"If-None-Match": one.header("etag")}).status, 304)
+        list_before = client.get("/processes").text
+
+        # A deadline in three days, added through the API of the other server.
+        token = self.cli("token", "create", "--user", "admin@coalition.example").stdout.strip()
+        day = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=3)).date()
+        added = self.api(writer, "POST", "/api/v1/processes/wsis20/milestones", {
+            "kind": "deadline", "title": "Cache check <deadline>",
+            "start": {"date": day.isoformat(), "time": "23:59", "zone": "Pacific/Auckland"}},
+            token)
+        self.assertEqual(added.status, 201, added.text)
+        milestone_id = added.json()["id"]
+
+        after = client.get("/calendar.ics", headers={"If-None-Match": tag})
+        self.assertEqual(after.status, 200)
+        self.assertNotEqual(after.header("etag"), tag)
+        self.assertIn(b"SUMMARY:WSIS+20: Cache check <deadline>", after.body)
+        self.assertNotIn(b"Cache check", first.body)
+        self.assertEqual(client.get("/processes/wsis20/calendar.ics",
+                                    headers={"If-None-Match": one.header("etag")}).status, 200)
+        listed = client.get("/processes").text
+        self.assertNotEqual(listed, list_before)
+        self.assertIn("Cache check &lt;deadline&gt;", main_of(listed))
+        self.assertIn("Cache check &lt;deadline&gt;", client.get("/processes/wsis20").text)
+        # Another language or zone is another body, and the zone form keeps echoing ?month=.
+        zoned = client.get("/processes?tz=Pacific/Auckland&lang=fr")
+        self.assertIn("Cache check &lt;deadline&gt;", zoned.text)
+        self.assertIn('value="Pacific/Auckland"', zoned.text)
+
+        # Removing it (no updated_at moves) changes the validator again and empties both pages.
+        removed = self.api(writer, "DELETE",
+                           f"/api/v1/processes/wsis20/milestones/{milestone_id}", None, token)
+        self.assertIn(removed.status, (200, 204), removed.text)
+        gone = client.get("/calendar.ics", headers={"If-None-Match": after.header("etag")})
+        self.assertEqual(gone.status, 200)
+        self.assertNotIn(b"Cache check", gone.body)
+        self.assertEqual(gone.body, first.body)
+        self.assertNotIn(gone.header("etag"), (after.header("etag"),))
+        self.assertNotIn("Cache check", client.get("/processes").text)
+        self.assertEqual(client.get("/processes/no-such/calendar.ics").status, 404)
 
 if __name__ == "__main__":
     import unittest

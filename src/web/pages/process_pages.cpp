@@ -1,6 +1,7 @@
 #include "web/pages/process_pages.hpp"
 
 #include "core/clock.hpp"
+#include "core/random.hpp"
 #include "core/text.hpp"
 #include "i18n/i18n.hpp"
 #include "processes/icalendar.hpp"
@@ -15,7 +16,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -207,7 +213,7 @@ std::string timeline_svg(const Site& site, const Request& request, const Process
         return kLeft + (kRight - kLeft) * static_cast<double>(t - first) /
                            static_cast<double>(last - first);
     };
-    const auto number = [](double value) { return std::to_string(static_cast<int>(value + 0.5)); };
+    const auto number = [](double value) { return std::to_string(std::lround(value)); };
     const std::string id = "timeline-" + process.slug.value();
     const auto language = language_of(request);
     std::string svg =
@@ -372,8 +378,8 @@ processes::icalendar::Event ics_event(const Site& site, const Process& process,
     return event;
 }
 
-Response ics_response(const Site& site, const std::vector<Process>& selected,
-                      const std::string& name, const std::string& filename) {
+std::string ics_body(const Site& site, const std::vector<Process>& selected,
+                     const std::string& name) {
     processes::icalendar::Calendar calendar{
         .product_id = "-//" + site.settings.name + "//Process tracker//EN",
         .name = name,
@@ -386,7 +392,78 @@ Response ics_response(const Site& site, const std::vector<Process>& selected,
             }
         }
     }
-    auto response = Response::text(processes::icalendar::serialise(calendar));
+    return processes::icalendar::serialise(calendar);
+}
+
+Response ics_response(const Site& site, const std::vector<Process>& selected,
+                      const std::string& name, const std::string& filename) {
+    auto response = Response::text(ics_body(site, selected, name));
+    response.headers.set("Content-Type", "text/calendar; charset=utf-8");
+    response.headers.set("Content-Disposition", "inline; filename=\"" + filename + "\"");
+    return response;
+}
+
+// A strong validator of `body`: its BLAKE2b-256, so every server sharing the database gives the
+// same one for the same feed.
+std::string entity_tag(const std::string& body) {
+    return "\"" + core::hash_token(body).substr(0, 32) + "\"";
+}
+
+// RFC 9110 §13.1.2: true when If-None-Match is "*" or lists `tag` (weak comparison).
+bool matches_if_none_match(const Request& request, std::string_view tag) {
+    std::string_view list = request.headers.value("If-None-Match");
+    while (!list.empty()) {
+        const auto comma = list.find(',');
+        std::string_view item = list.substr(0, comma);
+        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) {
+            item.remove_prefix(1);
+        }
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) {
+            item.remove_suffix(1);
+        }
+        if (item.starts_with("W/")) {
+            item.remove_prefix(2);
+        }
+        if (item == "*" || item == tag) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// An IMF-fixdate (RFC 9110 §5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT", whatever the C locale.
+std::string http_date(std::int64_t unix_seconds) {
+    static constexpr std::string_view kWeekdays[] = {"Sun", "Mon", "Tue", "Wed",
+                                                     "Thu", "Fri", "Sat"};
+    static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const auto seconds = static_cast<std::time_t>(unix_seconds);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char text[40];
+    std::snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+                  kWeekdays[utc.tm_wday % 7].data(), utc.tm_mday, kMonths[utc.tm_mon % 12].data(),
+                  utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
+    return text;
+}
+
+// A public feed with its validators: 304 without a body when If-None-Match names `tag`. Clients
+// must revalidate (no-cache): a calendar polled for deadlines must not be served stale.
+Response conditional_ics(const Request& request, const std::shared_ptr<const std::string>& body,
+                         const std::string& tag, std::int64_t last_modified,
+                         const std::string& filename) {
+    Response response;
+    response.headers.set("ETag", tag);
+    if (last_modified > 0) {
+        response.headers.set("Last-Modified", http_date(last_modified));
+    }
+    response.headers.set("Cache-Control", "no-cache");
+    if (matches_if_none_match(request, tag)) {
+        response.status = 304;
+        return response;
+    }
+    response.body = *body;
     response.headers.set("Content-Type", "text/calendar; charset=utf-8");
     response.headers.set("Content-Disposition", "inline; filename=\"" + filename + "\"");
     return response;
@@ -677,46 +754,183 @@ std::optional<std::int64_t> month_start(std::string_view month) {
 }  // namespace
 
 mstch::map process_outlook_data(const Site& site, const Request& request) {
-    const auto all = site.processes.list();
+    const auto snapshot = site.processes.snapshot();
     const std::string zone = viewer_zone(request);
-    return mstch::map{{"outlook", outlook_map(site, request, all, zone, now())}};
+    return mstch::map{{"outlook", outlook_map(site, request, snapshot->processes(), zone, now())}};
 }
+
+// /calendar.ics as one revision of the processes made it (with its ETag), kept until a newer
+// revision is asked for.
+struct ProcessPages::FeedCache {
+    struct Feed {
+        std::shared_ptr<const processes::Snapshot> snapshot;  // What the body was made from.
+        std::shared_ptr<const std::string> body;
+        std::string tag;
+    };
+
+    std::shared_ptr<const Feed> find(const processes::Snapshot& snapshot) {
+        std::lock_guard lock(mutex);
+        if (feed != nullptr && feed->snapshot->revision() >= snapshot.revision()) {
+            return feed;
+        }
+        return nullptr;
+    }
+
+    void keep(std::shared_ptr<const Feed> made) {
+        std::lock_guard lock(mutex);
+        // Revisions only grow: a slower request never puts back an older feed.
+        if (feed == nullptr || feed->snapshot->revision() < made->snapshot->revision()) {
+            feed = std::move(made);
+        }
+    }
+
+    std::mutex mutex;
+    std::shared_ptr<const Feed> feed;  // Guarded by mutex.
+};
+
+// The body of /processes (templates/process_list.mustache: it reads only its own data, so
+// rendering it alone gives the same HTML as rendering it in the page) by revision and key, each
+// kept until the instant it would change. Bodies are about 0.5 kB a process; kMaxBytes bounds
+// what a crawler of every zone can make it hold (past it the cache starts again).
+struct ProcessPages::ListCache {
+    static constexpr std::size_t kMaxBytes = std::size_t{16} << 20;
+
+    struct Body {
+        std::shared_ptr<const std::string> html;
+        std::int64_t valid_from = 0;   // When it was made.
+        std::int64_t valid_until = 0;  // Exclusive.
+    };
+
+    std::shared_ptr<const std::string> find(std::int64_t wanted, const std::string& key,
+                                            std::int64_t at) {
+        std::lock_guard lock(mutex);
+        if (revision != wanted) {
+            // Revisions only grow: a request holding an older snapshot leaves the newer alone.
+            if (!revision || *revision < wanted) {
+                bodies.clear();
+                bytes = 0;
+                revision = wanted;
+            }
+            return nullptr;
+        }
+        const auto found = bodies.find(key);
+        if (found == bodies.end() || at < found->second.valid_from ||
+            at >= found->second.valid_until) {
+            return nullptr;
+        }
+        return found->second.html;
+    }
+
+    void keep(std::int64_t rendered_at, const std::string& key, Body body) {
+        std::lock_guard lock(mutex);
+        if (revision != rendered_at) {
+            return;
+        }
+        if (const auto found = bodies.find(key); found != bodies.end()) {
+            bytes -= found->second.html->size();
+            bodies.erase(found);
+        }
+        if (bytes + body.html->size() > kMaxBytes) {
+            bodies.clear();
+            bytes = 0;
+        }
+        bytes += body.html->size();
+        bodies.emplace(key, std::move(body));
+    }
+
+    std::mutex mutex;
+    std::optional<std::int64_t> revision;             // Guarded by mutex.
+    std::map<std::string, Body, std::less<>> bodies;  // Guarded by mutex.
+    std::size_t bytes = 0;                            // Guarded by mutex.
+};
+
+ProcessPages::~ProcessPages() = default;
 
 ProcessPages::ProcessPages(Site& site)
     : site_(site),
+      feed_cache_(std::make_unique<FeedCache>()),
+      list_cache_(std::make_unique<ListCache>()),
       list_(site.pages.require("process_list")),
+      prerendered_(site.pages.require("prerendered")),
       page_(site.pages.require("process_page")),
       calendar_(site.pages.require("process_calendar")),
       process_form_(site.pages.require("process_form")),
       milestone_form_(site.pages.require("process_milestone_form")) {
 }
 
-Response ProcessPages::list(Request& request) const {
-    const std::int64_t at = now();
-    const std::string zone = viewer_zone(request);
-    const auto all = site_.processes.list();
+namespace {
+
+// The data of templates/process_list.mustache at `at`.
+mstch::map list_data(const Site& site, const Request& request, const std::vector<Process>& all,
+                     const std::string& zone, std::int64_t at) {
     mstch::array items;
     for (const auto& process : all) {
         mstch::map item{
             {"name", process.fields.name},
             {"short_name", process.fields.short_name},
             {"path", process_path(process)},
-            {"kind_label", translate(site_, request, processes::label(process.fields.kind))},
+            {"kind_label", translate(site, request, processes::label(process.fields.kind))},
             {"status", text(processes::id(process.fields.status))},
-            {"status_label", translate(site_, request, processes::label(process.fields.status))},
+            {"status_label", translate(site, request, processes::label(process.fields.status))},
             {"convenor", process.fields.convenor},
         };
         if (const Milestone* next = process.next_milestone(at)) {
-            item.emplace("next", milestone_data(site_, request, process, *next, zone, at));
+            item.emplace("next", milestone_data(site, request, process, *next, zone, at));
         }
         items.push_back(std::move(item));
     }
     mstch::map data = zone_data(request, zone, "/processes");
     data.emplace("processes", std::move(items));
     data.emplace("has_processes", !all.empty());
-    data.emplace("outlook", outlook_map(site_, request, all, zone, at));
+    data.emplace("outlook", outlook_map(site, request, all, zone, at));
     data.emplace("is_admin", request.visitor.role == "admin");
-    auto response = render(site_, request, list_, "Processes", std::move(data));
+    return data;
+}
+
+// The list's cache key: everything its body depends on besides the processes and the time; nullopt
+// when it must not be kept (an unsupported language, or a ?month= that the zone form echoes).
+std::optional<std::string> list_cache_key(const Request& request, std::string_view zone) {
+    const std::string_view language = language_of(request);
+    const auto& languages = i18n::supported_languages();
+    const bool is_supported =
+        std::any_of(languages.begin(), languages.end(),
+                    [&](const i18n::Language& supported) { return supported.tag == language; });
+    if (!is_supported || request.query_value("month")) {
+        return std::nullopt;
+    }
+    // The zone's offset now is shown ("Now UTC+13:00") and changes with daylight saving time.
+    const auto offset = processes::local_time(now(), zone).offset_minutes;
+    return std::string(language) + ' ' + std::string(zone) + ' ' + std::to_string(offset) + ' ' +
+           (request.visitor.role == "admin" ? "admin" : "");
+}
+
+}  // namespace
+
+Response ProcessPages::list(Request& request) const {
+    const std::int64_t at = now();
+    const std::string zone = viewer_zone(request);
+    const auto snapshot = site_.processes.snapshot();
+    const auto& all = snapshot->processes();
+    const auto key = snapshot->revision() ? list_cache_key(request, zone) : std::nullopt;
+    if (!key) {
+        auto response =
+            render(site_, request, list_, "Processes", list_data(site_, request, all, zone, at));
+        remember_zone(site_, request, response);
+        return response;
+    }
+    auto body = list_cache_->find(*snapshot->revision(), *key, at);
+    if (!body) {
+        const mstch::node data = list_data(site_, request, all, zone, at);
+        body = std::make_shared<const std::string>(
+            site_.pages.templates().render(list_, data, language_of(request)));
+        list_cache_->keep(*snapshot->revision(), *key,
+                          ListCache::Body{.html = body,
+                                          .valid_from = at,
+                                          .valid_until = processes::next_outlook_change(
+                                              all, at, kOutlookHorizon)});
+    }
+    auto response =
+        render(site_, request, prerendered_, "Processes", mstch::map{{"content_html", *body}});
     remember_zone(site_, request, response);
     return response;
 }
@@ -803,7 +1017,8 @@ Response ProcessPages::calendar(Request& request) const {
     const std::int64_t previous_first = month == 1 ? processes::days_from_civil(year - 1, 12, 1)
                                                    : processes::days_from_civil(year, month - 1, 1);
     // Each milestone on every day it covers, in the viewer's zone.
-    const auto all = site_.processes.list();
+    const auto snapshot = site_.processes.snapshot();
+    const auto& all = snapshot->processes();
     std::map<std::int64_t, mstch::array> by_day;
     for (const auto& process : all) {
         for (const auto& milestone : process.milestones) {
@@ -875,26 +1090,44 @@ Response ProcessPages::calendar(Request& request) const {
     return response;
 }
 
-Response ProcessPages::ics_all(Request&) const {
-    return ics_response(site_, site_.processes.list(), site_.settings.name + " — processes",
-                        "processes.ics");
+Response ProcessPages::ics_all(Request& request) const {
+    auto snapshot = site_.processes.snapshot();
+    auto feed = snapshot->revision() ? feed_cache_->find(*snapshot) : nullptr;
+    if (feed == nullptr) {
+        auto body = std::make_shared<const std::string>(
+            ics_body(site_, snapshot->processes(), site_.settings.name + " — processes"));
+        auto tag = entity_tag(*body);
+        feed = std::make_shared<const FeedCache::Feed>(
+            FeedCache::Feed{.snapshot = snapshot, .body = std::move(body), .tag = std::move(tag)});
+        if (snapshot->revision()) {  // Without the counter nothing tells when it goes stale.
+            feed_cache_->keep(feed);
+        }
+    }
+    return conditional_ics(request, feed->body, feed->tag, feed->snapshot->changed_at(),
+                           "processes.ics");
 }
 
 Response ProcessPages::ics_process(Request& request) const {
-    const auto found = site_.processes.find(request.param("slug"));
-    if (!found) {
+    const auto snapshot = site_.processes.snapshot();
+    const Process* found = snapshot->find(request.param("slug"));
+    if (found == nullptr) {
         return Response::text("There is no such process.\n", 404);
     }
-    return ics_response(site_, {*found}, found->fields.name, found->slug.value() + ".ics");
+    auto body = std::make_shared<const std::string>(
+        ics_body(site_, std::vector<Process>{*found}, found->fields.name));
+    std::int64_t last_modified = found->updated_at;
+    for (const auto& milestone : found->milestones) {
+        last_modified = std::max(last_modified, milestone.updated_at);
+    }
+    // A deleted milestone changes no updated_at: the newest change anywhere covers it.
+    last_modified = std::max(last_modified, snapshot->changed_at());
+    return conditional_ics(request, body, entity_tag(*body), last_modified,
+                           found->slug.value() + ".ics");
 }
 
 Response ProcessPages::feed(Request&) const {
     const auto entries = site_.processes.history(std::nullopt, kFeedEntries);
-    std::map<std::int64_t, Process> by_id;
-    for (auto& process : site_.processes.list()) {
-        const auto process_id = process.id.value();
-        by_id.emplace(process_id, std::move(process));
-    }
+    const auto snapshot = site_.processes.snapshot();
     const std::string& base = site_.settings.base_url;
     const std::string updated = core::format_rfc3339(entries.empty() ? 0 : entries.front().at);
     // RFC 4287: id, title, updated and an author on the feed; id, title, updated on each entry.
@@ -908,12 +1141,12 @@ Response ProcessPages::feed(Request&) const {
         svg::escape_xml(base + "/processes/feed.atom") + "\"/>\n<link href=\"" +
         svg::escape_xml(base + "/processes") + "\"/>\n";
     for (const auto& entry : entries) {
-        const auto process = by_id.find(entry.process_id.value());
-        if (process == by_id.end()) {
+        const Process* process = snapshot->find(entry.process_id);
+        if (process == nullptr) {
             continue;
         }
         const std::string link =
-            base + process_path(process->second) +
+            base + process_path(*process) +
             (entry.milestone_id  ? "#milestone-" + std::to_string(entry.milestone_id->value())
              : entry.document_id ? std::string("#documents")
                                  : std::string());
@@ -931,18 +1164,25 @@ Response ProcessPages::feed(Request&) const {
         } else if (entry.action == "document.revision") {
             verb = "New revision";
         }
-        const std::string& short_name = process->second.fields.short_name.empty()
-                                            ? process->second.fields.name
-                                            : process->second.fields.short_name;
-        xml +=
-            "<entry>\n<id>" +
-            svg::escape_xml(base + "/processes/history/" + std::to_string(entry.id)) +
-            "</id>\n<title>" + svg::escape_xml(short_name + " — " + verb + ": " + entry.summary) +
-            "</title>\n<updated>" + core::format_rfc3339(entry.at) + "</updated>\n<link href=\"" +
-            svg::escape_xml(link) + "\"/>\n<summary type=\"text\">" +
-            svg::escape_xml(changes_text(entry.changes).empty() ? entry.summary
-                                                                : changes_text(entry.changes)) +
-            "</summary>\n</entry>\n";
+        const std::string& short_name =
+            process->fields.short_name.empty() ? process->fields.name : process->fields.short_name;
+        const std::string summary = changes_text(entry.changes);
+        xml += "<entry>\n<id>";
+        xml += svg::escape_xml(base + "/processes/history/" + std::to_string(entry.id));
+        xml += "</id>\n<title>";
+        std::string title = short_name;
+        title += " — ";
+        title += verb;
+        title += ": ";
+        title += entry.summary;
+        xml += svg::escape_xml(title);
+        xml += "</title>\n<updated>";
+        xml += core::format_rfc3339(entry.at);
+        xml += "</updated>\n<link href=\"";
+        xml += svg::escape_xml(link);
+        xml += "\"/>\n<summary type=\"text\">";
+        xml += svg::escape_xml(summary.empty() ? entry.summary : summary);
+        xml += "</summary>\n</entry>\n";
     }
     xml += "</feed>\n";
     auto response = Response::text(std::move(xml));
@@ -953,7 +1193,8 @@ Response ProcessPages::feed(Request&) const {
 Response ProcessPages::api_list(Request&) const {
     const std::int64_t at = now();
     auto items = nlohmann::json::array();
-    for (const auto& process : site_.processes.list()) {
+    const auto snapshot = site_.processes.snapshot();
+    for (const auto& process : snapshot->processes()) {
         items.push_back(process_json(site_, process, at));
     }
     return json_response(nlohmann::json{{"processes", std::move(items)}});

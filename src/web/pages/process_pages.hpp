@@ -13,6 +13,7 @@
 
 #include <mstch/mstch.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -31,26 +32,40 @@ Response process_calendar_response(const Site& site,
 class ProcessPages {
 public:
     explicit ProcessPages(Site& site);
-    Response list(Request& request) const;            // GET /processes[?tz=]
-    Response process(Request& request) const;         // GET /processes/:slug
-    Response calendar(Request& request) const;        // GET /processes/calendar[?month=YYYY-MM&tz=]
-    Response ics_all(Request& request) const;         // GET /calendar.ics
-    Response ics_process(Request& request) const;     // GET /processes/:slug/calendar.ics
-    Response feed(Request& request) const;            // GET /processes/feed.atom
-    Response api_list(Request& request) const;        // GET /api/v1/processes
-    Response api_find(Request& request) const;        // GET /api/v1/processes/:slug
-    Response new_process(Request& request) const;     // GET /admin/processes/new
-    Response create_process(Request& request) const;  // POST /admin/processes
-    Response edit_process(Request& request) const;    // GET /admin/processes/:slug/edit
-    Response update_process(Request& request) const;  // POST /admin/processes/:slug
-    Response new_milestone(Request& request) const;   // GET /admin/processes/:slug/milestones/new
+    ~ProcessPages();
+    ProcessPages(const ProcessPages&) = delete;
+    ProcessPages& operator=(const ProcessPages&) = delete;
+    // The list's body is rendered once per revision of the processes, language, zone and admin
+    // flag, and kept until the next instant it would change (processes::next_outlook_change).
+    Response list(Request& request) const;      // GET /processes[?tz=]
+    Response process(Request& request) const;   // GET /processes/:slug
+    Response calendar(Request& request) const;  // GET /processes/calendar[?month=YYYY-MM&tz=]
+    // The feeds send ETag, Last-Modified and Cache-Control: no-cache, and answer 304 to an
+    // If-None-Match naming the ETag. /calendar.ics is rendered once per revision of the processes
+    // (processes::Snapshot) and kept.
+    Response ics_all(Request& request) const;           // GET /calendar.ics
+    Response ics_process(Request& request) const;       // GET /processes/:slug/calendar.ics
+    Response feed(Request& request) const;              // GET /processes/feed.atom
+    Response api_list(Request& request) const;          // GET /api/v1/processes
+    Response api_find(Request& request) const;          // GET /api/v1/processes/:slug
+    Response new_process(Request& request) const;       // GET /admin/processes/new
+    Response create_process(Request& request) const;    // POST /admin/processes
+    Response edit_process(Request& request) const;      // GET /admin/processes/:slug/edit
+    Response update_process(Request& request) const;    // POST /admin/processes/:slug
+    Response new_milestone(Request& request) const;     // GET /admin/processes/:slug/milestones/new
     Response create_milestone(Request& request) const;  // POST /admin/processes/:slug/milestones
     Response edit_milestone(Request& request) const;    // GET /admin/milestones/:id/edit
     Response update_milestone(Request& request) const;  // POST /admin/milestones/:id
 
 private:
+    struct FeedCache;
+    struct ListCache;
+
     Site& site_;
+    std::unique_ptr<FeedCache> feed_cache_;
+    std::unique_ptr<ListCache> list_cache_;
     TemplateRef list_;
+    TemplateRef prerendered_;
     TemplateRef page_;
     TemplateRef calendar_;
     TemplateRef process_form_;
