@@ -4,6 +4,7 @@
 #include "core/unavailable.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace coalition::store {
 
@@ -84,6 +85,20 @@ int current_version(Connection& connection) {
     return row ? static_cast<int>(row->integer(0)) : 0;
 }
 
+bool is_applied(Connection& connection, int version) {
+    return connection
+        .query_one("SELECT 1 FROM schema_migrations WHERE version = $1", {std::int64_t{version}})
+        .has_value();
+}
+
+std::set<int> applied_versions(Database& database) {
+    std::set<int> versions;
+    for (const auto& row : database.query("SELECT version FROM schema_migrations")) {
+        versions.insert(static_cast<int>(row.integer(0)));
+    }
+    return versions;
+}
+
 void check_not_newer(int version, const std::vector<Migration>& migrations) {
     const int known = migrations.empty() ? 0 : migrations.back().version;
     if (version > known) {
@@ -143,8 +158,11 @@ MigrationReport migrate(Database& database, const std::vector<Migration>& migrat
     check_not_newer(report.from_version, migrations);
     report.to_version = report.from_version;
 
+    // Every migration not yet recorded, in order: also one numbered below the newest applied
+    // (two branches that each added a migration, merged in either order).
+    const std::set<int> already = applied_versions(database);
     for (const Migration& migration : migrations) {
-        if (migration.version <= report.to_version) {
+        if (already.contains(migration.version)) {
             continue;
         }
         bool applied = false;
@@ -153,7 +171,7 @@ MigrationReport migrate(Database& database, const std::vector<Migration>& migrat
             database.transact([&](Connection& connection) {
                 lock(connection);
                 found_version = current_version(connection);
-                if (found_version >= migration.version) {
+                if (is_applied(connection, migration.version)) {
                     return;
                 }
                 connection.execute_script(for_dialect(migration.sql, dialect));
@@ -171,7 +189,7 @@ MigrationReport migrate(Database& database, const std::vector<Migration>& migrat
         }
         if (applied) {
             report.applied.push_back(migration.name);
-            report.to_version = migration.version;
+            report.to_version = std::max(report.to_version, migration.version);
         } else {
             // Another server applied it meanwhile.
             check_not_newer(found_version, migrations);

@@ -85,6 +85,21 @@ TEST_P(MigrationsTest, AppliesOnceAndIsIdempotent) {
     EXPECT_GT(recorded[1].integer(2), 1'600'000'000);
 }
 
+TEST_P(MigrationsTest, AMigrationNumberedBelowTheNewestIsStillApplied) {
+    // Two branches each added a migration; the database first saw only the higher one.
+    const std::vector<Migration> without_two = {
+        two_migrations[0], {3, "0003_test_toys", "CREATE TABLE toys (id {{ID}});"}};
+    EXPECT_EQ(migrate(*database_, without_two).to_version, 3);
+    EXPECT_FALSE(has_table("pets"));
+    std::vector<Migration> all = two_migrations;
+    all.push_back(without_two[1]);
+    const MigrationReport report = migrate(*database_, all);
+    EXPECT_EQ(report.applied, (std::vector<std::string>{"0002_test_pets"}));
+    EXPECT_EQ(report.to_version, 3);
+    EXPECT_TRUE(has_table("pets"));
+    EXPECT_TRUE(migrate(*database_, all).applied.empty());
+}
+
 TEST_P(MigrationsTest, DialectSectionsRunOnlyOnTheirBackend) {
     const std::vector<Migration> sectioned = {
         {1, "0001_test_sections",
