@@ -71,19 +71,32 @@ std::int64_t count_listed(State& s, const std::string& where, const store::Param
     const std::int64_t now = s.clock.unix_now();
     {
         const std::lock_guard lock(s.counts_mutex);
-        const auto found = s.counts.find(key);
-        if (found != s.counts.end() && found->second.generation == generation &&
-            now - found->second.computed_at < State::kCountCacheSeconds) {
-            return found->second.count;
+        auto& entry = s.counts[key];
+        const bool fresh =
+            entry.generation == generation && now - entry.computed_at < State::kCountCacheSeconds;
+        // While one caller recounts a stale entry, the others use the previous count rather than
+        // each counting the same rows (a caller alone always recounts: it never sees a stale
+        // count of its own changes).
+        if (entry.computed_at != 0 && (fresh || entry.recounting)) {
+            return entry.count;
         }
+        entry.recounting = true;
     }
-    const std::int64_t count =
-        s.database.query_one("SELECT COUNT(*) FROM signatures WHERE " + where, params)->integer(0);
+    std::int64_t count = 0;
+    try {
+        count = s.database.query_one("SELECT COUNT(*) FROM signatures WHERE " + where, params)
+                    ->integer(0);
+    } catch (...) {
+        const std::lock_guard lock(s.counts_mutex);
+        s.counts[key].recounting = false;
+        throw;
+    }
     const std::lock_guard lock(s.counts_mutex);
     if (s.counts.size() > 4096) {
         s.counts.clear();  // Many distinct searches: start again rather than grow.
     }
-    s.counts[key] = {generation, now, count};
+    s.counts[key] = {
+        .generation = generation, .computed_at = now, .count = count, .recounting = false};
     return count;
 }
 

@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 namespace coalition::signon {
 namespace {
 
@@ -130,6 +134,32 @@ TEST_P(PublicListTest, Paginates) {
     filter.offset = -5;
     filter.limit = 1'000'000;  // Capped.
     EXPECT_EQ(signatures_->list("statement", filter).rows.size(), 6u);
+}
+
+// The count of a filter is shared (one caller recounts a stale count while the others use the
+// previous one): concurrent readers all get the right total, and a publication is seen at once by
+// the next caller.
+TEST_P(PublicListTest, CountsAreRightUnderConcurrentReadersAndFreshAfterAPublication) {
+    std::vector<std::thread> readers;
+    std::atomic<int> wrong{0};
+    for (int thread = 0; thread < 8; ++thread) {
+        readers.emplace_back([&] {
+            for (int round = 0; round < 20; ++round) {
+                if (signatures_->list("statement", {}).total != 6) {
+                    ++wrong;
+                }
+            }
+        });
+    }
+    for (auto& reader : readers) {
+        reader.join();
+    }
+    EXPECT_EQ(wrong.load(), 0);
+    publish_individual("Newcomer", "new@example.org", "FR");
+    EXPECT_EQ(signatures_->list("statement", {}).total, 7);
+    SignatoryFilter by_country;
+    by_country.country = "FR";
+    EXPECT_EQ(signatures_->list("statement", by_country).total, 1);
 }
 
 TEST_P(PublicListTest, TotalsAndBreakdown) {

@@ -71,11 +71,13 @@ struct Signatures::State {
 
     // Counts of the public list by filter, for list(): counting 100,000 rows on every page view
     // costs more than the page. An entry is used while the list's generation is unchanged and
-    // it is younger than kCountCacheSeconds (changes made by other servers).
+    // it is younger than kCountCacheSeconds (changes made by other servers); a stale entry is
+    // recounted by one caller while concurrent ones use the previous count.
     struct CachedCount {
         std::uint64_t generation = 0;
         std::int64_t computed_at = 0;
         std::int64_t count = 0;
+        bool recounting = false;  // A caller is counting it again; the others use `count`.
     };
     static constexpr std::int64_t kCountCacheSeconds = 2;
     std::mutex counts_mutex;

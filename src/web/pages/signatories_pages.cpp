@@ -385,15 +385,25 @@ struct Charts {
 
 }  // namespace
 
+// A value shared by every request for kCacheSeconds. Once it is older, the first request to
+// notice reloads it while the others keep using the previous value: at 100,000 signatures the
+// breakdown takes a few hundred milliseconds to count, and a stampede of requests each counting
+// it was what the list page's p99 latency measured.
+template <typename T>
+struct SharedValue {
+    std::shared_ptr<const T> value;
+    std::int64_t at = 0;
+    bool reloading = false;
+};
+
 struct SignatoriesPages::Cache {
     std::mutex mutex;
-    std::int64_t versions_at = 0;                                 // Guarded by mutex.
-    std::shared_ptr<const std::vector<VersionLabel>> versions;    // Guarded by mutex.
-    std::int64_t totals_at = 0;                                   // Guarded by mutex.
-    std::optional<signon::Totals> totals;                         // Guarded by mutex.
-    std::int64_t breakdown_at = 0;                                // Guarded by mutex.
-    std::shared_ptr<const signon::Breakdown> breakdown;           // Guarded by mutex.
-    std::map<std::string, std::shared_ptr<const Charts>> charts;  // By language; guarded.
+    SharedValue<std::vector<VersionLabel>> versions;  // Guarded by mutex.
+    SharedValue<signon::Totals> totals;               // Guarded by mutex.
+    SharedValue<signon::Breakdown> breakdown;         // Guarded by mutex.
+    // The charts of `charts_of`, by language. Guarded by mutex.
+    std::shared_ptr<const signon::Breakdown> charts_of;
+    std::map<std::string, std::shared_ptr<const Charts>> charts;
 };
 
 namespace {
@@ -455,40 +465,52 @@ SignatoriesPages::SignatoriesPages(Site& site)
 
 SignatoriesPages::~SignatoriesPages() = default;
 
-std::shared_ptr<const std::vector<VersionLabel>> SignatoriesPages::versions() const {
-    const std::int64_t now = clock_.unix_now();
+namespace {
+
+// The cached value of `slot`, reloaded with `load()` as described at SharedValue. Several loads
+// run at once only while there is no value at all yet (the first requests after a start).
+template <typename T, typename Load>
+std::shared_ptr<const T> shared_value(std::mutex& mutex, SharedValue<T>& slot, std::int64_t now,
+                                      Load&& load) {
     {
-        std::lock_guard lock(cache_->mutex);
-        if (cache_->versions && now - cache_->versions_at < kCacheSeconds) {
-            return cache_->versions;
+        std::lock_guard lock(mutex);
+        if (slot.value && (now - slot.at < kCacheSeconds || slot.reloading)) {
+            return slot.value;
         }
+        slot.reloading = true;
     }
-    // Read outside the lock: a slow database delays this request, not every other one.
-    auto labels = std::make_shared<std::vector<VersionLabel>>();
-    for (const auto& version : site_.statements.versions()) {
-        labels->push_back({version.number, version.hash});
+    std::shared_ptr<const T> loaded;
+    try {
+        loaded = std::make_shared<const T>(load());
+    } catch (...) {
+        std::lock_guard lock(mutex);
+        slot.reloading = false;
+        throw;
     }
-    std::lock_guard lock(cache_->mutex);
-    cache_->versions = labels;
-    cache_->versions_at = now;
-    return labels;
+    std::lock_guard lock(mutex);
+    slot.value = loaded;
+    slot.at = now;
+    slot.reloading = false;
+    return loaded;
+}
+
+}  // namespace
+
+std::shared_ptr<const std::vector<VersionLabel>> SignatoriesPages::versions() const {
+    return shared_value(cache_->mutex, cache_->versions, clock_.unix_now(), [&] {
+        std::vector<VersionLabel> labels;
+        for (const auto& version : site_.statements.versions()) {
+            labels.push_back({version.number, version.hash});
+        }
+        return labels;
+    });
 }
 
 signon::Totals SignatoriesPages::totals() const {
-    const std::int64_t now = clock_.unix_now();
-    {
-        std::lock_guard lock(cache_->mutex);
-        if (cache_->totals && now - cache_->totals_at < kCacheSeconds) {
-            return *cache_->totals;
-        }
-    }
     // Counting every published signature reads the whole index (tens of milliseconds at 100,000
     // rows), so the count shown is at most a few seconds old instead.
-    auto counted = site_.signatures.totals(std::string(kStatementCampaign));
-    std::lock_guard lock(cache_->mutex);
-    cache_->totals = counted;
-    cache_->totals_at = now;
-    return counted;
+    return *shared_value(cache_->mutex, cache_->totals, clock_.unix_now(),
+                         [&] { return site_.signatures.totals(std::string(kStatementCampaign)); });
 }
 
 Response SignatoriesPages::list(Request& request) const {
@@ -499,12 +521,13 @@ Response SignatoriesPages::list(Request& request) const {
     const auto totals = this->totals();
     const auto versions = this->versions();
 
-    // The charts of a breakdown a few seconds old at most, drawn once per language.
+    // The charts of the shared breakdown, drawn once per language.
+    const auto breakdown = shared_value(cache_->mutex, cache_->breakdown, clock_.unix_now(),
+                                        [&] { return site_.signatures.breakdown(campaign); });
     std::shared_ptr<const Charts> charts;
-    const std::int64_t now = clock_.unix_now();
     {
         std::lock_guard lock(cache_->mutex);
-        if (cache_->breakdown && now - cache_->breakdown_at < kCacheSeconds) {
+        if (cache_->charts_of == breakdown) {
             if (auto found = cache_->charts.find(std::string(language));
                 found != cache_->charts.end()) {
                 charts = found->second;
@@ -512,29 +535,16 @@ Response SignatoriesPages::list(Request& request) const {
         }
     }
     if (!charts) {
-        std::shared_ptr<const signon::Breakdown> breakdown;
-        {
-            std::lock_guard lock(cache_->mutex);
-            if (cache_->breakdown && now - cache_->breakdown_at < kCacheSeconds) {
-                breakdown = cache_->breakdown;
-            }
-        }
-        const bool fresh = !breakdown;
-        if (fresh) {
-            breakdown =
-                std::make_shared<const signon::Breakdown>(site_.signatures.breakdown(campaign));
-        }
         charts = std::make_shared<const Charts>(draw_charts(site_, request, *breakdown));
         // Only supported languages are kept, so visitors cannot grow the map at will.
         if (i18n::find_language(language) != nullptr &&
             i18n::find_language(language)->tag == language) {
             std::lock_guard lock(cache_->mutex);
-            if (fresh) {
-                cache_->breakdown = breakdown;
-                cache_->breakdown_at = now;
+            if (cache_->charts_of != cache_->breakdown.value) {
+                cache_->charts_of = cache_->breakdown.value;
                 cache_->charts.clear();
             }
-            if (cache_->breakdown == breakdown) {
+            if (cache_->charts_of == breakdown) {
                 cache_->charts[std::string(language)] = charts;
             }
         }
