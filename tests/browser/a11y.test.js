@@ -51,6 +51,17 @@ const kPublicPages = [
     { name: 'signatories-invalid-filter', path: '/statement/signatories?country=ZZ', status: 422 },
     { name: 'lists', path: '/lists' },
     { name: 'processes', path: '/processes' },
+    { name: 'process-gdc', path: '/processes/gdc' },
+    { name: 'processes-calendar', path: '/processes/calendar' },
+    { name: 'process-document', path: '/processes/wsis20/documents/demo-outcome' },
+    { name: 'process-revision', path: '/processes/wsis20/documents/demo-outcome/revisions/2' },
+    { name: 'process-compare', path: '/processes/wsis20/documents/demo-outcome/compare' },
+    { name: 'list-coalition', path: '/lists/coalition' },
+    { name: 'list-archive', path: '/lists/coalition/archive' },
+    { name: 'list-thread', path: '/lists/coalition/t/1' },
+    { name: 'list-message', path: '/lists/coalition/m/2' },
+    { name: 'list-search', path: '/lists/coalition/search?q=session' },
+    { name: 'archive-search', path: '/archive/search?q=IGF' },
     { name: 'not-found', path: '/no-such-page', status: 404 },
     { name: 'signin-wrong-password', path: '/signin', status: 'any', act: wrongPassword },
 ];
@@ -62,6 +73,8 @@ const kReflowPages = [
     { name: 'member-internetnz', path: '/members/internetnz' },
     { name: 'signin', path: '/signin' },
     { name: 'signatories', path: '/statement/signatories' },
+    { name: 'process-compare', path: '/processes/wsis20/documents/demo-outcome/compare' },
+    { name: 'list-thread', path: '/lists/coalition/t/1' },
 ];
 
 // What the demo admin sees, signed in through the password form.

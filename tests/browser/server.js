@@ -21,13 +21,14 @@ function environment(directory) {
 }
 
 // Runs `coalition ARGS…` to completion in `directory`; throws with its output when it fails.
-function runCli(binary, directory, args) {
+function runCli(binary, directory, args, input = undefined) {
     try {
         execFileSync(binary, args, {
             cwd: directory,
             env: environment(directory),
             stdio: 'pipe',
             timeout: 60000,
+            input,
         });
     } catch (error) {
         const output = `${error.stdout || ''}${error.stderr || ''}`;
@@ -46,10 +47,33 @@ class Server {
         this.baseUrl = null;
     }
 
+    // A list with a public archive of one thread (a reply in Arabic), for the list and archive
+    // pages: created and posted to through the CLI, as an operator and the MTA would.
+    addArchivedList() {
+        const address = 'coalition@lists.coalition.example';
+        runCli(this.binary, this.directory,
+               ['list', 'create', address, '--owner', 'admin@coalition.example', '--archive', 'public']);
+        const members = path.join(this.directory, 'members.txt');
+        fs.writeFileSync(members, 'admin@coalition.example\npolicy@cira.example\n');
+        runCli(this.binary, this.directory, ['list', 'add-members', address, '--file', members, '--no-welcome']);
+        const post = (from, id, subject, extra, body) =>
+            `From: ${from}\r\nTo: ${address}\r\nSubject: ${subject}\r\nMessage-ID: <${id}>\r\n` +
+            `Date: Mon, 05 Oct 2026 10:00:00 +0000\r\n${extra}MIME-Version: 1.0\r\n` +
+            `Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${body}`;
+        runCli(this.binary, this.directory, ['inject', 'coalition'],
+               post('admin@coalition.example', 'a11y-1@coalition.example', 'IGF sessions',
+                    '', 'Who attends which session?\r\n\r\n-- \r\nSecretariat\r\n'));
+        runCli(this.binary, this.directory, ['inject', 'coalition'],
+               post('policy@cira.example', 'a11y-2@cira.example', 'Re: IGF sessions',
+                    'In-Reply-To: <a11y-1@coalition.example>\r\n',
+                    '> Who attends which session?\r\n\r\nسنحضر الجلسة الرئيسية.\r\n'));
+    }
+
     // Migrates, loads the demo data, starts `serve`; resolves once the port is known.
     async start() {
         runCli(this.binary, this.directory, ['migrate']);
         runCli(this.binary, this.directory, ['demo', 'load', '--no-statement']);
+        this.addArchivedList();
         this.process = spawn(this.binary, ['serve'], {
             cwd: this.directory,
             env: environment(this.directory),

@@ -50,7 +50,18 @@ class ProcessPages(ServerTest):
         self.assertIsNotNone(svg)
         root = ElementTree.fromstring(svg.group(0))  # Well-formed XML.
         self.assertEqual(root.get("role"), "img")
+        # An image has no focusable parts: the list below holds the links.
+        self.assertNotIn("<a ", svg.group(0))
         self.assertIn("Today", svg.group(0))
+        # Time runs right to left in Arabic: the first milestone's mark is right of the last's.
+        def mark_xs(markup):
+            return [float(x) for x in re.findall(r'<circle cx="(-?[0-9.]+)"', markup)]
+        english = mark_xs(svg.group(0))
+        arabic_page = main_of(self.client.get("/processes/igf?lang=ar").text)
+        arabic = mark_xs(re.search(r"<svg\b.*?</svg>", arabic_page, re.S).group(0))
+        self.assertGreater(len(english), 1)
+        self.assertLess(english[0], english[-1])
+        self.assertGreater(arabic[0], arabic[-1])
         self.assertIn('aria-current="date"', main)  # Today marked in the text list too.
         self.assertIn("Lillestrøm, Norway", main)
         self.assertIn('id="history"', main)

@@ -190,7 +190,8 @@ mstch::map zone_data(const Request& request, std::string_view zone, std::string_
 }
 
 // The timeline: one mark per milestone on a time axis, past hollow and future filled, deadlines
-// as diamonds, today a labelled line. The list of milestones next to it is its text alternative.
+// as diamonds, today a labelled line; time runs right to left in Arabic. The list of milestones
+// next to it is its text alternative and holds the links (an image has no focusable parts).
 std::string timeline_svg(const Site& site, const Request& request, const Process& process,
                          std::int64_t at) {
     if (process.milestones.empty()) {
@@ -209,13 +210,16 @@ std::string timeline_svg(const Site& site, const Request& request, const Process
     const std::int64_t pad = std::max<std::int64_t>((last - first) / 40, kDay);
     first -= pad;
     last += pad;
+    const auto language = language_of(request);
+    const i18n::Language* shown = i18n::find_language(language);
+    const bool rtl = shown != nullptr && shown->direction == i18n::Direction::Rtl;
     const auto x_of = [&](std::int64_t t) {
-        return kLeft + (kRight - kLeft) * static_cast<double>(t - first) /
-                           static_cast<double>(last - first);
+        const double offset =
+            (kRight - kLeft) * static_cast<double>(t - first) / static_cast<double>(last - first);
+        return rtl ? kRight - offset : kLeft + offset;
     };
     const auto number = [](double value) { return std::to_string(std::lround(value)); };
     const std::string id = "timeline-" + process.slug.value();
-    const auto language = language_of(request);
     std::string svg =
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" role=\"img\" "
         "viewBox=\"0 0 " +
@@ -250,8 +254,7 @@ std::string timeline_svg(const Site& site, const Request& request, const Process
         const std::string label = processes::format_day(milestone.fields.start.date(),
                                                         milestone.fields.precision, language) +
                                   ": " + milestone.fields.title;
-        svg += "<a href=\"#milestone-" + std::to_string(milestone.id.value()) + "\"><g><title>" +
-               svg::escape_xml(label) + "</title>";
+        svg += "<g><title>" + svg::escape_xml(label) + "</title>";
         if (milestone.fields.end) {
             svg += "<line x1=\"" + number(x) + "\" y1=\"" + number(kAxis) + "\" x2=\"" +
                    number(x_of(milestone.ends_at())) + "\" y2=\"" + number(kAxis) +
@@ -267,7 +270,7 @@ std::string timeline_svg(const Site& site, const Request& request, const Process
                    fill + "\" stroke=\"" + (past ? "#505a5f" : "#1d70b8") +
                    "\" stroke-width=\"2\"/>";
         }
-        svg += "</g></a>";
+        svg += "</g>";
     }
     const double today = x_of(at);
     svg += "<line x1=\"" + number(today) + "\" y1=\"22\" x2=\"" + number(today) + "\" y2=\"" +
