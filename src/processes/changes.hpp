@@ -7,44 +7,19 @@
 #include "core/result.hpp"
 #include "processes/processes.hpp"
 #include "store/database.hpp"
+#include "store/transaction.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
-#include <utility>
 
 namespace coalition::processes {
 
-// Rolls back the transaction and becomes the service's result (as accounts/transaction.hpp does
-// inside accounts).
-class Rejection : public std::runtime_error {
-public:
-    explicit Rejection(core::Error error)
-        : std::runtime_error(error.message), error_(std::move(error)) {}
-    const core::Error& error() const { return error_; }
-
-private:
-    core::Error error_;
-};
-
-// Runs `body` in one transaction: its value, or the Rejection's error, or `on_constraint` when a
-// unique constraint refused a write.
-template <typename T, typename Body>
-core::Result<T> run_transaction(store::Database& database, const core::Error& on_constraint,
-                                Body&& body) {
-    std::optional<T> out;
-    try {
-        database.transact([&](store::Connection& connection) { out.emplace(body(connection)); });
-    } catch (const Rejection& rejection) {
-        return rejection.error();
-    } catch (const store::ConstraintViolation&) {
-        return on_constraint;
-    }
-    return std::move(*out);
-}
+// Transactions as every module writes them (store/transaction.hpp).
+using store::Rejection;
+using store::run_transaction;
 
 // Writes the history row of one change (and its audit row; `subject` names the audited thing,
 // "process:3"), and raises the revision.
