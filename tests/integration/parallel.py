@@ -59,7 +59,7 @@ def summary_of(output):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--jobs", type=int, default=int(os.environ.get("COALITION_IT_JOBS", "2")))
+    parser.add_argument("--jobs", type=int, default=int(os.environ.get("COALITION_IT_JOBS", "1")))
     parser.add_argument("names", nargs="*")
     options = parser.parse_args()
     sys.path.insert(0, HERE)
