@@ -119,6 +119,7 @@ int serve(const Config& config) {
         .archive = services->archive.get(),
         .followers = services->followers.get(),
         .api_tokens = services->api_tokens.get(),
+        .responses = services->responses.get(),
     };
     web::Router router(web::RouterOptions{.site_secret = site.settings.site_secret});
     web::register_routes(router, site);

@@ -2,6 +2,7 @@
 
 #include "app/demo_lists.hpp"
 #include "app/demo_processes.hpp"
+#include "app/demo_responses.hpp"
 #include "app/demo_statement.hpp"
 
 #include <stdexcept>
@@ -165,6 +166,9 @@ std::string load_demo(Services& services, bool with_statement) {
                std::to_string(demo_users().size()) + " accounts are in place";
     }
     const auto loaded_lists = load_demo_lists(services, actor);
+    if (services.responses) {
+        load_demo_responses(*services.responses, *services.users, *services.processes);
+    }
     load_demo_statement(*services.statements, actor);
     int signed_now = 0;
     if (const auto version = services.statements->current()) {

@@ -109,6 +109,12 @@ std::unique_ptr<Services> open_services(const Config& config, Migrate migrate) {
         *services->followers);
     services->api_tokens =
         std::make_unique<accounts::ApiTokens>(database, services->clock, services->random);
+    services->responses = std::make_unique<responses::Responses>(
+        database, services->clock, services->random, *services->outbox, *services->users,
+        *services->organisations, *services->processes,
+        responses::ResponseSettings{.base_url = config.site.base_url,
+                                    .site_name = config.site.name,
+                                    .sender = sender(config)});
     return services;
 }
 

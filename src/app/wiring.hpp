@@ -20,6 +20,7 @@
 #include "processes/followers.hpp"
 #include "processes/processes.hpp"
 #include "processes/reminders.hpp"
+#include "responses/responses.hpp"
 #include "signon/signon.hpp"
 #include "statement/statement.hpp"
 #include "store/database.hpp"
@@ -63,6 +64,8 @@ struct Services {
     std::unique_ptr<processes::Followers> followers;
     std::unique_ptr<processes::Reminders> reminders;
     std::unique_ptr<accounts::ApiTokens> api_tokens;
+    // Joint responses (issue #5); unset like the lists.
+    std::unique_ptr<responses::Responses> responses;
 };
 
 // The Statement of Purpose as a signon campaign (its key, title for mails and page path).

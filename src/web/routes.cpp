@@ -17,6 +17,7 @@
 #include "web/pages/process_document_pages.hpp"
 #include "web/pages/process_follow_pages.hpp"
 #include "web/pages/process_pages.hpp"
+#include "web/pages/response_pages.hpp"
 #include "web/pages/signatories_pages.hpp"
 #include "web/pages/signon_admin_pages.hpp"
 #include "web/pages/statement_admin_pages.hpp"
@@ -148,6 +149,7 @@ void register_routes(Router& router, Site& site) {
     auto processes_api = std::make_shared<ProcessesApi>(site);
     auto archive_pages = std::make_shared<ArchivePages>(site);
     auto archive_api = std::make_shared<ArchiveApi>(site);
+    auto response_pages = std::make_shared<ResponsePages>(site);
 
     // Binds a member function of a shared page object as a handler.
     auto bind = [](auto object, auto member) {
@@ -262,6 +264,19 @@ void register_routes(Router& router, Site& site) {
     router.add(M::Post, "/admin/processes/:slug/milestones", bind(process_pages, &ProcessPages::create_milestone), A::Admin);
     router.add(M::Get,  "/admin/milestones/:id/edit",       bind(process_pages, &ProcessPages::edit_milestone), A::Admin);
     router.add(M::Post, "/admin/milestones/:id",            bind(process_pages, &ProcessPages::update_milestone), A::Admin);
+    // Joint responses (issue #5): members only; responses::Responses decides who may read or change
+    // each draft (403 pages, audited there).
+    router.add(M::Get,  "/responses",                       bind(response_pages, &ResponsePages::list),     A::Member);
+    router.add(M::Get,  "/responses/:slug",                 bind(response_pages, &ResponsePages::draft),    A::Member);
+    router.add(M::Get,  "/responses/:slug/versions",        bind(response_pages, &ResponsePages::versions), A::Member);
+    router.add(M::Get,  "/responses/:slug/diff",            bind(response_pages, &ResponsePages::diff),     A::Member);
+    router.add(M::Post, "/responses/:slug/comments",        bind(response_pages, &ResponsePages::comment),  A::Member);
+    router.add(M::Post, "/responses/:slug/amendments",      bind(response_pages, &ResponsePages::propose),  A::Member);
+    router.add(M::Post, "/responses/:slug/amendments/:id/accept", bind(response_pages, &ResponsePages::accept), A::Member);
+    router.add(M::Post, "/responses/:slug/amendments/:id/reject", bind(response_pages, &ResponsePages::reject), A::Member);
+    router.add(M::Post, "/responses/:slug/amendments/:id/merge",  bind(response_pages, &ResponsePages::merge),  A::Member);
+    router.add(M::Get,  "/admin/responses/new",             bind(response_pages, &ResponsePages::new_response), A::Admin);
+    router.add(M::Post, "/admin/responses",                 bind(response_pages, &ResponsePages::create_response), A::Admin);
     router.add(M::Get,  "/members",                         bind(members, &MembersPages::directory),        A::Public);
     router.add(M::Get,  "/members/:slug",                   bind(members, &MembersPages::organisation),     A::Public);
     router.add(M::Get,  "/signin",                          bind(sign_in, &SignInPages::form),              A::Public);

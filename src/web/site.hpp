@@ -10,6 +10,7 @@
 #include "mail/outbox.hpp"
 #include "processes/followers.hpp"
 #include "processes/processes.hpp"
+#include "responses/responses.hpp"
 #include "signon/signon.hpp"
 #include "statement/statement.hpp"
 #include "store/database.hpp"
@@ -57,6 +58,8 @@ struct Site {
     processes::Followers* followers = nullptr;
     // Bearer tokens of the JSON API. Null: the API knows no token (writes answer 401).
     accounts::ApiTokens* api_tokens = nullptr;
+    // Joint responses (issue #5). Null until app/ wires them: the response pages then answer 503.
+    responses::Responses* responses = nullptr;
 };
 
 // Registers every route of the site on `router` — web/routes.cpp holds the one route table —

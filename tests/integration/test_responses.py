@@ -1,0 +1,201 @@
+"""Joint responses against the real binary (issue #5, drafting): an admin starts a draft and picks
+its editor; representatives of three member organisations read it, comment, reply (the first
+author is mailed) and propose wording; the editor accepts and rejects amendments, each accepted
+change a new version with a word diff; a candidate organisation's representative, a user without
+an organisation and anonymous visitors never see the draft (403, or sign in first); hostile
+Markdown is not rendered as HTML."""
+import re
+import urllib.parse
+
+from harness import ServerTest, wait_for
+
+DRAFT = """# Response to the Global Digital Compact
+
+The coalition welcomes the consultation.
+
+## Principles
+
+We support the multistakeholder model of internet governance.
+
+<script>alert('draft')</script>
+
+## Requests
+
+We ask the co-facilitators to consult the technical community.
+"""
+
+
+def main_of(html):
+    match = re.search(r"<main\b.*?</main>", html, re.S)
+    return match.group(0) if match else ""
+
+
+def text_of(html):
+    return re.sub(r"<[^>]+>", "", html)
+
+
+class ResponsePages(ServerTest):
+    def setUp(self):
+        super().setUp()
+        self.server = self.start_server()
+        users = [("editor@nominet.example", "nominet"), ("ana@auda.example", "auda"),
+                 ("bo@cira.example", "cira"), ("chen@internetnz.example", "internetnz"),
+                 ("olga@centr.example", "centr")]
+        for address, organisation in users:
+            added = self.cli("user", "add", "--email", address, "--role", "member",
+                             "--org", organisation, "--name", address.split("@")[0].title())
+            self.assertEqual(added.returncode, 0, added.stderr)
+        added = self.cli("user", "add", "--email", "lee@nowhere.example", "--role", "member")
+        self.assertEqual(added.returncode, 0, added.stderr)
+        self.admin = self.sign_in(self.server, "admin@coalition.example")
+
+    def create_draft(self, markdown=DRAFT, title="GDC response"):
+        form = self.admin.get("/admin/responses/new")
+        self.assertEqual(form.status, 200, form.text[:300])
+        match = re.search(r'id="editor-(\d+)" name="editors" value="\d+"> <label for="editor-\d+">'
+                          r'Editor</label>', form.text)
+        self.assertIsNotNone(match, "the editor's checkbox")
+        created = self.admin.post("/admin/responses", form={
+            "_csrf": self.admin.csrf_from(form.text), "title": title, "markdown": markdown,
+            "editors": [match.group(1)], "deadline_date": "2026-03-24", "deadline_time": "17:00",
+            "deadline_zone": "Europe/Zurich", "link": "https://www.un.org/global-digital-compact"})
+        self.assertEqual(created.status, 303,
+                         re.findall(r'class="error-message".*?</p>', created.text, re.S))
+        return created.header("location")
+
+    def post_form(self, client, page_path, action, fields):
+        page = client.get(page_path)
+        self.assertEqual(page.status, 200, page.text[:300])
+        fields = dict(fields)
+        fields["_csrf"] = client.csrf_from(page.text)
+        return client.post(action, form=fields)
+
+    def test_members_draft_together_and_outsiders_are_refused(self):
+        path = self.create_draft()
+        self.assertEqual(path, "/responses/gdc-response")
+        ana = self.sign_in(self.server, "ana@auda.example")
+        bo = self.sign_in(self.server, "bo@cira.example")
+        chen = self.sign_in(self.server, "chen@internetnz.example")
+        editor = self.sign_in(self.server, "editor@nominet.example")
+
+        for client in (ana, bo, chen, editor, self.admin):
+            listing = client.get("/responses")
+            self.assertEqual(listing.status, 200)
+            self.assertIn('href="/responses/gdc-response"', listing.text)
+            page = client.get(path)
+            self.assertEqual(page.status, 200)
+            main = main_of(page.text)
+            for anchor in ("s-1", "p-2", "s-3", "p-4", "p-5", "s-6", "p-7"):
+                self.assertIn(f'id="{anchor}"', main)
+            # Raw HTML in the Markdown is not rendered (cmark-gfm with raw HTML off).
+            self.assertNotIn("<script>alert", page.text)
+            self.assertIn("<details", main)
+        self.assertEqual(ana.get("/responses/nope").status, 404)
+
+        # Outsiders: a candidate's representative and a user without an organisation.
+        olga = self.sign_in(self.server, "olga@centr.example")
+        lee = self.sign_in(self.server, "lee@nowhere.example")
+        for client in (olga, lee):
+            for url in ("/responses", path, path + "/versions", path + "/diff?from=1&to=1"):
+                refused = client.get(url)
+                self.assertEqual(refused.status, 403, url)
+                self.assertNotIn("co-facilitators", refused.text)
+            token = client.csrf_from(client.get("/").text)
+            posted = client.post(path + "/comments",
+                                 form={"_csrf": token, "anchor": "p-4", "body": "Let me in"})
+            self.assertEqual(posted.status, 403)
+        anonymous = self.server.client()
+        for url in ("/responses", path):
+            page = anonymous.get(url)
+            self.assertIn(page.status, (303, 401, 403), url)
+            self.assertNotIn("co-facilitators", page.text)
+
+        # A comment, a reply (the first author is mailed), and one more voice.
+        commented = self.post_form(ana, path, path + "/comments",
+                                   {"anchor": "p-4", "body": "Name the IGF here? <b>bold</b>"})
+        self.assertEqual(commented.status, 303, commented.text[:500])
+        self.assertEqual(commented.header("location"), path + "#p-4")
+        page = ana.get(path).text
+        self.assertIn("Name the IGF here? &lt;b&gt;bold&lt;/b&gt;", page)
+        comment_id = re.search(r'name="reply_to" value="(\d+)"', page).group(1)
+        before = set(self.server.outbox_messages())
+        replied = self.post_form(bo, path, path + "/comments",
+                                 {"anchor": "p-4", "reply_to": comment_id, "body": "Yes, and WSIS."})
+        self.assertEqual(replied.status, 303, replied.text[:500])
+
+        def reply_notice():
+            return next((m for m in self.server.outbox_messages()
+                         if m not in before and b"ana@auda.example" in m), None)
+        notice = wait_for(reply_notice, what="the reply notice")
+        self.assertIn(b"/responses/gdc-response#p-4", notice)
+        empty = self.post_form(chen, path, path + "/comments", {"anchor": "p-4", "body": "  "})
+        self.assertEqual(empty.status, 422)
+        unknown = self.post_form(chen, path, path + "/comments", {"anchor": "p-99", "body": "x"})
+        self.assertEqual(unknown.status, 404)
+
+        # Amendments: proposed by members, decided by the editor only.
+        proposed = self.post_form(chen, path, path + "/amendments", {
+            "anchor": "p-4", "reason": "Stronger.",
+            "wording": "We firmly support the multistakeholder model of internet governance."})
+        self.assertEqual(proposed.status, 303, proposed.text[:500])
+        other = self.post_form(bo, path, path + "/amendments",
+                               {"anchor": "p-7", "reason": "Scope.", "wording": "We ask for more."})
+        self.assertEqual(other.status, 303)
+        page = editor.get(path).text
+        ids = re.findall(r'action="/responses/gdc-response/amendments/(\d+)/reject"', page)
+        self.assertEqual(len(ids), 2)
+        first, second = sorted(ids, key=int)
+        token = ana.csrf_from(ana.get(path).text)
+        self.assertEqual(ana.post(f"{path}/amendments/{first}/accept",
+                                  form={"_csrf": token}).status, 403)
+        token = editor.csrf_from(page)
+        accepted = editor.post(f"{path}/amendments/{first}/accept", form={"_csrf": token})
+        self.assertEqual(accepted.status, 303, accepted.text[:500])
+        again = editor.post(f"{path}/amendments/{first}/accept", form={"_csrf": token})
+        self.assertEqual(again.status, 409)
+        rejected = editor.post(f"{path}/amendments/{second}/reject",
+                               form={"_csrf": token, "note": "Out of scope."})
+        self.assertEqual(rejected.status, 303)
+
+        page = bo.get(path).text
+        self.assertIn("We firmly support", page)
+        self.assertIn("Out of scope.", page)
+        versions = bo.get(path + "/versions")
+        self.assertEqual(versions.status, 200)
+        self.assertEqual(len(re.findall(r'class="response-hash">[0-9a-f]{64}<', versions.text)), 2)
+        diff = bo.get(path + "/diff?from=1&to=2")
+        self.assertEqual(diff.status, 200)
+        main = main_of(diff.text)
+        self.assertIn('<ins class="text-inserted"><span class="visually-hidden">[inserted: </span>'
+                      'firmly', main)
+        self.assertIn("[Changed]", text_of(main))
+        self.assertEqual(bo.get(path + "/diff?from=1&to=9").status, 404)
+        self.assertEqual(bo.get(path + "/diff?from=x&to=1").status, 404)
+
+    def test_only_admins_start_responses_and_bad_input_is_refused(self):
+        ana = self.sign_in(self.server, "ana@auda.example")
+        self.assertEqual(ana.get("/admin/responses/new").status, 403)
+        form = self.admin.get("/admin/responses/new")
+        token = self.admin.csrf_from(form.text)
+        for fields in ({"title": "", "markdown": "Text."},
+                       {"title": "T", "markdown": "bad \x01 control"},
+                       {"title": "T", "markdown": ""},
+                       {"title": "T" * 301, "markdown": "Text."},
+                       {"title": "T", "markdown": "Text.", "link": "javascript:alert(1)"},
+                       {"title": "T", "markdown": "Text.", "editors": ["99999"]},
+                       {"title": "T", "markdown": "Text.", "deadline_date": "2026-03-24",
+                        "deadline_time": "17:00", "deadline_zone": "Mars/Olympus"}):
+            refused = self.admin.post("/admin/responses", form=dict(fields, _csrf=token))
+            self.assertEqual(refused.status, 422, fields)
+            self.assertIn("There is a problem", refused.text)
+        self.assertEqual(ana.get("/responses").status, 200)  # A member sees an empty list.
+        self.assertIn("There is no draft response yet.", ana.get("/responses").text)
+        path = self.create_draft(title="Réponse <conjointe>")
+        self.assertEqual(path, "/responses/reponse-conjointe")
+        page = ana.get(path).text
+        self.assertIn("Réponse &lt;conjointe&gt;", page)
+
+
+if __name__ == "__main__":
+    import unittest
+    unittest.main()
