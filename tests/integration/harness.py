@@ -13,6 +13,7 @@ import secrets
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -289,7 +290,20 @@ class ServerTest(unittest.TestCase):
         self.servers = []
         self.sinks = []
 
+    def run(self, result=None):
+        """Runs the test; when it fails, prints each server's log, which holds the reason for a
+        500 or 503 (the server writes it to stderr) that the response itself never shows."""
+        result = result if result is not None else self.defaultTestResult()
+        problems_before = len(result.failures) + len(result.errors)
+        self._server_logs = []
+        outcome = super().run(result)
+        if len(result.failures) + len(result.errors) > problems_before:
+            for index, log in enumerate(self._server_logs):
+                sys.stderr.write(f"\n--- server {index} log of {self.id()} ---\n" + "".join(log))
+        return outcome
+
     def tearDown(self):
+        self._server_logs = [list(server.log) for server in self.servers]
         for server in self.servers:
             server.stop(signal.SIGKILL)
         for sink in self.sinks:
