@@ -311,10 +311,10 @@ class ServerTest(unittest.TestCase):
         self.database.drop()
         shutil.rmtree(self.directory, ignore_errors=True)
 
-    def cli(self, *args, env=None, input_text=None):
+    def cli(self, *args, env=None, input_text=None, timeout=60):
         full_env = {"COALITION_DATABASE_URL": self.database.url}
         full_env.update(env or {})
-        return run_cli(args, self.directory, env=full_env, input_text=input_text)
+        return run_cli(args, self.directory, env=full_env, input_text=input_text, timeout=timeout)
 
     def start_server(self, extra_env=None, demo=True, args=()):
         if demo:
