@@ -71,26 +71,31 @@ MonthRange month_range(std::string_view month) {
     return {true, std::make_pair(start, end)};
 }
 
-ArchivedMessage for_index(ArchivedMessage message) {
-    message.raw.clear();
-    for (auto& attachment : message.attachments) {
-        attachment.bytes.clear();
-    }
-    return message;
-}
-
 }  // namespace
+
+Prepared prepare(std::string_view raw) {
+    Prepared prepared;
+    prepared.parsed = parse_message(raw, true);
+    if (prepared.parsed.message_id.empty()) {
+        prepared.parsed.message_id = assigned_message_id(raw);
+        prepared.message_id_assigned = true;
+    }
+    prepared.document = search::document_of(prepared.parsed.subject, prepared.parsed.text);
+    return prepared;
+}
 
 Stored store(store::Connection& connection, std::int64_t list_id, std::string_view raw,
              std::int64_t received_at, std::optional<std::int64_t> post_id) {
-    ParsedMessage parsed = parse_message(raw, true);
+    return store(connection, list_id, raw, received_at, prepare(raw), post_id);
+}
+
+Stored store(store::Connection& connection, std::int64_t list_id, std::string_view raw,
+             std::int64_t received_at, Prepared prepared, std::optional<std::int64_t> post_id) {
+    ParsedMessage& parsed = prepared.parsed;
     ArchivedMessage message;
     message.list_id = list_id;
     message.message_id = std::move(parsed.message_id);
-    if (message.message_id.empty()) {
-        message.message_id = assigned_message_id(raw);
-        message.message_id_assigned = true;
-    }
+    message.message_id_assigned = prepared.message_id_assigned;
     if (const auto existing = archive_store::find(connection, list_id, message.message_id)) {
         return Stored{existing->id, existing->thread, true};
     }
@@ -161,7 +166,7 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::string_vi
         archive_store::count_into_thread(connection, *thread, message);
     }
 
-    search::index(connection, for_index(std::move(message)));
+    search::index_new(connection, message.id, prepared.document);
     // The index knows each message's thread: the moved ones are indexed again.
     for (const auto moved_id : moved) {
         if (auto again = archive_store::load(connection, moved_id)) {

@@ -10,6 +10,7 @@
 // index (migration 0015). Bytes are stored base64 (TEXT), as list_posts does.
 
 #include "archive/message.hpp"
+#include "archive/search.hpp"
 #include "core/result.hpp"
 #include "store/database.hpp"
 
@@ -40,6 +41,20 @@ struct Stored {
 // from, when it came through the list.
 Stored store(store::Connection& connection, std::int64_t list_id, std::string_view raw,
              std::int64_t received_at, std::optional<std::int64_t> post_id = std::nullopt);
+
+// The half of store() that needs no database: parsing (GMime), the assigned Message-ID and the
+// words to index. Thread-safe; an importer prepares the next batch on a second core while the
+// current one commits, then stores each with the overload below.
+struct Prepared {
+    ParsedMessage parsed;
+    bool message_id_assigned = false;  // parsed.message_id is the hash of the bytes.
+    search::Document document;
+};
+Prepared prepare(std::string_view raw);
+// store() of a message prepare(raw) has read.
+Stored store(store::Connection& connection, std::int64_t list_id, std::string_view raw,
+             std::int64_t received_at, Prepared prepared,
+             std::optional<std::int64_t> post_id = std::nullopt);
 
 // The permalink path of a message: "/lists/<list_name>/m/<id>" (list_name as the web shows it).
 std::string permalink_path(std::string_view list_name, MessageId id);

@@ -10,6 +10,8 @@
 #include <climits>
 #include <ctime>
 #include <exception>
+#include <future>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 
@@ -53,13 +55,20 @@ struct Pending {
     std::string bytes;
     std::int64_t received_at = 0;
     std::string note;  // Why it is reported whatever GMime says ("" for a message).
+    std::optional<Prepared> prepared =
+        std::nullopt;  // Parsed and tokenised; empty once stored (or not yet).
 };
 
 // Stores one message and counts it into `report`; `new_ids` collects the new rows to
 // ask about once per batch.
-void store_one(store::Connection& connection, std::int64_t list_id, const Pending& message,
+void store_one(store::Connection& connection, std::int64_t list_id, Pending& message,
                ImportReport& report, std::unordered_map<std::int64_t, const Pending*>& new_ids) {
-    const Stored stored = store(connection, list_id, message.bytes, message.received_at);
+    // A batch that failed is stored again one message at a time: what it consumed is prepared
+    // again.
+    Prepared prepared = message.prepared ? std::move(*message.prepared) : prepare(message.bytes);
+    message.prepared.reset();
+    const Stored stored =
+        store(connection, list_id, message.bytes, message.received_at, std::move(prepared));
     if (stored.duplicate) {
         ++report.duplicates;
         if (!message.note.empty()) {
@@ -99,6 +108,8 @@ void report_unparseable(store::Connection& connection, std::int64_t list_id,
     }
 }
 
+// Stores batches in one transaction each, pipelined over two cores: while batch k commits, batch
+// k + 1 is parsed and tokenised on another thread (archive::prepare), and the caller reads k + 2.
 class Importer {
 public:
     Importer(store::Database& database, std::int64_t list_id)
@@ -108,20 +119,49 @@ public:
         batch_bytes_ += message.bytes.size();
         batch_.push_back(std::move(message));
         if (batch_.size() >= kBatchMessages || batch_bytes_ >= kBatchBytes) {
-            flush();
+            hand_over();
         }
     }
 
-    void flush() {
+    // Stores everything added so far.
+    void finish() {
+        hand_over();
+        commit_prepared();
+    }
+
+    ImportReport& report() { return report_; }
+
+private:
+    using Batch = std::vector<Pending>;
+
+    // Starts preparing the filled batch, then commits the one prepared before it.
+    void hand_over() {
         if (batch_.empty()) {
             return;
         }
+        auto next = std::async(std::launch::async, [batch = std::move(batch_)]() mutable {
+            for (Pending& message : batch) {
+                message.prepared = prepare(message.bytes);
+            }
+            return std::move(batch);
+        });
+        batch_ = Batch();
+        batch_bytes_ = 0;
+        commit_prepared();
+        preparing_ = std::move(next);
+    }
+
+    void commit_prepared() {
+        if (!preparing_.valid()) {
+            return;
+        }
+        Batch batch = preparing_.get();
         ImportReport part;
         try {
             database_.transact([&](store::Connection& connection) {
                 part = ImportReport{};
                 std::unordered_map<std::int64_t, const Pending*> new_ids;
-                for (const auto& message : batch_) {
+                for (Pending& message : batch) {
                     store_one(connection, list_id_, message, part, new_ids);
                 }
                 report_unparseable(connection, list_id_, new_ids, part);
@@ -132,19 +172,14 @@ public:
             // One message the store refused rolled the batch back: find it one at a time, so
             // that the others are kept and the import goes on.
             part = ImportReport{};
-            for (const auto& message : batch_) {
+            for (Pending& message : batch) {
                 store_alone(message, part);
             }
         }
         merge(part);
-        batch_.clear();
-        batch_bytes_ = 0;
     }
 
-    ImportReport& report() { return report_; }
-
-private:
-    void store_alone(const Pending& message, ImportReport& part) {
+    void store_alone(Pending& message, ImportReport& part) {
         ImportReport one;
         try {
             database_.transact([&](store::Connection& connection) {
@@ -176,8 +211,9 @@ private:
 
     store::Database& database_;
     std::int64_t list_id_;
-    std::vector<Pending> batch_;
+    Batch batch_;
     std::size_t batch_bytes_ = 0;
+    std::future<Batch> preparing_;  // std::async's: its destructor waits for the thread.
     ImportReport report_;
 };
 
@@ -250,7 +286,7 @@ ImportReport import_mbox(store::Database& database, std::int64_t list_id, std::i
             progress(read);
         }
     });
-    importer.flush();
+    importer.finish();
     in.clear();
     if (const auto position = in.tellg(); position >= 0) {
         read = static_cast<std::size_t>(position);

@@ -18,34 +18,9 @@ constexpr std::size_t kMaxBodyWords = 16000;
 constexpr std::size_t kMaxPositionsPerLexeme = 255;
 constexpr std::size_t kMaxLimit = 100;
 
-struct Document {
-    std::vector<std::string> subject;  // Surface forms, in order.
-    std::vector<std::string> subject_stems;
-    std::vector<std::string> body;
-    std::vector<std::string> body_stems;
-};
-
-Document document_of(const ArchivedMessage& message) {
-    std::vector<Word> subject_words = words(message.subject, kMaxSubjectWords);
-    std::vector<Word> body_words = words(message.text, kMaxBodyWords);
-    std::vector<Word> sample = body_words.size() >= 20 ? body_words : subject_words;
-    if (&sample != &body_words) {
-        sample.insert(sample.end(), body_words.begin(), body_words.end());
-    }
-    const Language language = detect_language(sample);
-    Document document;
-    auto fill = [language](std::vector<Word>& from, std::vector<std::string>& surfaces,
-                           std::vector<std::string>& stems) {
-        for (Word& word : from) {
-            std::string word_stem = stem(word.surface, language);
-            stems.push_back(word_stem.empty() ? std::string()
-                                              : std::string(kStemMarker) + word_stem);
-            surfaces.push_back(std::move(word.surface));
-        }
-    };
-    fill(subject_words, document.subject, document.subject_stems);
-    fill(body_words, document.body, document.body_stems);
-    return document;
+bool uses_fts5(store::Connection& connection) {
+    const auto engine = connection.query_one("SELECT name FROM archive_search_engine");
+    return engine && engine->text(0) == "fts5";
 }
 
 // FTS5 column text: the surface forms, then the stems (a phrase of surface forms never spans
@@ -140,39 +115,71 @@ std::string filters(const Query& query, store::Dialect dialect, store::Params& p
     return sql;
 }
 
-}  // namespace
-
-void index(store::Connection& connection, const ArchivedMessage& message) {
-    const Document document = document_of(message);
-    const std::int64_t id = message.id.value();
-    const auto engine = connection.query_one("SELECT name FROM archive_search_engine");
-    if (engine && engine->text(0) == "fts5") {
-        // A contentless FTS5 row is deleted by giving the tokens it was indexed with: those of
-        // the archived text, which never changes (migration 0015).
-        const auto indexed = connection.query_one(
-            "SELECT m.subject, m.body_text FROM archive_messages m WHERE m.id = $1 AND EXISTS "
-            "(SELECT 1 FROM archive_search WHERE rowid = $1)",
-            {id});
-        if (indexed) {
-            ArchivedMessage old;
-            old.subject = indexed->text(0);
-            old.text = indexed->text(1);
-            const Document before = document_of(old);
-            connection.execute(
-                "INSERT INTO archive_search (archive_search, rowid, subject, body) "
-                "VALUES ('delete', $1, $2, $3)",
-                {id, fts5_column(before.subject, before.subject_stems),
-                 fts5_column(before.body, before.body_stems)});
-        }
+// Writes the index entry of message `id` (an upsert on PostgreSQL; on FTS5 the caller has
+// deleted any old entry).
+void insert_entry(store::Connection& connection, MessageId id, const Document& document,
+                  bool fts5) {
+    if (fts5) {
         connection.execute("INSERT INTO archive_search (rowid, subject, body) VALUES ($1, $2, $3)",
-                           {id, fts5_column(document.subject, document.subject_stems),
+                           {id.value(), fts5_column(document.subject, document.subject_stems),
                             fts5_column(document.body, document.body_stems)});
         return;
     }
     connection.execute(
         "INSERT INTO archive_search (message_id, document) VALUES ($1, CAST($2 AS tsvector)) "
         "ON CONFLICT (message_id) DO UPDATE SET document = excluded.document",
-        {id, tsvector_literal(document)});
+        {id.value(), tsvector_literal(document)});
+}
+
+}  // namespace
+
+Document document_of(std::string_view subject, std::string_view text) {
+    std::vector<Word> subject_words = words(subject, kMaxSubjectWords);
+    std::vector<Word> body_words = words(text, kMaxBodyWords);
+    std::vector<Word> sample = body_words.size() >= 20 ? body_words : subject_words;
+    if (&sample != &body_words) {
+        sample.insert(sample.end(), body_words.begin(), body_words.end());
+    }
+    const Language language = detect_language(sample);
+    Document document;
+    auto fill = [language](std::vector<Word>& from, std::vector<std::string>& surfaces,
+                           std::vector<std::string>& stems) {
+        for (Word& word : from) {
+            std::string word_stem = stem(word.surface, language);
+            stems.push_back(word_stem.empty() ? std::string()
+                                              : std::string(kStemMarker) + word_stem);
+            surfaces.push_back(std::move(word.surface));
+        }
+    };
+    fill(subject_words, document.subject, document.subject_stems);
+    fill(body_words, document.body, document.body_stems);
+    return document;
+}
+
+void index(store::Connection& connection, const ArchivedMessage& message) {
+    const Document document = document_of(message.subject, message.text);
+    const bool fts5 = uses_fts5(connection);
+    if (fts5) {
+        // A contentless FTS5 row is deleted by giving the tokens it was indexed with: those of
+        // the archived text, which never changes (migration 0015). PostgreSQL upserts.
+        const auto indexed = connection.query_one(
+            "SELECT m.subject, m.body_text FROM archive_messages m WHERE m.id = $1 AND EXISTS "
+            "(SELECT 1 FROM archive_search WHERE rowid = $1)",
+            {message.id.value()});
+        if (indexed) {
+            const Document before = document_of(indexed->text(0), indexed->text(1));
+            connection.execute(
+                "INSERT INTO archive_search (archive_search, rowid, subject, body) "
+                "VALUES ('delete', $1, $2, $3)",
+                {message.id.value(), fts5_column(before.subject, before.subject_stems),
+                 fts5_column(before.body, before.body_stems)});
+        }
+    }
+    insert_entry(connection, message.id, document, fts5);
+}
+
+void index_new(store::Connection& connection, MessageId id, const Document& document) {
+    insert_entry(connection, id, document, uses_fts5(connection));
 }
 
 core::Result<Results> search(store::Database& database, const Query& query) {

@@ -18,10 +18,24 @@
 
 namespace coalition::archive::search {
 
+// The words of one message as indexed: its subject's and text's surface forms and stems, in
+// the language detected from them. Pure CPU (no database), so an importer computes it for the
+// next batch on another thread while the current batch commits.
+struct Document {
+    std::vector<std::string> subject;  // Surface forms, in order.
+    std::vector<std::string> subject_stems;
+    std::vector<std::string> body;
+    std::vector<std::string> body_stems;
+};
+Document document_of(std::string_view subject, std::string_view text);
+
 // Adds or replaces the index entry of one message, on the caller's transaction. Call it after
 // the message's archive_messages row is written; the subject and text of that row must not
 // change afterwards (on SQLite, replacing an entry recomputes the old tokens from the row).
 void index(store::Connection& connection, const ArchivedMessage& message);
+// The same for a message whose row was inserted in this transaction (so it has no entry yet),
+// with its document already computed (document_of(message.subject, message.text)).
+void index_new(store::Connection& connection, MessageId id, const Document& document);
 
 struct Query {
     std::string text;  // Words, "quoted phrases", -excluded words; at most 512 bytes.

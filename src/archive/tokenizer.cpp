@@ -62,9 +62,41 @@ bool is_token_character(UChar32 character) {
     return (U_GET_GC_MASK(character) & (U_GC_L_MASK | U_GC_N_MASK | U_GC_M_MASK)) != 0;
 }
 
+bool is_ascii(std::string_view text) {
+    return std::all_of(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
+// add_pieces for a segment of ASCII only (most words of most mail), without ICU: for ASCII,
+// NFKC case folding is lower-casing, and the token characters are letters and digits.
+void add_ascii_pieces(std::string_view segment, std::size_t begin, std::size_t end,
+                      std::vector<Word>& out, std::size_t max_words) {
+    std::string piece;
+    auto flush = [&] {
+        if (!piece.empty() && out.size() < max_words && piece.size() <= kMaxTokenBytes) {
+            out.push_back(Word{begin, end, piece});
+        }
+        piece.clear();
+    };
+    for (const char c : segment) {
+        if (c >= 'A' && c <= 'Z') {
+            piece += static_cast<char>(c - 'A' + 'a');
+        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            piece += c;
+        } else {
+            flush();
+        }
+    }
+    flush();
+}
+
 // Appends the pieces of one ICU word to `out`.
 void add_pieces(std::string_view segment, std::size_t begin, std::size_t end,
                 std::vector<Word>& out, std::size_t max_words) {
+    if (is_ascii(segment)) {
+        add_ascii_pieces(segment, begin, end, out, max_words);
+        return;
+    }
     UErrorCode status = U_ZERO_ERROR;
     const icu::UnicodeString folded =
         fold_normalizer().normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(
@@ -119,6 +151,9 @@ sb_stemmer& stemmer_for(Language language) {
 }
 
 std::string without_diacritics(std::string_view text) {
+    if (is_ascii(text)) {
+        return std::string(text);  // ASCII has no combining marks, and is its own NFC.
+    }
     UErrorCode status = U_ZERO_ERROR;
     const icu::UnicodeString decomposed =
         nfd_normalizer().normalize(icu::UnicodeString::fromUTF8(icu::StringPiece(
