@@ -136,6 +136,7 @@ struct DeliveryWorker::Impl {
     std::deque<Batch> queue;           // Guarded by mutex.
     std::size_t busy = 0;              // Guarded by mutex.
     bool stopping = false;             // The claimer's signal. Guarded by mutex.
+    bool notified = false;             // A job was scheduled since the claimer last looked.
     bool senders_stopping = false;     // Guarded by mutex.
     std::vector<std::thread> senders;  // Guarded by mutex.
     std::vector<std::unique_ptr<mail::SmtpTransport>> transports;  // One per sender thread.
@@ -455,13 +456,22 @@ void DeliveryWorker::start() {
             }
             if (!worked) {
                 impl->changed.wait_for(lock, impl->settings.poll_interval,
-                                       [impl] { return impl->stopping; });
+                                       [impl] { return impl->stopping || impl->notified; });
                 if (impl->stopping) {
                     return;
                 }
             }
+            impl->notified = false;
         }
     });
+}
+
+void DeliveryWorker::notify() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->notified = true;
+    }
+    impl_->changed.notify_all();  // `changed` also wakes senders; they re-check and wait on.
 }
 
 void DeliveryWorker::stop() {

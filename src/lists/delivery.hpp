@@ -66,6 +66,9 @@ public:
 
     void start();  // Threads: one claimer plus `connections` senders.
     void stop();   // Finishes the transactions in flight, then joins.
+    // A job was scheduled (Intake::on_delivery_scheduled): the claimer looks now rather than at
+    // its next poll. Thread-safe; cheap when nothing waits.
+    void notify();
 
     // Runs every due job until none is left, on the calling thread (tests, `coalition deliver`).
     void run_until_idle();

@@ -334,6 +334,22 @@ TEST_P(DeliveryTest, StartAndStopDeliverInTheBackground) {
     EXPECT_EQ(sink->messages().size(), 2U);
 }
 
+TEST_P(DeliveryTest, NotifyStartsADeliveryWithoutWaitingForThePoll) {
+    START_SINK(sink);
+    add({"ana@example.org"});
+    const mail::SmtpRelay relay = relay_for(*sink);
+    // A poll this long would outlast the test's timeout: only notify() can deliver in time.
+    auto delivery = worker(&relay, DeliverySettings{.poll_interval = std::chrono::hours(1)});
+    delivery->start();
+    const PostId post = accept_post();
+    delivery->notify();
+    while (!delivery->progress(post).finished) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    delivery->stop();
+    EXPECT_EQ(sink->messages().size(), 1U);
+}
+
 // SIGKILL mid-delivery: a forked child delivers to 2,000 members and is killed once the sink has
 // a few hundred; a fresh worker then finishes. Nobody is missed, and the duplicates are at most
 // the batches that were being sent (batch_size × connections).

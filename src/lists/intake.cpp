@@ -508,7 +508,7 @@ core::Result<Disposition> Intake::receive(std::string_view recipient,
     const List& list = resolved->list;
     switch (resolved->address.role()) {
         case AddressRole::Post:
-            return impl_->post(list, envelope_sender, message, source);
+            return announced(impl_->post(list, envelope_sender, message, source));
         case AddressRole::Owner:
             return impl_->forward_to_owners(list, message);
         case AddressRole::Bounces: {
@@ -568,7 +568,19 @@ core::Result<Disposition> Intake::post_from_web(const List& list, const core::Em
         message.headers.emplace_back("References", "<" + id + ">");
     }
     const auto composed = mail::compose(message, clock_, impl_->random);
-    return impl_->post(list, author.envelope(), composed.bytes, PostSource::Web);
+    return announced(impl_->post(list, author.envelope(), composed.bytes, PostSource::Web));
+}
+
+void Intake::on_delivery_scheduled(std::function<void()> listener) {
+    delivery_listener_ = std::move(listener);
+}
+
+core::Result<Disposition> Intake::announced(core::Result<Disposition> disposition) const {
+    if (disposition && disposition->kind == Disposition::Kind::Accepted && disposition->post &&
+        delivery_listener_) {
+        delivery_listener_();
+    }
+    return disposition;
 }
 
 std::vector<Post> Intake::held(ListId list) const {
@@ -580,12 +592,20 @@ std::optional<Post> Intake::find(PostId post) const {
 }
 
 core::Result<Post> Intake::approve(const accounts::Actor& moderator, ListId list, PostId post) {
-    return impl_->approve(moderator, list, post, false);
+    auto approved = impl_->approve(moderator, list, post, false);
+    if (approved && delivery_listener_) {
+        delivery_listener_();
+    }
+    return approved;
 }
 
 core::Result<Post> Intake::approve_and_accept_sender(const accounts::Actor& moderator, ListId list,
                                                      PostId post) {
-    return impl_->approve(moderator, list, post, true);
+    auto approved = impl_->approve(moderator, list, post, true);
+    if (approved && delivery_listener_) {
+        delivery_listener_();
+    }
+    return approved;
 }
 
 core::Result<Post> Intake::reject(const accounts::Actor& moderator, ListId list_id, PostId post_id,

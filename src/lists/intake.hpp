@@ -24,6 +24,7 @@
 #include "store/database.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -103,8 +104,17 @@ public:
     // Accepted posts of a list, newest first (the archive and web pages use them).
     std::vector<Post> accepted(ListId list, std::size_t limit, std::size_t offset) const;
 
+    // Called after a transaction that scheduled a delivery has committed (an accepted or
+    // approved post), so that a delivery worker in this process starts at once instead of at
+    // its next poll. Set once, before the intake is used.
+    void on_delivery_scheduled(std::function<void()> listener);
+
 private:
     struct Impl;
+    // Tells the listener (if any) about a delivery scheduled by a post that `disposition`
+    // accepted; passes it through.
+    core::Result<Disposition> announced(core::Result<Disposition> disposition) const;
+
     store::Database& database_;
     const core::Clock& clock_;
     Lists& lists_;
@@ -114,6 +124,7 @@ private:
     dns::DmarcPolicies& dmarc_;
     IntakeSettings settings_;
     std::unique_ptr<Impl> impl_;  // The random source and the mail commands.
+    std::function<void()> delivery_listener_;
 };
 
 }  // namespace coalition::lists
