@@ -6,7 +6,10 @@
 # against the iCalendar feed /calendar.ics, the list page /processes, one process page and its
 # feed, ROUNDS interleaved rounds, plus the whole feed to one client at a time and a conditional
 # GET of the feed (If-None-Match with its ETag, as calendar clients poll) when the server sends
-# one. Prints the medians of requests/s, p50 and p99 beside the target (p99 < 20 ms).
+# one. Each feed runs twice: as it is, and with Accept-Encoding: gzip (what
+# calendar clients and browsers send; the "-gz" rows), the feed's gzip body kept per revision.
+# The list page is sent as it is (see ProcessPages::list); its size gzip'd (level 1) is printed.
+# Prints the medians of requests/s, p50 and p99 beside the target (p99 < 20 ms).
 # --postgresql runs on a throwaway PostgreSQL cluster (scripts/with-postgres) instead of SQLite.
 # Usage: bench/processes.sh [--no-build] [--binary PATH] [--postgresql] [--duration SECONDS]
 #          [--rounds N] [--connections N] [--processes N] [--milestones N]
@@ -32,7 +35,7 @@ while (($# > 0)); do
     --connections) connections=$2; shift ;;
     --processes) processes=$2; shift ;;
     --milestones) milestones=$2; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "bench/processes.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -117,6 +120,8 @@ for endpoint in "${endpoints[@]}"; do
   fi
 done
 etag=$(curl -s -o /dev/null -D - "$base_url/calendar.ics" | awk -F': ' 'tolower($1) == "etag" { sub(/\r$/, "", $2); print $2 }')
+feed_gzip_bytes=$(curl -s -H 'Accept-Encoding: gzip' "$base_url/calendar.ics" | wc -c)
+list_gzip_bytes=$(curl -s "$base_url/processes" | gzip -1 | wc -c)
 conditional_status=
 if [[ -n $etag ]]; then
   conditional_status=$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $etag" "$base_url/calendar.ics")
@@ -143,20 +148,23 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int(
 
 # feed-1: the whole feed to one client at a time (what a calendar client that does not revalidate
 # waits); feed: CONNECTIONS clients at once, bound by copying 10 MB a response on 2 shared cores.
-names=(feed feed-1 list page page-feed)
+names=(feed feed-1 feed-gz feed-gz-1 list page page-feed page-feed-gz)
 [[ -n $etag ]] && names+=(feed-304)
 url_of() {
   case "$1" in
-    feed|feed-1|feed-304) echo "$base_url/calendar.ics" ;;
+    feed|feed-1|feed-gz|feed-gz-1|feed-304) echo "$base_url/calendar.ics" ;;
     list) echo "$base_url/processes" ;;
     page) echo "$base_url/processes/$slug" ;;
-    page-feed) echo "$base_url/processes/$slug/calendar.ics" ;;
+    page-feed|page-feed-gz) echo "$base_url/processes/$slug/calendar.ics" ;;
   esac
 }
 run_wrk() {  # NAME SECONDS [--latency]
   local name=$1 seconds=$2
   shift 2
-  if [[ $name == feed-1 ]]; then
+  if [[ $name == *-gz* ]]; then
+    set -- "$@" -H "Accept-Encoding: gzip"
+  fi
+  if [[ $name == feed-1 || $name == feed-gz-1 ]]; then
     wrk -t1 -c1 -d"${seconds}s" --timeout 10s "$@" "$(url_of "$name")"
   elif [[ $name == feed-304 ]]; then
     wrk -t2 -c"$connections" -d"${seconds}s" --timeout 10s "$@" -H "If-None-Match: $etag" "$(url_of "$name")"
@@ -196,9 +204,11 @@ echo
 echo "== Coalition process-tracker benchmark ($(date -u +%Y-%m-%dT%H:%MZ))"
 echo "machine: $(nproc) cores ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), wrk shares them"
 echo "server:  $("$binary" --version 2>/dev/null | head -1), $backend, $processes processes × $milestones milestones"
-printf 'feed:    %d events, %.1f MB; list page %.0f kB; ETag %s\n' "$feed_events" \
+printf 'feed:    %d events, %.1f MB (gzip %.0f kB); list page %.0f kB (%.0f kB as gzip); ETag %s\n' "$feed_events" \
   "$(awk -v b="$feed_bytes" 'BEGIN { print b / 1048576 }')" \
+  "$(awk -v b="$feed_gzip_bytes" 'BEGIN { print b / 1024 }')" \
   "$(awk -v b="$list_bytes" 'BEGIN { print b / 1024 }')" \
+  "$(awk -v b="$list_gzip_bytes" 'BEGIN { print b / 1024 }')" \
   "$([[ -n $etag ]] && echo "$etag (If-None-Match → $conditional_status)" || echo none)"
 echo
 printf '%-10s %-42s %9s %9s %9s   %s\n' name endpoint 'req/s' 'p50 ms' 'p99 ms' "p99 < $target_p99_ms ms"
@@ -211,7 +221,8 @@ for name in "${names[@]}"; do
   endpoint=$(url_of "$name")
   endpoint=${endpoint#"$base_url"}
   [[ $name == feed-304 ]] && endpoint="$endpoint (If-None-Match)"
-  [[ $name == feed-1 ]] && endpoint="$endpoint (1 connection)"
+  [[ $name == feed-1 || $name == feed-gz-1 ]] && endpoint="$endpoint (1 connection)"
+  [[ $name == *-gz* ]] && endpoint="$endpoint gzip"
   printf '%-10s %-42s %9.1f %9.2f %9.2f   %s\n' "$name" "$endpoint" "$rps" "$p50" "$p99" "$(verdict "$ok")"
   if [[ $rps == 0.0 ]]; then
     echo "           ! no response within wrk's 10 s timeout"

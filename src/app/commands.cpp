@@ -120,7 +120,10 @@ int serve(const Config& config) {
         .followers = services->followers.get(),
         .api_tokens = services->api_tokens.get(),
         .responses = services->responses.get(),
+        .endorsements = services->endorsements.get(),
+        .publications = services->publications.get(),
     };
+    site.published_responses = [&services] { return published_response_entries(*services); };
     web::Router router(web::RouterOptions{.site_secret = site.settings.site_secret});
     web::register_routes(router, site);
     web::HttpServer server(router,
@@ -134,6 +137,8 @@ int serve(const Config& config) {
     // Mailing lists: intake over LMTP, delivery, digests and bounce scoring.
     const auto relay = relay_settings(config);
     auto delivery_worker = make_delivery_worker(*services, relay);
+    // An accepted post starts its delivery at once, not at the worker's next poll.
+    services->intake->on_delivery_scheduled([worker = delivery_worker.get()] { worker->notify(); });
     PeriodicWorker digest_worker(
         [&services] { services->digests->send_due(); },
         {.name = "digests",
@@ -141,7 +146,13 @@ int serve(const Config& config) {
          .log = log_line});
     // Process followers: deadline reminders and the weekly digest (processes/reminders.hpp).
     PeriodicWorker reminder_worker(
-        [&services] { services->reminders->run(); },
+        [&services] {
+            services->reminders->run();
+            // Joint responses: reminders to organisations that have not answered (issue #5).
+            if (services->endorsements) {
+                services->endorsements->send_reminders();
+            }
+        },
         {.name = "process reminders",
          .interval = std::chrono::seconds(config.processes.reminder_interval_seconds),
          .log = log_line});
@@ -191,6 +202,7 @@ int serve(const Config& config) {
     bounce_worker.stop();
     reminder_worker.stop();
     delivery_worker->stop();  // Finishes the SMTP transactions in flight; the rest resumes later.
+    services->intake->on_delivery_scheduled(nullptr);  // Nothing posts any more (servers stopped).
     log_worker.stop();
     outbox_worker.stop();
     return kExitOk;

@@ -2,6 +2,7 @@
 
 #include "app/demo_lists.hpp"
 #include "app/demo_processes.hpp"
+#include "app/demo_publications.hpp"
 #include "app/demo_responses.hpp"
 #include "app/demo_statement.hpp"
 
@@ -170,6 +171,9 @@ std::string load_demo(Services& services, bool with_statement) {
         load_demo_responses(*services.responses, *services.users, *services.processes);
     }
     load_demo_statement(*services.statements, actor);
+    if (services.publications) {
+        load_demo_publications(*services.publications, *services.processes, actor);
+    }
     int signed_now = 0;
     if (const auto version = services.statements->current()) {
         for (const auto& input : demo_signatures()) {

@@ -115,6 +115,14 @@ std::unique_ptr<Services> open_services(const Config& config, Migrate migrate) {
         responses::ResponseSettings{.base_url = config.site.base_url,
                                     .site_name = config.site.name,
                                     .sender = sender(config)});
+    services->endorsements = std::make_unique<responses::Endorsements>(
+        database, services->clock, services->random, *services->outbox, *services->users,
+        *services->organisations, *services->processes, *services->transparency_log,
+        responses::ResponseSettings{.base_url = config.site.base_url,
+                                    .site_name = config.site.name,
+                                    .sender = sender(config)});
+    services->publications = std::make_unique<publications::Publications>(
+        database, services->clock, *services->processes, *services->organisations);
     return services;
 }
 
@@ -144,6 +152,37 @@ std::unique_ptr<mail::Transport> make_transport(const Config& config, const core
         return std::make_unique<mail::FileTransport>(config.mail.outbox_dir, clock);
     }
     return std::make_unique<mail::SmtpTransport>(*relay);
+}
+
+std::vector<publications::Entry> published_response_entries(const Services& services) {
+    constexpr std::size_t kNewest = 500;
+    std::vector<publications::Entry> entries;
+    if (!services.responses) {
+        return entries;
+    }
+    auto published = services.responses->published(kNewest);
+    if (!published) {
+        return entries;
+    }
+    for (const auto& response : *published) {
+        std::string process_slug;
+        if (response.milestone) {
+            if (const auto milestone = services.processes->find_milestone(*response.milestone)) {
+                if (const auto process = services.processes->find_by_id(milestone->process_id)) {
+                    process_slug = process->slug.value();
+                }
+            }
+        }
+        entries.push_back(publications::Entry{.kind = "response",
+                                              .title = response.title,
+                                              .path = "/responses/" + response.slug,
+                                              .summary = {},
+                                              .language = {},
+                                              .process_slug = process_slug,
+                                              .published_at = response.published_at,
+                                              .updated_at = response.published_at});
+    }
+    return entries;
 }
 
 std::unique_ptr<lists::DeliveryWorker> make_delivery_worker(

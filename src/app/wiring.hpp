@@ -20,6 +20,7 @@
 #include "processes/followers.hpp"
 #include "processes/processes.hpp"
 #include "processes/reminders.hpp"
+#include "publications/publications.hpp"
 #include "responses/responses.hpp"
 #include "signon/signon.hpp"
 #include "statement/statement.hpp"
@@ -28,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace coalition::app {
 
@@ -66,6 +68,9 @@ struct Services {
     std::unique_ptr<accounts::ApiTokens> api_tokens;
     // Joint responses (issue #5); unset like the lists.
     std::unique_ptr<responses::Responses> responses;
+    std::unique_ptr<responses::Endorsements> endorsements;
+    // News posts, position papers and delivered statements (issue #5); unset like the lists.
+    std::unique_ptr<publications::Publications> publications;
 };
 
 // The Statement of Purpose as a signon campaign (its key, title for mails and page path).
@@ -82,6 +87,10 @@ std::unique_ptr<mail::Transport> make_transport(const Config& config, const core
 // The SMTP relay of [mail] relay (credentials and STARTTLS applied), or nullopt when mail goes
 // to files. Throws core::StartupError for a malformed relay setting.
 std::optional<mail::SmtpRelay> relay_settings(const Config& config);
+
+// The published joint responses as entries of /publications and its feed (kind "response"),
+// each under the process of the milestone it answers.
+std::vector<publications::Entry> published_response_entries(const Services& services);
 
 // The list delivery worker ([lists] delivery, delivery_connections), sending to the relay or,
 // without one, writing files to <[mail] outbox_dir>/lists. Not started. `relay` must outlive it.

@@ -209,13 +209,23 @@ void update_process(store::Connection& connection, ProcessId process_id, const a
 std::optional<Milestone> find_milestone(store::Database& database, MilestoneId milestone_id) {
     const auto row = database.query_one(std::string(kMilestoneColumns) + "WHERE id = $1",
                                         {milestone_id.value()});
-    return row ? std::optional(milestone_from(*row)) : std::nullopt;
+    if (!row) {
+        return std::nullopt;
+    }
+    auto milestone = milestone_from(*row);
+    milestone.threads = thread_links(database, milestone_id);
+    return milestone;
 }
 
 std::optional<Milestone> find_milestone(store::Connection& connection, MilestoneId milestone_id) {
     const auto row = connection.query_one(std::string(kMilestoneColumns) + "WHERE id = $1",
                                           {milestone_id.value()});
-    return row ? std::optional(milestone_from(*row)) : std::nullopt;
+    if (!row) {
+        return std::nullopt;
+    }
+    auto milestone = milestone_from(*row);
+    milestone.threads = thread_links(connection, milestone_id);
+    return milestone;
 }
 
 std::optional<Milestone> find_milestone_by_uid(store::Connection& connection,
@@ -253,6 +263,61 @@ void update_milestone(store::Connection& connection, MilestoneId milestone_id,
         "end_utc = $10, date_precision = $11, tentative = $12, location_kind = $13, "
         "location = $14, links = $15, notes = $16, updated_at = $17 WHERE id = $18",
         params);
+}
+
+namespace {
+
+constexpr std::string_view kThreadColumns =
+    "SELECT milestone_id, list_id, archive_message_id, message_id FROM process_milestone_threads ";
+
+ThreadLink thread_link_from(const store::Row& row) {
+    return ThreadLink{
+        .list_id = row.integer(1), .archive_message_id = row.integer(2), .message_id = row.text(3)};
+}
+
+}  // namespace
+
+std::vector<std::pair<MilestoneId, ThreadLink>> all_thread_links(store::Database& database) {
+    std::vector<std::pair<MilestoneId, ThreadLink>> links;
+    for (const auto& row :
+         database.query(std::string(kThreadColumns) + "ORDER BY milestone_id, position")) {
+        links.emplace_back(MilestoneId(row.integer(0)), thread_link_from(row));
+    }
+    return links;
+}
+
+std::vector<ThreadLink> thread_links(store::Connection& connection, MilestoneId milestone_id) {
+    std::vector<ThreadLink> links;
+    for (const auto& row :
+         connection.query(std::string(kThreadColumns) + "WHERE milestone_id = $1 ORDER BY position",
+                          {milestone_id.value()})) {
+        links.push_back(thread_link_from(row));
+    }
+    return links;
+}
+
+std::vector<ThreadLink> thread_links(store::Database& database, MilestoneId milestone_id) {
+    std::vector<ThreadLink> links;
+    for (const auto& row :
+         database.query(std::string(kThreadColumns) + "WHERE milestone_id = $1 ORDER BY position",
+                        {milestone_id.value()})) {
+        links.push_back(thread_link_from(row));
+    }
+    return links;
+}
+
+void replace_thread_links(store::Connection& connection, MilestoneId milestone_id,
+                          const std::vector<ThreadLink>& threads) {
+    connection.execute("DELETE FROM process_milestone_threads WHERE milestone_id = $1",
+                       {milestone_id.value()});
+    std::int64_t position = 0;
+    for (const auto& thread : threads) {
+        connection.execute(
+            "INSERT INTO process_milestone_threads (milestone_id, position, list_id, "
+            "archive_message_id, message_id) VALUES ($1, $2, $3, $4, $5)",
+            {milestone_id.value(), position++, thread.list_id, thread.archive_message_id,
+             thread.message_id});
+    }
 }
 
 void insert_history(store::Connection& connection, const HistoryEntry& entry) {

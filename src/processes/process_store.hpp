@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace coalition::processes::process_store {
@@ -50,6 +51,14 @@ MilestoneId insert_milestone(store::Connection& connection, ProcessId process_id
                              std::int64_t now);
 void update_milestone(store::Connection& connection, MilestoneId id, const MilestoneFields& fields,
                       std::int64_t now);
+
+// Thread links (migration 0022), by milestone then position.
+std::vector<std::pair<MilestoneId, ThreadLink>> all_thread_links(store::Database& database);
+std::vector<ThreadLink> thread_links(store::Connection& connection, MilestoneId id);
+std::vector<ThreadLink> thread_links(store::Database& database, MilestoneId id);
+// Replaces the links of milestone `id` with `threads`, in order.
+void replace_thread_links(store::Connection& connection, MilestoneId id,
+                          const std::vector<ThreadLink>& threads);
 
 void insert_history(store::Connection& connection, const HistoryEntry& entry);
 std::vector<HistoryEntry> history(store::Database& database, std::optional<ProcessId> process_id,

@@ -95,6 +95,20 @@ accounts::Slug choose_slug(store::Connection& connection, const ProcessFields& f
     return slug;
 }
 
+// `threads` in order, each archive message once, at most kMaxThreadLinks.
+std::vector<ThreadLink> distinct_links(const std::vector<ThreadLink>& threads) {
+    std::vector<ThreadLink> out;
+    for (const auto& thread : threads) {
+        const bool seen = std::any_of(out.begin(), out.end(), [&](const ThreadLink& kept) {
+            return kept.archive_message_id == thread.archive_message_id;
+        });
+        if (!seen && out.size() < kMaxThreadLinks) {
+            out.push_back(thread);
+        }
+    }
+    return out;
+}
+
 core::Error slug_conflict() {
     return core::Error::conflict("Another process already has this slug.", "slug");
 }
@@ -289,7 +303,50 @@ core::Result<Milestone> Processes::add_milestone(const accounts::Actor& actor, P
 core::Result<Milestone> Processes::update_milestone(const accounts::Actor& actor,
                                                     MilestoneId milestone_id,
                                                     const MilestoneFields& fields) {
+    return save_milestone(actor, milestone_id, fields, nullptr);
+}
+
+core::Result<Milestone> Processes::update_milestone(const accounts::Actor& actor,
+                                                    MilestoneId milestone_id,
+                                                    const MilestoneFields& fields,
+                                                    const std::vector<ThreadLink>& threads) {
+    return save_milestone(actor, milestone_id, fields, &threads);
+}
+
+core::Result<Milestone> Processes::add_milestone(const accounts::Actor& actor, ProcessId process_id,
+                                                 const MilestoneFields& fields,
+                                                 const std::vector<ThreadLink>& threads) {
     const std::int64_t now = clock_.unix_now();
+    const auto links = distinct_links(threads);
+    auto saved = run_transaction<MilestoneId>(
+        database_, core::Error::conflict("The milestone changed meanwhile."),
+        [&](store::Connection& connection) {
+            if (!process_store::find_process(connection, process_id)) {
+                throw Rejection(core::Error::not_found("There is no such process."));
+            }
+            const auto milestone_id =
+                process_store::insert_milestone(connection, process_id, "", fields, now);
+            nlohmann::json changes = nlohmann::json::object();
+            if (!links.empty()) {
+                process_store::replace_thread_links(connection, milestone_id, links);
+                changes["threads"] = {"", describe(links)};
+            }
+            record(connection, now, actor, "milestone.create", process_id, milestone_id,
+                   fields.title, changes);
+            return milestone_id;
+        });
+    if (!saved) {
+        return saved.error();
+    }
+    return *find_milestone(*saved);
+}
+
+core::Result<Milestone> Processes::save_milestone(const accounts::Actor& actor,
+                                                  MilestoneId milestone_id,
+                                                  const MilestoneFields& fields,
+                                                  const std::vector<ThreadLink>* threads) {
+    const std::int64_t now = clock_.unix_now();
+    const auto links = threads ? distinct_links(*threads) : std::vector<ThreadLink>{};
     auto updated = run_transaction<MilestoneId>(
         database_, core::Error::conflict("The milestone changed meanwhile."),
         [&](store::Connection& connection) {
@@ -297,9 +354,16 @@ core::Result<Milestone> Processes::update_milestone(const accounts::Actor& actor
             if (!current) {
                 throw Rejection(core::Error::not_found("There is no such milestone."));
             }
-            const auto changes = milestone_changes(current->fields, fields);
+            auto changes = milestone_changes(current->fields, fields);
+            const bool threads_changed = threads != nullptr && current->threads != links;
+            if (threads_changed) {
+                changes["threads"] = {describe(current->threads), describe(links)};
+            }
             if (!changes.empty()) {
                 process_store::update_milestone(connection, milestone_id, fields, now);
+                if (threads_changed) {
+                    process_store::replace_thread_links(connection, milestone_id, links);
+                }
                 record(connection, now, actor, "milestone.update", current->process_id,
                        milestone_id, fields.title, changes);
             }
@@ -355,8 +419,35 @@ Snapshot::Snapshot(std::optional<std::int64_t> revision, std::int64_t changed_at
         changed_at_ = std::max(changed_at_, process.updated_at);
         for (const auto& milestone : process.milestones) {
             changed_at_ = std::max(changed_at_, milestone.updated_at);
+            for (const auto& thread : milestone.threads) {
+                by_message_.emplace(thread.archive_message_id,
+                                    DatedMilestone{.process = &process, .milestone = &milestone});
+            }
         }
     }
+}
+
+std::vector<DatedMilestone> Snapshot::milestones_linking(
+    const std::vector<std::int64_t>& archive_message_ids) const {
+    std::vector<DatedMilestone> out;
+    for (const auto message_id : archive_message_ids) {
+        const auto [first, last] = by_message_.equal_range(message_id);
+        for (auto found = first; found != last; ++found) {
+            const bool seen = std::any_of(out.begin(), out.end(), [&](const DatedMilestone& kept) {
+                return kept.milestone == found->second.milestone;
+            });
+            if (!seen) {
+                out.push_back(found->second);
+            }
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const DatedMilestone& a, const DatedMilestone& b) {
+        const auto a_start = a.milestone->fields.start.utc();
+        const auto b_start = b.milestone->fields.start.utc();
+        return a_start != b_start ? a_start < b_start
+                                  : a.milestone->id.value() < b.milestone->id.value();
+    });
+    return out;
 }
 
 const Process* Snapshot::find(std::string_view slug) const {
@@ -399,7 +490,14 @@ std::shared_ptr<const Snapshot> Processes::snapshot() const {
     for (std::size_t process_idx = 0; process_idx < processes.size(); ++process_idx) {
         index[processes[process_idx].id.value()] = process_idx;
     }
+    std::map<std::int64_t, std::vector<ThreadLink>> threads;
+    for (auto& [milestone_id, link] : process_store::all_thread_links(database_)) {
+        threads[milestone_id.value()].push_back(std::move(link));
+    }
     for (auto& milestone : process_store::all_milestones(database_)) {
+        if (auto linked = threads.find(milestone.id.value()); linked != threads.end()) {
+            milestone.threads = std::move(linked->second);
+        }
         if (auto found = index.find(milestone.process_id.value()); found != index.end()) {
             processes[found->second].milestones.push_back(std::move(milestone));
         }

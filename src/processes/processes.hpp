@@ -158,6 +158,42 @@ struct MilestoneFields {
 // an in-person/hybrid kind without a place, bad text or links.
 accounts::Validated<MilestoneFields> validate(const MilestoneDraft& draft);
 
+// List threads about a milestone (issue #6 "Pages"). processes may not use archive/ or lists/
+// (shared/STYLE.md §2), so the web edge resolves what an admin types into ThreadLinks (archive
+// ids), and processes keeps them, in the milestone's history like its other fields.
+inline constexpr std::size_t kMaxThreadLinks = 20;
+inline constexpr std::size_t kMaxThreadReferenceCharacters = 1'000;
+
+// A thread linked to a milestone, named by one archived message of it: the thread is whichever
+// one that message is in when a page is shown (threads merge when a late parent arrives).
+struct ThreadLink {
+    std::int64_t list_id = 0;
+    std::int64_t archive_message_id = 0;  // The permalink's id: /lists/NAME/m/ID.
+    std::string message_id;               // Its Message-ID without <>.
+    bool operator==(const ThreadLink& other) const = default;
+};
+
+// One line of the milestone form's "threads" field: a permalink (path or URL ending
+// "/lists/NAME/m/ID"), or a Message-ID ("/r/ID" path or URL, percent-decoded, or bare, with or
+// without <>).
+struct ThreadReference {
+    std::string line;                     // As typed (trimmed), for messages.
+    std::string list_name;                // A permalink's list ("" for a Message-ID).
+    std::int64_t archive_message_id = 0;  // A permalink's id (0 for a Message-ID).
+    std::string message_id;               // A Message-ID without <> ("" for a permalink).
+    bool operator==(const ThreadReference& other) const = default;
+};
+
+// The field's lines as references, blank lines skipped and repeats kept once. Invalid on the
+// first problem, as an error with field "threads" naming the line: not valid UTF-8 or holding
+// control characters, a line longer than kMaxThreadReferenceCharacters, more than
+// kMaxThreadLinks references, or a line that is none of the forms above (a Message-ID needs an
+// "@" and no spaces or angle brackets inside).
+core::Result<std::vector<ThreadReference>> parse_thread_references(std::string_view text);
+
+// "<a@example.org>, <b@example.org>": how thread links read in the history.
+std::string describe(const std::vector<ThreadLink>& threads);
+
 struct Milestone {
     MilestoneId id;
     ProcessId process_id;
@@ -165,6 +201,7 @@ struct Milestone {
     MilestoneFields fields;
     std::int64_t created_at = 0;
     std::int64_t updated_at = 0;
+    std::vector<ThreadLink> threads;  // In the order typed.
 
     // The instant the milestone is over: the end (a date's end is 00:00 UTC the day after), else
     // the start (a day: the day after).
@@ -225,6 +262,9 @@ class Snapshot {
 public:
     Snapshot(std::optional<std::int64_t> revision, std::int64_t changed_at,
              std::vector<Process> processes);
+    // It holds pointers into itself.
+    Snapshot(const Snapshot&) = delete;
+    Snapshot& operator=(const Snapshot&) = delete;
 
     // The process_revision counter the rows were read at (nullopt without the counter row).
     std::optional<std::int64_t> revision() const { return revision_; }
@@ -235,6 +275,10 @@ public:
     const std::vector<Process>& processes() const { return processes_; }
     const Process* find(std::string_view slug) const;
     const Process* find(ProcessId id) const;
+    // The milestones linking any of `archive_message_ids` (a thread's messages), each once, by
+    // start then id. Pointers into this snapshot.
+    std::vector<DatedMilestone> milestones_linking(
+        const std::vector<std::int64_t>& archive_message_ids) const;
 
 private:
     std::optional<std::int64_t> revision_;
@@ -242,6 +286,7 @@ private:
     std::vector<Process> processes_;
     std::map<std::string, std::size_t, std::less<>> by_slug_;
     std::map<std::int64_t, std::size_t> by_id_;
+    std::multimap<std::int64_t, DatedMilestone> by_message_;  // archive_message_id → milestone.
 };
 
 // Thread-safe; `database` and `clock` must outlive it. Every change is one transaction that
@@ -269,6 +314,15 @@ public:
     // Replaces the fields of milestone `id`; NotFound when there is none.
     core::Result<Milestone> update_milestone(const accounts::Actor& actor, MilestoneId id,
                                              const MilestoneFields& fields);
+    // The milestone form: a new milestone, or new fields, with its linked threads replaced by
+    // `threads` (in order; an archive message named twice is kept once, at most kMaxThreadLinks),
+    // in one transaction and one history entry ("threads": old and new Message-IDs).
+    core::Result<Milestone> add_milestone(const accounts::Actor& actor, ProcessId process_id,
+                                          const MilestoneFields& fields,
+                                          const std::vector<ThreadLink>& threads);
+    core::Result<Milestone> update_milestone(const accounts::Actor& actor, MilestoneId id,
+                                             const MilestoneFields& fields,
+                                             const std::vector<ThreadLink>& threads);
     // Demo data: the milestone with stable key `uid` in `process_id`, created or updated when a
     // field differs; otherwise nothing is written.
     core::Result<Milestone> ensure_milestone(const accounts::Actor& actor, ProcessId process_id,
@@ -312,6 +366,11 @@ public:
     std::optional<Revision> find_revision(DocumentId document_id, int number) const;
 
 private:
+    // update_milestone's body; `threads` null: leave the links as they are.
+    core::Result<Milestone> save_milestone(const accounts::Actor& actor, MilestoneId id,
+                                           const MilestoneFields& fields,
+                                           const std::vector<ThreadLink>* threads);
+
     store::Database& database_;
     const core::Clock& clock_;
     mutable std::mutex mutex_;         // Guards snapshot_.

@@ -26,6 +26,7 @@ core::Result<void> remove_milestone(store::Database& database, const core::Clock
             return;
         }
         found = true;
+        process_store::replace_thread_links(connection, id, {});
         connection.execute("DELETE FROM process_milestones WHERE id = $1", {id.value()});
         HistoryEntry entry;
         entry.process_id = process_id;

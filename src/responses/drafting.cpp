@@ -383,7 +383,9 @@ core::Result<Version> Responses::revise(const Actor& actor, std::string_view slu
         return loaded.error();
     }
     const auto id = loaded->response.id;
-    if (loaded->response.status != ResponseStatus::Draft) {
+    // Editors may still change the text while it is open for endorsement: the new version is
+    // then frozen again (Endorsements::freeze), and earlier answers must be given again.
+    if (loaded->response.status == ResponseStatus::Published) {
         return not_a_draft();
     }
     auto blocks = split_blocks(markdown);
@@ -470,7 +472,8 @@ core::Result<Version> Responses::apply_amendment(const Actor& actor, std::string
         return loaded.error();
     }
     const auto id = loaded->response.id;
-    if (loaded->response.status != ResponseStatus::Draft) {
+    // As revise: pending amendments may still be decided while the text is open for endorsement.
+    if (loaded->response.status == ResponseStatus::Published) {
         return not_a_draft();
     }
     std::optional<Block> edited;
@@ -566,7 +569,7 @@ core::Result<Amendment> Responses::reject(const Actor& actor, std::string_view s
         return loaded.error();
     }
     const auto id = loaded->response.id;
-    if (loaded->response.status != ResponseStatus::Draft) {
+    if (loaded->response.status == ResponseStatus::Published) {
         return not_a_draft();
     }
     auto editor_note = drafting::plain_text(note, "note", kMaxReasonCharacters, true);

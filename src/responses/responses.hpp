@@ -18,7 +18,8 @@
 #include "mail/message.hpp"
 #include "mail/outbox.hpp"
 #include "processes/processes.hpp"
-#include "responses/blocks.hpp"  // IWYU pragma: export
+#include "responses/blocks.hpp"       // IWYU pragma: export
+#include "responses/endorsement.hpp"  // IWYU pragma: export
 #include "store/database.hpp"
 #include "texts/texts.hpp"
 
@@ -207,6 +208,16 @@ struct DraftView {
     std::vector<Amendment> amendments = {};  // As Responses::amendments.
 };
 
+// A published response for the publications index (Responses::published): public data only.
+struct PublishedResponse {
+    std::string slug = {};
+    std::string title = {};
+    std::int64_t published_at = 0;
+    std::optional<processes::MilestoneId> milestone = {};
+    std::string version_hash = {};
+    std::size_t endorsers = 0;  // How many organisations endorsed it.
+};
+
 struct ResponseSettings {
     std::string base_url = {};   // [site] base_url, without a trailing slash.
     std::string site_name = {};  // [site] name.
@@ -293,10 +304,13 @@ public:
     // A new version from the whole text `markdown`, `reason` saying why. Blocks keep their
     // anchors when their wording is kept or is similar enough (match_blocks); new ones get new
     // anchors. Conflict (field "based_on") when the current version is no longer `based_on`, and
-    // (field "markdown") when the text is the current one.
+    // (field "markdown") when the text is the current one; Conflict once published (a text open
+    // for endorsement may still change: Endorsements::freeze then opens the new version).
     core::Result<Version> revise(const accounts::Actor& actor, std::string_view slug,
                                  std::string_view markdown, std::string_view reason, int based_on);
-    // Applies an open amendment as it is: a new version. Conflict when it is not open or is stale.
+    // Applies an open amendment as it is: a new version. Conflict when it is not open or is stale,
+    // and once the response is published (accept, reject and merge work while the text is open
+    // for endorsement, as revise does).
     core::Result<Version> accept(const accounts::Actor& actor, std::string_view slug,
                                  AmendmentId amendment);
     // Closes an open amendment without a change; `note` (optional, kMaxReasonCharacters) says
@@ -308,6 +322,10 @@ public:
     core::Result<Version> merge(const accounts::Actor& actor, std::string_view slug,
                                 AmendmentId amendment, std::string_view wording,
                                 std::string_view note);
+
+    // Published responses, newest first, at most `limit` (anyone: public data only; the
+    // endorsement half, endorsement.hpp, publishes them).
+    core::Result<std::vector<PublishedResponse>> published(std::size_t limit) const;
 
     // The deadline that applies: the milestone's start (its deadline) when there is a milestone,
     // else the response's own; nullopt when there is neither (or the milestone is gone).

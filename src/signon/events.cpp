@@ -75,4 +75,20 @@ std::string erased_event(const std::string& campaign, std::uint64_t entry, std::
     });
 }
 
+std::string endorsement_event(const EndorsementEvent& event, core::Random& random) {
+    return canonical({
+        {"type", "response.endorsed"},
+        {"campaign", "response-" + event.response},
+        {"response", event.response},
+        {"version", event.version_hash},
+        {"kind", "organisation"},
+        {"organisation",
+         {{"name", event.organisation_name},
+          {"country", event.country},
+          {"stakeholder_group", event.stakeholder_group}}},
+        {"time", event.time},
+        {"salt", random_salt(random)},
+    });
+}
+
 }  // namespace coalition::signon

@@ -26,6 +26,9 @@ std::string withdrawn_event(const std::string& campaign, std::uint64_t entry, st
 std::string erased_event(const std::string& campaign, std::uint64_t entry, std::int64_t at,
                          core::Random& random);
 
+// "response.endorsed" (joint responses' endorsers at publication): endorsement_event, declared in
+// signon.hpp so that responses/ can write it.
+
 // Standard base64 (with padding) of 16 random bytes.
 std::string random_salt(core::Random& random);
 

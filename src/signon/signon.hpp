@@ -229,6 +229,19 @@ struct SignOnSettings {
     int per_domain_per_hour = 200;
 };
 
+// One organisation standing behind a published joint response (responses/), as its leaf in the
+// transparency log: "response.endorsed" (docs/SIGNATURE_EVENTS.md), canonical JSON like every
+// leaf of signon/events.hpp, with its own random salt.
+struct EndorsementEvent {
+    std::string response;      // The response's slug.
+    std::string version_hash;  // Hex SHA-256 of the text endorsed.
+    std::string organisation_name;
+    std::string country;            // ISO 3166-1 alpha-2.
+    std::string stakeholder_group;  // accounts' id: "technical-community".
+    std::int64_t time = 0;          // Unix seconds of publication.
+};
+std::string endorsement_event(const EndorsementEvent& event, core::Random& random);
+
 // Thread-safe. Every reference must outlive it. Methods throw core::Unavailable when the
 // database is gone; expected failures are core::Result errors with a user-readable message.
 class Signatures {

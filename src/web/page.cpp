@@ -4,6 +4,7 @@
 #include "core/text.hpp"
 #include "i18n/i18n.hpp"
 #include "web/csrf.hpp"
+#include "web/pages/archive_view.hpp"
 
 #include <unicode/coll.h>
 #include <unicode/locid.h>
@@ -79,6 +80,14 @@ Response render(const Site& site, Request& request, TemplateRef body, std::strin
     if (!anonymous_secret.empty()) {
         response.set_cookie(kAnonymousCookie, anonymous_secret, cookie_options(site));
     }
+    return response;
+}
+
+Response file_download(std::string body, std::string_view content_type, std::string_view filename) {
+    auto response = Response::text(std::move(body));
+    response.headers.set("Content-Type", std::string(content_type));
+    response.headers.set("Content-Disposition", archive_view::attachment_disposition(filename));
+    response.headers.set("X-Content-Type-Options", "nosniff");
     return response;
 }
 

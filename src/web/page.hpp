@@ -37,6 +37,10 @@ enum class HasForm { No, Yes };
 Response render(const Site& site, Request& request, TemplateRef body, std::string_view title_msgid,
                 mstch::map data = {}, int status = 200, HasForm has_form = HasForm::No);
 
+// A file to save, not to show: `content_type` as given (with its charset when it is text),
+// Content-Disposition attachment with an RFC 6266 filename (UTF-8 names kept), nosniff.
+Response file_download(std::string body, std::string_view content_type, std::string_view filename);
+
 // The message of the error about `field` among `errors`, translated; "" when there is none.
 std::string field_error(const Site& site, const Request& request,
                         const std::vector<core::Error>& errors, std::string_view field);

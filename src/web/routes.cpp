@@ -17,6 +17,8 @@
 #include "web/pages/process_document_pages.hpp"
 #include "web/pages/process_follow_pages.hpp"
 #include "web/pages/process_pages.hpp"
+#include "web/pages/publication_pages.hpp"
+#include "web/pages/response_endorsement_pages.hpp"
 #include "web/pages/response_pages.hpp"
 #include "web/pages/signatories_pages.hpp"
 #include "web/pages/signon_admin_pages.hpp"
@@ -150,6 +152,8 @@ void register_routes(Router& router, Site& site) {
     auto archive_pages = std::make_shared<ArchivePages>(site);
     auto archive_api = std::make_shared<ArchiveApi>(site);
     auto response_pages = std::make_shared<ResponsePages>(site);
+    auto endorsement_pages = std::make_shared<ResponseEndorsementPages>(site, response_pages);
+    auto publication_pages = std::make_shared<PublicationPages>(site);
 
     // Binds a member function of a shared page object as a handler.
     auto bind = [](auto object, auto member) {
@@ -267,7 +271,15 @@ void register_routes(Router& router, Site& site) {
     // Joint responses (issue #5): members only; responses::Responses decides who may read or change
     // each draft (403 pages, audited there).
     router.add(M::Get,  "/responses",                       bind(response_pages, &ResponsePages::list),     A::Member);
-    router.add(M::Get,  "/responses/:slug",                 bind(response_pages, &ResponsePages::draft),    A::Member);
+    // Public once published (also SLUG.md and SLUG.txt); a draft stays members-only (the handler
+    // sends visitors to sign in and hands members to ResponsePages::draft).
+    router.add(M::Get,  "/responses/:slug",                 bind(endorsement_pages, &ResponseEndorsementPages::page), A::Public);
+    router.add(M::Get,  "/responses/:slug/plain.txt",       bind(endorsement_pages, &ResponseEndorsementPages::plain), A::Public);
+    router.add(M::Get,  "/responses/:slug/endorsement",     bind(endorsement_pages, &ResponseEndorsementPages::overview), A::Member);
+    router.add(M::Post, "/responses/:slug/freeze",          bind(endorsement_pages, &ResponseEndorsementPages::freeze), A::Member);
+    router.add(M::Post, "/responses/:slug/answer",          bind(endorsement_pages, &ResponseEndorsementPages::answer), A::Member);
+    router.add(M::Post, "/responses/:slug/withdraw",        bind(endorsement_pages, &ResponseEndorsementPages::withdraw), A::Member);
+    router.add(M::Post, "/responses/:slug/publish",         bind(endorsement_pages, &ResponseEndorsementPages::publish), A::Member);
     router.add(M::Get,  "/responses/:slug/versions",        bind(response_pages, &ResponsePages::versions), A::Member);
     router.add(M::Get,  "/responses/:slug/diff",            bind(response_pages, &ResponsePages::diff),     A::Member);
     router.add(M::Post, "/responses/:slug/comments",        bind(response_pages, &ResponsePages::comment),  A::Member);
@@ -277,6 +289,21 @@ void register_routes(Router& router, Site& site) {
     router.add(M::Post, "/responses/:slug/amendments/:id/merge",  bind(response_pages, &ResponsePages::merge),  A::Member);
     router.add(M::Get,  "/admin/responses/new",             bind(response_pages, &ResponsePages::new_response), A::Admin);
     router.add(M::Post, "/admin/responses",                 bind(response_pages, &ResponsePages::create_response), A::Admin);
+    // Publications (issue #5): literal paths before /publications/:slug, which also serves
+    // SLUG.pdf, SLUG.md and SLUG.txt.
+    router.add(M::Get,  "/publications",                    bind(publication_pages, &PublicationPages::index),     A::Public);
+    router.add(M::Get,  "/publications/feed.atom",          bind(publication_pages, &PublicationPages::feed),      A::Public);
+    router.add(M::Get,  "/publications/delivered",          bind(publication_pages, &PublicationPages::delivered), A::Public);
+    router.add(M::Get,  "/publications/:slug",              bind(publication_pages, &PublicationPages::item),      A::Public);
+    router.add(M::Get,  "/admin/publications",              bind(publication_pages, &PublicationPages::admin_index), A::Admin);
+    router.add(M::Get,  "/admin/publications/new",          bind(publication_pages, &PublicationPages::new_publication), A::Admin);
+    router.add(M::Post, "/admin/publications",              bind(publication_pages, &PublicationPages::create),    A::Admin);
+    router.add(M::Get,  "/admin/publications/delivered/new", bind(publication_pages, &PublicationPages::new_delivery), A::Admin);
+    router.add(M::Post, "/admin/publications/delivered",    bind(publication_pages, &PublicationPages::create_delivery), A::Admin);
+    router.add(M::Get,  "/admin/publications/:slug/edit",   bind(publication_pages, &PublicationPages::edit),      A::Admin);
+    router.add(M::Post, "/admin/publications/:slug",        bind(publication_pages, &PublicationPages::update),    A::Admin);
+    router.add(M::Post, "/admin/publications/:slug/publish", bind(publication_pages, &PublicationPages::publish),  A::Admin);
+    router.add(M::Post, "/admin/publications/:slug/unpublish", bind(publication_pages, &PublicationPages::unpublish), A::Admin);
     router.add(M::Get,  "/members",                         bind(members, &MembersPages::directory),        A::Public);
     router.add(M::Get,  "/members/:slug",                   bind(members, &MembersPages::organisation),     A::Public);
     router.add(M::Get,  "/signin",                          bind(sign_in, &SignInPages::form),              A::Public);

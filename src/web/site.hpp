@@ -10,12 +10,17 @@
 #include "mail/outbox.hpp"
 #include "processes/followers.hpp"
 #include "processes/processes.hpp"
+#include "publications/publications.hpp"
 #include "responses/responses.hpp"
 #include "signon/signon.hpp"
 #include "statement/statement.hpp"
 #include "store/database.hpp"
+#include "web/pdf_downloads.hpp"
 
+#include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace coalition::web {
 
@@ -60,6 +65,15 @@ struct Site {
     accounts::ApiTokens* api_tokens = nullptr;
     // Joint responses (issue #5). Null until app/ wires them: the response pages then answer 503.
     responses::Responses* responses = nullptr;
+    // Their endorsement half (issue #5). Null until app/ wires it: those pages then answer 503.
+    responses::Endorsements* endorsements = nullptr;
+    // Publications (issue #5). Null until app/ wires it: the publication pages then answer 503.
+    publications::Publications* publications = nullptr;
+    // The published joint responses as entries of /publications and its feed (kind "response",
+    // path "/responses/SLUG"); null = none yet. Called on every request of those pages.
+    std::function<std::vector<publications::Entry>()> published_responses{};
+    // Rendered PDFs, shared by every page that offers one (publications, published responses).
+    std::shared_ptr<PdfDownloads> pdf_downloads = std::make_shared<PdfDownloads>();
 };
 
 // Registers every route of the site on `router` — web/routes.cpp holds the one route table —

@@ -315,6 +315,218 @@ class FeedValidators(ServerTest):
         self.assertNotIn("Cache check", client.get("/processes").text)
         self.assertEqual(client.get("/processes/no-such/calendar.ics").status, 404)
 
+class FeedCompression(ServerTest):
+    """Calendar clients send Accept-Encoding: gzip: the feeds answer with the gzip representation
+    kept per revision, its own strong ETag ("…-gz"), Vary: Accept-Encoding on both, and 304 for
+    each representation's own ETag (issue #6)."""
+
+    def test_gzip_and_identity_representations(self):
+        import gzip
+        server = self.start_server()
+        client = server.client()
+        for path in ("/calendar.ics", "/processes/wsis20/calendar.ics", "/processes/feed.atom"):
+            plain = client.get(path)
+            self.assertEqual(plain.status, 200, path)
+            self.assertIsNone(plain.header("content-encoding"), path)
+            self.assertEqual(plain.header("vary"), "Accept-Encoding", path)
+            tag = plain.header("etag")
+            self.assertRegex(tag or "", r'^"[0-9a-f]{32}"$')
+            packed = client.get(path, headers={"Accept-Encoding": "gzip, deflate"})
+            self.assertEqual(packed.status, 200, path)
+            self.assertEqual(packed.header("content-encoding"), "gzip", path)
+            self.assertEqual(packed.header("vary"), "Accept-Encoding", path)
+            self.assertEqual(packed.header("etag"), tag[:-1] + '-gz"', path)
+            self.assertLess(len(packed.body), len(plain.body), path)
+            self.assertEqual(gzip.decompress(packed.body), plain.body, path)
+            self.assertEqual(packed.header("content-type"), plain.header("content-type"))
+            self.assertEqual(int(packed.header("content-length")), len(packed.body))
+            # Kept: the same bytes again.
+            self.assertEqual(client.get(path, headers={"Accept-Encoding": "GZIP"}).body,
+                             packed.body)
+            # Each representation validates with its own tag, and only with it.
+            gz_tag = packed.header("etag")
+            not_modified = client.get(path, headers={"Accept-Encoding": "gzip",
+                                                     "If-None-Match": gz_tag})
+            self.assertEqual(not_modified.status, 304, path)
+            self.assertEqual(not_modified.body, b"")
+            self.assertEqual(not_modified.header("etag"), gz_tag)
+            self.assertEqual(not_modified.header("vary"), "Accept-Encoding")
+            self.assertEqual(client.get(path, headers={"If-None-Match": tag}).status, 304)
+            self.assertEqual(client.get(path, headers={"Accept-Encoding": "gzip",
+                                                       "If-None-Match": tag}).status, 200)
+            self.assertEqual(client.get(path, headers={"If-None-Match": gz_tag}).status, 200)
+            # Refused or unparseable codings get the identity body.
+            for header in ("gzip;q=0", "identity", "br", "gzip;q=abc", "*;q=0", "\u00e9t\u00e9"):
+                answer = client.get(path, headers={"Accept-Encoding": header})
+                self.assertEqual(answer.status, 200, header)
+                self.assertIsNone(answer.header("content-encoding"), header)
+                self.assertEqual(answer.body, plain.body, header)
+            head = client.request("HEAD", path, headers={"Accept-Encoding": "gzip"})
+            self.assertEqual(head.status, 200)
+            self.assertEqual(int(head.header("content-length")), len(packed.body))
+
+        # The gzip'd calendar still loads in a real parser.
+        packed = client.get("/calendar.ics", headers={"Accept-Encoding": "gzip"})
+        calendar = icalendar.Calendar.from_ical(gzip.decompress(packed.body))
+        self.assertGreater(len([c for c in calendar.walk() if c.name == "VEVENT"]), 50)
+        atom = client.get("/processes/feed.atom", headers={"Accept-Encoding": "gzip"})
+        ElementTree.fromstring(gzip.decompress(atom.body))
+
+        # The list page is sent as it is (see ProcessPages::list), whatever the client accepts.
+        listed = client.get("/processes", headers={"Accept-Encoding": "gzip"})
+        self.assertEqual(listed.status, 200)
+        self.assertIsNone(listed.header("content-encoding"))
+        self.assertIn(b"</html>", listed.body)
+
+
+HOSTILE_SUBJECT = "<script>alert(1)</script> Agenda & notes"
+
+
+def mbox_message(message_id, subject, date, in_reply_to=None):
+    reply = (f"In-Reply-To: <{in_reply_to}>\nReferences: <{in_reply_to}>\n"
+             if in_reply_to else "")
+    return (f"From ana@example.org {date}\n"
+            f"From: Ana <ana@example.org>\nSubject: {subject}\nMessage-ID: <{message_id}>\n"
+            f"{reply}Date: Thu, 01 Jan 2026 10:00:00 +0000\nMIME-Version: 1.0\n"
+            "Content-Type: text/plain; charset=utf-8\n\nBody.\n\n")
+
+
+class MilestoneThreads(ServerTest):
+    """Links both ways between a milestone and list threads (issue #6 "Pages"): an admin attaches
+    threads in the milestone form (permalinks, /r/ URLs, Message-IDs; unknown ones refused), the
+    process page shows those the viewer may read under the list's archive visibility, the
+    archive's thread page links back to the milestone, and the history records the change."""
+
+    def setUp(self):
+        super().setUp()
+        from test_archive_web import FormFields
+        self.form_fields = FormFields
+        self.assertEqual(self.cli("migrate").returncode, 0)
+        for name in ("pub", "mem"):
+            created = self.cli("list", "create", f"{name}@lists.example.org",
+                               "--owner", "owner@example.org")
+            self.assertEqual(created.returncode, 0, created.stderr)
+        added = self.cli("list", "add-members", "mem", "--file", "/dev/stdin", "--no-welcome",
+                         input_text="member@example.org\n")
+        self.assertEqual(added.returncode, 0, added.stderr)
+        for address, role in (("member@example.org", "member"),
+                              ("outsider@example.org", "member"),
+                              ("admin@example.org", "admin")):
+            self.assertEqual(self.cli("user", "add", "--email", address, "--role", role)
+                             .returncode, 0)
+        import os
+        for name, text in (
+                ("pub", mbox_message("pub1@example.org", HOSTILE_SUBJECT,
+                                     "Thu Jan  1 10:00:00 2026")
+                 + mbox_message("pub2@example.org", "Re: " + HOSTILE_SUBJECT,
+                                "Thu Jan  1 11:00:00 2026", in_reply_to="pub1@example.org")),
+                ("mem", mbox_message("mem1@example.org", "Members-only secret plan",
+                                     "Thu Jan  1 12:00:00 2026"))):
+            path = os.path.join(self.directory, name + ".mbox")
+            with open(path, "w", encoding="utf-8") as file:
+                file.write(text)
+            imported = self.cli("archive", "import", name, path)
+            self.assertEqual(imported.returncode, 0, imported.stderr)
+        self.server = self.start_server(demo=False)
+        self.admin = self.sign_in(self.server, "admin@example.org")
+        self.set_visibility("pub", "public")
+        self.set_visibility("mem", "members")
+
+    def set_visibility(self, name, visibility):
+        page = self.admin.get(f"/lists/{name}/admin")
+        self.assertEqual(page.status, 200, page.text[:500])
+        parser = self.form_fields(f"/lists/{name}/admin")
+        parser.feed(page.text)
+        parser.fields["archive_visibility"] = visibility
+        saved = self.admin.post(f"/lists/{name}/admin", form=parser.fields)
+        self.assertIn(saved.status, (200, 303), saved.text[:1000])
+
+    def thread_ids(self, client, name):
+        """{message_id: (archive id, thread id)} through the archive's JSON API."""
+        found = {}
+        for thread in client.get(f"/api/v1/lists/{name}/threads").json()["threads"]:
+            detail = client.get(f"/api/v1/lists/{name}/threads/{thread['id']}").json()
+            for message in detail["messages"]:
+                found[message["message_id"]] = (message["id"], thread["id"])
+        return found
+
+    def milestone(self, threads, expect=303, action=None):
+        fields = {"kind": "meeting", "title": "Open consultation", "start_date": "2026-02-10",
+                  "threads": threads}
+        if action is None:
+            return self.admin.submit("/admin/processes/tc/milestones/new",
+                                     "/admin/processes/tc/milestones", fields)
+        return self.admin.submit(action + "/edit", action, fields)
+
+    def test_links_both_ways_with_visibility(self):
+        created = self.admin.submit("/admin/processes/new", "/admin/processes", {
+            "name": "Test consultation", "short_name": "TC", "slug": "tc",
+            "kind": "consultation", "status": "active"})
+        self.assertEqual(created.status, 303, created.text[:300])
+        pub = self.thread_ids(self.admin, "pub")
+        mem = self.thread_ids(self.admin, "mem")
+        pub_reply_id, pub_thread = pub["pub2@example.org"]
+        mem_id, mem_thread = mem["mem1@example.org"]
+
+        # Unknown or malformed threads are field errors; nothing is saved.
+        for bad in ("nobody@example.org", f"/lists/mem/m/{pub_reply_id}", "/lists/pub/m/999999",
+                    "/lists/nolist/m/1", "not a thread", "https://example.org/page",
+                    "x'); DROP TABLE processes; --"):
+            refused = self.milestone(bad)
+            self.assertEqual(refused.status, 422, bad)
+            self.assertIn('id="field-threads-error"', refused.text, bad)
+        self.assertNotIn("Open consultation", self.admin.get("/processes/tc").text)
+
+        added = self.milestone(f"{self.server.base_url}/r/pub1%40example.org\n"
+                               f"<mem1@example.org>\n/lists/pub/m/{pub_reply_id}\n")
+        self.assertEqual(added.status, 303, added.text[:1000])
+        milestone_id = re.search(r"#milestone-(\d+)", added.header("location")).group(1)
+
+        escaped = "&lt;script&gt;alert(1)&lt;/script&gt; Agenda &amp; notes"
+        # An anonymous visitor sees the public thread once (two links, one thread), escaped,
+        # and never the members-only subject.
+        anonymous = self.server.client().get("/processes/tc").text
+        self.assertIn(escaped, anonymous)
+        self.assertNotIn("<script>alert(1)", anonymous)
+        self.assertEqual(anonymous.count(f'href="/lists/pub/t/{pub_thread}"'), 1)
+        self.assertIn("2 messages", anonymous)
+        self.assertNotIn("Members-only secret plan", anonymous)
+        self.assertNotIn(f"/lists/mem/t/{mem_thread}", anonymous)
+        outsider = self.sign_in(self.server, "outsider@example.org").get("/processes/tc").text
+        self.assertIn(escaped, outsider)
+        self.assertNotIn("Members-only secret plan", outsider)
+        member = self.sign_in(self.server, "member@example.org").get("/processes/tc").text
+        self.assertIn("Members-only secret plan", member)
+        self.assertIn(f'href="/lists/mem/t/{mem_thread}"', member)
+        admin_page = self.admin.get("/processes/tc").text
+        self.assertIn("Members-only secret plan", admin_page)
+        self.assertIn("mem1@example.org", main_of(admin_page))  # In the history's change.
+
+        # The archive's thread page links back to the milestone's anchor.
+        thread_page = self.server.client().get(f"/lists/pub/t/{pub_thread}")
+        self.assertEqual(thread_page.status, 200)
+        self.assertIn("Milestones about this thread", thread_page.text)
+        self.assertIn(f'href="/processes/tc#milestone-{milestone_id}"', thread_page.text)
+        self.assertNotIn("Milestones about this thread",
+                         self.admin.get(f"/lists/pub/t/999999").text)
+
+        # The edit form shows the links as permalinks; dropping one is a recorded change.
+        action = f"/admin/milestones/{milestone_id}"
+        form = self.admin.get(action + "/edit").text
+        self.assertIn(f"/lists/mem/m/{mem_id}", form)
+        self.assertIn("/lists/pub/m/", form)
+        changed = self.milestone(f"/lists/pub/m/{pub_reply_id}", action=action)
+        self.assertEqual(changed.status, 303, changed.text[:1000])
+        history = main_of(self.admin.get("/processes/tc").text)
+        self.assertIn("threads:", history)
+        self.assertNotIn("Members-only secret plan", self.admin.get("/processes/tc").text)
+        self.assertNotIn("Milestones about this thread",
+                         self.admin.get(f"/lists/mem/t/{mem_thread}").text)
+        feed = ElementTree.fromstring(self.server.client().get("/processes/feed.atom").body)
+        titles = [e.find(ATOM + "title").text for e in feed.findall(ATOM + "entry")]
+        self.assertIn("TC — Milestone changed: Open consultation", titles)
+
+
 if __name__ == "__main__":
     import unittest
     unittest.main()

@@ -4,10 +4,12 @@ author is mailed) and propose wording; the editor accepts and rejects amendments
 change a new version with a word diff; a candidate organisation's representative, a user without
 an organisation and anonymous visitors never see the draft (403, or sign in first); hostile
 Markdown is not rendered as HTML."""
+import datetime
 import re
+import sqlite3
 import urllib.parse
 
-from harness import ServerTest, wait_for
+from harness import ServerTest, psql, wait_for
 
 DRAFT = """# Response to the Global Digital Compact
 
@@ -34,7 +36,7 @@ def text_of(html):
     return re.sub(r"<[^>]+>", "", html)
 
 
-class ResponsePages(ServerTest):
+class ResponseTestBase(ServerTest):
     def setUp(self):
         super().setUp()
         self.server = self.start_server()
@@ -70,6 +72,8 @@ class ResponsePages(ServerTest):
         fields["_csrf"] = client.csrf_from(page.text)
         return client.post(action, form=fields)
 
+
+class ResponsePages(ResponseTestBase):
     def test_members_draft_together_and_outsiders_are_refused(self):
         path = self.create_draft()
         self.assertEqual(path, "/responses/gdc-response")
@@ -194,6 +198,195 @@ class ResponsePages(ServerTest):
         self.assertEqual(path, "/responses/reponse-conjointe")
         page = ana.get(path).text
         self.assertIn("Réponse &lt;conjointe&gt;", page)
+
+
+class ResponseEndorsement(ResponseTestBase):
+    """The endorsement half: an editor freezes the draft; representatives of three member
+    organisations endorse, object, abstain and withdraw; outsiders and answers for another
+    organisation are refused (403, audited); a new frozen version asks earlier answers again; after
+    the deadline the editor publishes, and the public page and exports show the endorsers only."""
+
+    def panel(self, client, path):
+        page = client.get(path)
+        self.assertEqual(page.status, 200, page.text[:300])
+        organisation = re.search(r'name="organisation" value="(\d+)"', page.text)
+        digest = re.search(r'name="version_hash" value="([0-9a-f]{64})"', page.text)
+        return page.text, (organisation.group(1) if organisation else None), \
+            (digest.group(1) if digest else None)
+
+    def answer(self, client, path, answer, reason="", organisation=None, digest=None):
+        page, own, shown = self.panel(client, path)
+        return client.post(path + "/answer", form={
+            "_csrf": client.csrf_from(page), "organisation": organisation or own,
+            "version_hash": digest or shown, "answer": answer, "reason": reason})
+
+    def set_deadline_past(self):
+        sql = "UPDATE response_rounds SET deadline_date = '2020-01-02', deadline_utc = 1577984400"
+        if self.database.name:
+            psql(sql, database=self.database.name)
+        else:
+            connection = sqlite3.connect(self.database.url[len("sqlite:"):])
+            connection.execute(sql)
+            connection.commit()
+            connection.close()
+
+    def test_freeze_answer_refreeze_publish(self):
+        path = self.create_draft()
+        ana = self.sign_in(self.server, "ana@auda.example")
+        bo = self.sign_in(self.server, "bo@cira.example")
+        chen = self.sign_in(self.server, "chen@internetnz.example")
+        editor = self.sign_in(self.server, "editor@nominet.example")
+        # An amendment proposed while drafting, accepted during the window below.
+        proposed = self.post_form(chen, path, path + "/amendments", {
+            "anchor": "p-4", "reason": "Stronger.",
+            "wording": "We firmly support the multistakeholder model of internet governance."})
+        self.assertEqual(proposed.status, 303)
+
+        # Freezing: editors only, with a valid future deadline.
+        overview = path + "/endorsement"
+        self.assertEqual(ana.get(overview).status, 403)
+        refused = self.post_form(ana, path, path + "/freeze", {
+            "deadline_date": "2099-01-01", "deadline_time": "17:00",
+            "deadline_zone": "UTC", "based_on": "1"})
+        self.assertEqual(refused.status, 403)
+        tomorrow = (datetime.datetime.now(datetime.timezone.utc)
+                    + datetime.timedelta(days=2)).strftime("%Y-%m-%d")
+        for date, time, zone in ((tomorrow, "17:00", "Mars/Olympus"),
+                                 ("2020-01-01", "17:00", "UTC"), (tomorrow, "99:00", "UTC")):
+            bad = self.post_form(editor, overview, path + "/freeze", {
+                "deadline_date": date, "deadline_time": time, "deadline_zone": zone,
+                "based_on": "1"})
+            self.assertEqual(bad.status, 422, (date, time, zone))
+            self.assertIn("There is a problem", bad.text)
+        frozen = self.post_form(editor, overview, path + "/freeze", {
+            "deadline_date": tomorrow, "deadline_time": "17:00",
+            "deadline_zone": "Europe/Zurich", "based_on": "1"})
+        self.assertEqual(frozen.status, 303, frozen.text[:500])
+
+        # Three organisations answer; double submissions are harmless; a withdrawal.
+        page, organisation_auda, first_hash = self.panel(ana, path)
+        self.assertIn("Open for endorsement until", page)
+        self.assertIn("<fieldset>", page)
+        self.assertEqual(len(re.findall(r'type="radio" id="answer-\w+" name="answer"', page)), 3)
+        self.assertIn(first_hash, page)
+        for _ in range(2):
+            endorsed = self.answer(ana, path, "endorse")
+            self.assertEqual(endorsed.status, 303, endorsed.text[:500])
+            self.assertEqual(endorsed.header("location"), path + "#endorsement")
+        self.assertEqual(self.answer(bo, path, "object", "Secret objection").status, 303)
+        self.assertEqual(self.answer(chen, path, "abstain").status, 303)
+        page, organisation_inz, _ = self.panel(chen, path)
+        self.assertIn("[Abstain]", page)
+        withdrawn = chen.post(path + "/withdraw", form={
+            "_csrf": chen.csrf_from(page), "organisation": organisation_inz})
+        self.assertEqual(withdrawn.status, 303)
+        self.assertNotIn("[Abstain]", chen.get(path).text)
+
+        # Refusals: another organisation's answer, a candidate's representative, no organisation,
+        # a stale form.
+        self.assertEqual(self.answer(bo, path, "endorse", organisation=organisation_auda).status,
+                         403)
+        olga = self.sign_in(self.server, "olga@centr.example")
+        lee = self.sign_in(self.server, "lee@nowhere.example")
+        for client in (olga, lee):
+            token = client.csrf_from(client.get("/").text)
+            refused = client.post(path + "/answer", form={
+                "_csrf": token, "organisation": organisation_auda, "version_hash": first_hash,
+                "answer": "endorse"})
+            self.assertEqual(refused.status, 403)
+        self.assertIn("response.refused", self.admin.get("/admin/audit").text)
+        stale = self.answer(ana, path, "endorse", digest="0" * 64)
+        self.assertEqual(stale.status, 409)
+        self.assertEqual(self.answer(ana, path, "maybe").status, 422)
+
+        # The overview: who answered what, reasons for the editors only.
+        page = editor.get(overview).text
+        self.assertIn("Secret objection", page)
+        self.assertIn("No answer yet", page)
+        self.assertNotIn("Secret objection", ana.get(path).text)
+
+        # The text changes during the window: a new version, frozen again; earlier answers are
+        # asked to answer again.
+        page = editor.get(path).text
+        amendment = re.search(r'action="/responses/gdc-response/amendments/(\d+)/accept"', page)
+        accepted = editor.post(f"{path}/amendments/{amendment.group(1)}/accept",
+                               form={"_csrf": editor.csrf_from(page)})
+        self.assertEqual(accepted.status, 303, accepted.text[:300])
+        before = set(self.server.outbox_messages())
+        refrozen = self.post_form(editor, overview, path + "/freeze", {
+            "deadline_date": tomorrow, "deadline_time": "17:00",
+            "deadline_zone": "Europe/Zurich", "based_on": "2"})
+        self.assertEqual(refrozen.status, 303, refrozen.text[:500])
+
+        def asked():
+            fresh = [m for m in self.server.outbox_messages() if m not in before]
+            return fresh if len(fresh) >= 2 else None
+        mails = wait_for(asked, what="the requests to answer again")
+        self.assertTrue(any(b"ana@auda.example" in m for m in mails))
+        self.assertTrue(any(b"bo@cira.example" in m for m in mails))
+        page, _, second_hash = self.panel(ana, path)
+        self.assertNotEqual(first_hash, second_hash)
+        self.assertIn("endorsed an earlier version", page)
+        self.assertEqual(self.answer(ana, path, "endorse", digest=first_hash).status, 409)
+        self.assertEqual(self.answer(ana, path, "endorse").status, 303)
+        self.assertEqual(self.post_form(editor, overview, path + "/publish", {}).status, 409)
+
+        # The deadline passes; answers stop; the editor publishes.
+        self.set_deadline_past()
+        page = chen.get(path).text
+        self.assertIn("The endorsement period ended on", page)
+        self.assertEqual(self.answer(chen, path, "endorse", organisation=organisation_inz,
+                                     digest=second_hash).status, 409)
+        anonymous = self.server.client()
+        self.assertEqual(anonymous.get(path).status, 303)  # Still a draft: sign in first.
+        self.assertEqual(anonymous.get(path + ".md").status, 404)
+        self.assertEqual(ana.post(path + "/publish",
+                                  form={"_csrf": ana.csrf_from(ana.get(path).text)}).status, 403)
+        published = self.post_form(editor, overview, path + "/publish", {})
+        self.assertEqual(published.status, 303, published.text[:500])
+        self.assertEqual(published.header("location"), path)
+
+        public = anonymous.get(path)
+        self.assertEqual(public.status, 200)
+        main = main_of(public.text)
+        self.assertIn("We firmly support", main)
+        self.assertIn(".au Domain Administration", main)  # auDA's name in the demo data.
+        self.assertIn(second_hash, main)
+        for hidden in ("CIRA", "Canadian Internet", "Secret objection", "Abstain", "Object"):
+            self.assertNotIn(hidden, main)
+        self.assertIn("/api/v1/log/entries?start=", main)
+        self.assertNotIn("<script>alert", public.text)
+        markdown = anonymous.get(path + ".md")
+        self.assertEqual(markdown.status, 200)
+        self.assertIn("text/markdown", markdown.header("content-type"))
+        self.assertIn("## Endorsing organisations", markdown.text)
+        self.assertIn("- \\.au Domain Administration (Australia, Technical community)",
+                      markdown.text)
+        text = anonymous.get(path + ".txt")
+        self.assertEqual(text.status, 200)
+        self.assertIn("- .au Domain Administration (Australia, Technical community)", text.text)
+        self.assertNotIn("## ", text.text)
+        plain = anonymous.get(path + "/plain.txt")
+        self.assertEqual(plain.status, 200)
+        self.assertIn("\n\nWe firmly support", plain.text)
+        self.assertTrue(plain.text.rstrip().endswith("Endorsed by: .au Domain Administration."), plain.text[-200:])
+        # The print-ready PDF (headless Chromium through publications::render_pdf).
+        pdf = anonymous.get(path + ".pdf")
+        self.assertEqual(pdf.status, 200, pdf.body[:300])
+        self.assertEqual(pdf.header("content-type"), "application/pdf")
+        self.assertIn("attachment", pdf.header("content-disposition"))
+        self.assertTrue(pdf.body.startswith(b"%PDF-"))
+        self.assertEqual(anonymous.get("/responses/no-such-response.pdf").status, 404)
+        # The publications index and its feed list the published response.
+        index = anonymous.get("/publications")
+        self.assertEqual(index.status, 200)
+        self.assertIn(f'href="{path}"', index.text)
+        self.assertIn(path, anonymous.get("/publications/feed.atom").text)
+        entries = anonymous.get("/api/v1/log/entries?start=0&end=50").text
+        self.assertIn("response.endorsed", entries)
+        self.assertIn("gdc-response", entries)
+        self.assertEqual(self.answer(ana, path, "object", organisation=organisation_auda,
+                                     digest=second_hash).status, 409)
 
 
 if __name__ == "__main__":

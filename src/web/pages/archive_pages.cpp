@@ -13,6 +13,7 @@
 #include "web/page.hpp"
 #include "web/pages/archive_view.hpp"
 #include "web/pages/list_pages.hpp"
+#include "web/pages/process_pages.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -241,10 +242,7 @@ mstch::map list_data(const lists::List& list) {
 }
 
 Response download(std::string body, std::string_view content_type, std::string_view filename) {
-    auto response = Response::text(std::move(body));
-    response.headers.set("Content-Type", std::string(content_type));
-    response.headers.set("Content-Disposition", archive_view::attachment_disposition(filename));
-    response.headers.set("X-Content-Type-Options", "nosniff");
+    auto response = file_download(std::move(body), content_type, filename);
     response.headers.set("Content-Security-Policy", "sandbox; default-src 'none'");
     return response;
 }
@@ -373,11 +371,15 @@ Response ArchivePages::thread(Request& request) const {
     }
     Nesting nesting;
     mstch::array items;
+    std::vector<std::int64_t> message_ids;  // For the milestones about this thread (processes).
     for (const auto& entry : site_.archive->thread_tree(summary->id)) {
         auto data = message_data(site_, request, found->list, found->viewer, entry.message);
         data.emplace("before_html", nesting.before(entry.depth));
         items.push_back(std::move(data));
+        message_ids.push_back(entry.message.id.value());
     }
+    auto milestones = milestones_about_thread(site_, request, message_ids);
+    const bool has_milestones = !milestones.empty();
     const std::string url = list_url(found->list) + "/t/" + std::to_string(summary->id.value());
     return render(
         site_, request, thread_, summary->subject.empty() ? "(no subject)" : summary->subject,
@@ -389,7 +391,9 @@ Response ArchivePages::thread(Request& request) const {
          {"last_activity", time_data(summary->last_activity)},
          {"items", std::move(items)},
          {"after_html", nesting.after()},
-         {"export_url", url + "/export.mbox"}});
+         {"export_url", url + "/export.mbox"},
+         {"milestones", std::move(milestones)},
+         {"has_milestones", has_milestones}});
 }
 
 Response ArchivePages::message(Request& request) const {

@@ -167,13 +167,6 @@ std::string export_html(const Context& context, const Revision& from, const Revi
     return html;
 }
 
-Response download(std::string body, std::string_view content_type, const std::string& filename) {
-    auto response = Response::text(std::move(body));
-    response.headers.set("Content-Type", std::string(content_type));
-    response.headers.set("Content-Disposition", "attachment; filename=\"" + filename + "\"");
-    return response;
-}
-
 mstch::map document_form_data(const Site& site, const Request& request,
                               const processes::DocumentDraft& draft,
                               const std::vector<core::Error>& errors) {
@@ -373,12 +366,12 @@ Response ProcessDocumentPages::compare(Request& request) const {
             texts::escape_markdown(older->fields.label) + " (" + older->fields.issued_on + ") → " +
             texts::escape_markdown(newer->fields.label) + " (" + newer->fields.issued_on +
             ")  \n<" + source + ">\n\n" + texts::comparison_to_markdown(comparison, labels);
-        return download(std::move(markdown), "text/markdown; charset=utf-8", filename + ".md");
+        return file_download(std::move(markdown), "text/markdown; charset=utf-8", filename + ".md");
     }
     if (format == "html") {
-        return download(export_html(*context, *older, *newer, comparison, labels,
-                                    std::string(language_of(request)), heading, source),
-                        "text/html; charset=utf-8", filename + ".html");
+        return file_download(export_html(*context, *older, *newer, comparison, labels,
+                                         std::string(language_of(request)), heading, source),
+                             "text/html; charset=utf-8", filename + ".html");
     }
     mstch::array rows;
     for (const auto& row : comparison.rows) {

@@ -1,5 +1,6 @@
 #include "web/pages/process_pages.hpp"
 
+#include "archive/archive.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "core/text.hpp"
@@ -7,7 +8,10 @@
 #include "processes/icalendar.hpp"
 #include "processes/processes.hpp"
 #include "statement/statement.hpp"
+#include "web/compression.hpp"
+#include "web/forms.hpp"
 #include "web/page.hpp"
+#include "web/pages/archive_pages.hpp"
 #include "web/pages/process_document_pages.hpp"
 #include "web/problem.hpp"
 #include "web/svg_chart.hpp"
@@ -19,6 +23,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -406,35 +411,6 @@ Response ics_response(const Site& site, const std::vector<Process>& selected,
     return response;
 }
 
-// A strong validator of `body`: its BLAKE2b-256, so every server sharing the database gives the
-// same one for the same feed.
-std::string entity_tag(const std::string& body) {
-    return "\"" + core::hash_token(body).substr(0, 32) + "\"";
-}
-
-// RFC 9110 §13.1.2: true when If-None-Match is "*" or lists `tag` (weak comparison).
-bool matches_if_none_match(const Request& request, std::string_view tag) {
-    std::string_view list = request.headers.value("If-None-Match");
-    while (!list.empty()) {
-        const auto comma = list.find(',');
-        std::string_view item = list.substr(0, comma);
-        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) {
-            item.remove_prefix(1);
-        }
-        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) {
-            item.remove_suffix(1);
-        }
-        if (item.starts_with("W/")) {
-            item.remove_prefix(2);
-        }
-        if (item == "*" || item == tag) {
-            return true;
-        }
-    }
-    return false;
-}
-
 // An IMF-fixdate (RFC 9110 §5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT", whatever the C locale.
 std::string http_date(std::int64_t unix_seconds) {
     static constexpr std::string_view kWeekdays[] = {"Sun", "Mon", "Tue", "Wed",
@@ -451,24 +427,21 @@ std::string http_date(std::int64_t unix_seconds) {
     return text;
 }
 
-// A public feed with its validators: 304 without a body when If-None-Match names `tag`. Clients
-// must revalidate (no-cache): a calendar polled for deadlines must not be served stale.
-Response conditional_ics(const Request& request, const std::shared_ptr<const std::string>& body,
-                         const std::string& tag, std::int64_t last_modified,
-                         const std::string& filename) {
-    Response response;
-    response.headers.set("ETag", tag);
+// A public feed from its kept body: the representation the request accepts (gzip or identity),
+// its ETag, Vary and Cache-Control: no-cache (web/compression.hpp), Last-Modified.
+Response feed_response(const Request& request, const EncodedBody& body, std::int64_t last_modified,
+                       std::string_view content_type, const std::string& filename) {
+    auto response = encoded_response(request, body);
     if (last_modified > 0) {
         response.headers.set("Last-Modified", http_date(last_modified));
     }
-    response.headers.set("Cache-Control", "no-cache");
-    if (matches_if_none_match(request, tag)) {
-        response.status = 304;
+    if (response.status == 304) {
         return response;
     }
-    response.body = *body;
-    response.headers.set("Content-Type", "text/calendar; charset=utf-8");
-    response.headers.set("Content-Disposition", "inline; filename=\"" + filename + "\"");
+    response.headers.set("Content-Type", std::string(content_type));
+    if (!filename.empty()) {
+        response.headers.set("Content-Disposition", "inline; filename=\"" + filename + "\"");
+    }
     return response;
 }
 
@@ -639,7 +612,7 @@ mstch::map process_form_data(const Site& site, const Request& request,
 }
 
 mstch::map milestone_form_data(const Site& site, const Request& request,
-                               const processes::MilestoneDraft& draft,
+                               const processes::MilestoneDraft& draft, const std::string& threads,
                                const std::vector<core::Error>& errors) {
     auto error = [&](std::string_view field) { return field_error(site, request, errors, field); };
     auto label = [&](std::string_view msgid) { return translate(site, request, msgid); };
@@ -706,6 +679,13 @@ mstch::map milestone_form_data(const Site& site, const Request& request,
               .value = draft.notes,
               .error = error("notes"),
               .type = "textarea"},
+        Field{.name = "threads",
+              .label = label("List threads about this milestone (optional)"),
+              .value = threads,
+              .hint = label("One a line: an archive address (/lists/NAME/m/ID), an /r/ address "
+                            "or a Message-ID."),
+              .error = error("threads"),
+              .type = "textarea"},
     };
     auto data = form_data(fields);
     mstch::array kinds;
@@ -732,6 +712,144 @@ mstch::map milestone_form_data(const Site& site, const Request& request,
     return data;
 }
 
+// ---- List threads linked to milestones ----
+
+constexpr i18n::PluralMessage kThreadMessages =
+    i18n::ngettext_noop("{count} message", "{count} messages");
+
+core::Error thread_error(std::string message) {
+    return core::Error::invalid(std::move(message), "threads");
+}
+
+// The archived messages the form's "threads" field names, as links to keep: each must be in a
+// list whose archive `request`'s visitor may read (others are unknown, as on the archive pages).
+core::Result<std::vector<processes::ThreadLink>> resolve_threads(const Site& site,
+                                                                 const Request& request,
+                                                                 std::string_view text) {
+    auto references = processes::parse_thread_references(text);
+    if (!references) {
+        return references.error();
+    }
+    std::vector<processes::ThreadLink> links;
+    if (references->empty()) {
+        return links;
+    }
+    if (site.archive == nullptr || site.lists == nullptr) {
+        return thread_error("The list archive is not available on this server.");
+    }
+    const auto readable = [&](const lists::List& list) {
+        return archive_access::viewer_of(site, request, list).can_read;
+    };
+    for (const auto& reference : *references) {
+        std::optional<archive::ArchivedMessage> message;
+        if (reference.archive_message_id != 0) {
+            const auto list = site.lists->find_by_name(reference.list_name);
+            if (list && readable(*list)) {
+                message = site.archive->message(archive::MessageId(reference.archive_message_id));
+                if (message && message->list_id != list->id.value()) {
+                    message.reset();
+                }
+            }
+        } else {
+            for (const auto& found : site.archive->find_by_message_id(reference.message_id)) {
+                const auto list = site.lists->find(lists::ListId(found.list_id));
+                if (list && readable(*list)) {
+                    message = site.archive->message(found.id);
+                    break;
+                }
+            }
+        }
+        if (!message) {
+            return thread_error(
+                "A line names no thread in the list archives: check the address or Message-ID.");
+        }
+        links.push_back(processes::ThreadLink{.list_id = message->list_id,
+                                              .archive_message_id = message->id.value(),
+                                              .message_id = message->message_id});
+    }
+    return links;
+}
+
+// The links as the form shows them: permalinks, or the Message-ID when the list is gone.
+std::string threads_text(const Site& site, const std::vector<processes::ThreadLink>& links) {
+    std::string text;
+    for (const auto& link : links) {
+        const auto list =
+            site.lists != nullptr ? site.lists->find(lists::ListId(link.list_id)) : std::nullopt;
+        text +=
+            list ? archive::permalink_path(list->name, archive::MessageId(link.archive_message_id))
+                 : "<" + link.message_id + ">";
+        text += "\n";
+    }
+    return text;
+}
+
+// The linked threads one request may see, each list's visibility decided once.
+class ThreadViews {
+public:
+    ThreadViews(const Site& site, const Request& request, std::string_view zone)
+        : site_(site), request_(request), zone_(zone) {}
+
+    // [{subject, list, url, messages, latest, latest_iso}] for the threads of `links` whose list
+    // archive the viewer may read (public / members / none: archive_access); a thread named by
+    // two links once.
+    mstch::array data(const std::vector<processes::ThreadLink>& links) {
+        mstch::array out;
+        if (site_.archive == nullptr || site_.lists == nullptr) {
+            return out;
+        }
+        std::vector<std::int64_t> shown;
+        for (const auto& link : links) {
+            const lists::List* list = readable_list(link.list_id);
+            if (list == nullptr) {
+                continue;
+            }
+            const auto message =
+                site_.archive->message(archive::MessageId(link.archive_message_id));
+            if (!message || message->list_id != link.list_id) {
+                continue;
+            }
+            const auto thread = site_.archive->thread(message->thread);
+            if (!thread ||
+                std::find(shown.begin(), shown.end(), thread->id.value()) != shown.end()) {
+                continue;
+            }
+            shown.push_back(thread->id.value());
+            const auto language = language_of(request_);
+            out.push_back(mstch::map{
+                {"subject", thread->subject.empty() ? translate(site_, request_, "(no subject)")
+                                                    : thread->subject},
+                {"list", list->title()},
+                {"url", "/lists/" + percent_encode(list->name) + "/t/" +
+                            std::to_string(thread->id.value())},
+                {"messages", translate_count(site_, request_, kThreadMessages,
+                                             static_cast<long>(thread->message_count))},
+                {"latest", processes::format_instant(thread->last_activity, zone_, language)},
+                {"latest_iso", core::format_rfc3339(thread->last_activity)},
+            });
+        }
+        return out;
+    }
+
+private:
+    const lists::List* readable_list(std::int64_t list_id) {
+        auto found = lists_.find(list_id);
+        if (found == lists_.end()) {
+            auto list = site_.lists->find(lists::ListId(list_id));
+            if (list && !archive_access::viewer_of(site_, request_, *list).can_read) {
+                list.reset();
+            }
+            found = lists_.emplace(list_id, std::move(list)).first;
+        }
+        return found->second ? &*found->second : nullptr;
+    }
+
+    const Site& site_;
+    const Request& request_;
+    std::string zone_;
+    std::map<std::int64_t, std::optional<lists::List>> lists_;  // Readable ones; nullopt: not.
+};
+
 std::optional<processes::MilestoneId> milestone_id_of(const Request& request) {
     std::int64_t value = 0;
     const auto text = request.param("id");
@@ -756,39 +874,42 @@ std::optional<std::int64_t> month_start(std::string_view month) {
 
 }  // namespace
 
+mstch::array milestones_about_thread(const Site& site, const Request& request,
+                                     const std::vector<std::int64_t>& archive_message_ids) {
+    const auto snapshot = site.processes.snapshot();
+    const std::string zone = viewer_zone(request);
+    const std::int64_t at = now();
+    mstch::array out;
+    for (const auto& linked : snapshot->milestones_linking(archive_message_ids)) {
+        out.push_back(milestone_data(site, request, *linked.process, *linked.milestone, zone, at));
+    }
+    return out;
+}
+
 mstch::map process_outlook_data(const Site& site, const Request& request) {
     const auto snapshot = site.processes.snapshot();
     const std::string zone = viewer_zone(request);
     return mstch::map{{"outlook", outlook_map(site, request, snapshot->processes(), zone, now())}};
 }
 
-// /calendar.ics as one revision of the processes made it (with its ETag), kept until a newer
-// revision is asked for.
+// The feeds (/calendar.ics, each /processes/SLUG/calendar.ics, /processes/feed.atom) as one
+// revision of the processes made them, each kept with its gzip representation until a newer
+// revision is asked for. The whole calendar is about 10 MB (+ 1 MB gzip) at 500 processes × 40
+// milestones; one process's about 25 kB.
 struct ProcessPages::FeedCache {
-    struct Feed {
-        std::shared_ptr<const processes::Snapshot> snapshot;  // What the body was made from.
-        std::shared_ptr<const std::string> body;
-        std::string tag;
-    };
+    static constexpr std::size_t kMaxBytes = std::size_t{64} << 20;
+    RevisionCache bodies{kMaxBytes};
 
-    std::shared_ptr<const Feed> find(const processes::Snapshot& snapshot) {
-        std::lock_guard lock(mutex);
-        if (feed != nullptr && feed->snapshot->revision() >= snapshot.revision()) {
-            return feed;
+    // The kept body for `key` when the snapshot has a revision; else made for this request alone
+    // (without the counter nothing tells when it goes stale).
+    std::shared_ptr<const EncodedBody> get(const processes::Snapshot& snapshot,
+                                           const std::string& key,
+                                           const std::function<std::string()>& render) {
+        if (!snapshot.revision()) {
+            return EncodedBody::make(render());
         }
-        return nullptr;
+        return bodies.get(*snapshot.revision(), key, render);
     }
-
-    void keep(std::shared_ptr<const Feed> made) {
-        std::lock_guard lock(mutex);
-        // Revisions only grow: a slower request never puts back an older feed.
-        if (feed == nullptr || feed->snapshot->revision() < made->snapshot->revision()) {
-            feed = std::move(made);
-        }
-    }
-
-    std::mutex mutex;
-    std::shared_ptr<const Feed> feed;  // Guarded by mutex.
 };
 
 // The body of /processes (templates/process_list.mustache: it reads only its own data, so
@@ -935,6 +1056,9 @@ Response ProcessPages::list(Request& request) const {
     auto response =
         render(site_, request, prerendered_, "Processes", mstch::map{{"content_html", *body}});
     remember_zone(site_, request, response);
+    // Not gzip'd: the page (268 kB at 500 processes, 33 kB gzip'd) is wrapped in the layout per
+    // request, and gzip per request (compress_for, level 1) took its p99 from 9 to 27 ms under
+    // bench/processes.sh. TODO(#6): keep the body's deflate blocks and stitch the layout around.
     return response;
 }
 
@@ -947,8 +1071,14 @@ Response ProcessPages::process(Request& request) const {
     const std::string zone = viewer_zone(request);
     mstch::array milestones;
     bool marked_today = false;
+    ThreadViews thread_views(site_, request, zone);
     for (const auto& milestone : found->milestones) {
         auto item = milestone_data(site_, request, *found, milestone, zone, at);
+        if (!milestone.threads.empty()) {
+            auto threads = thread_views.data(milestone.threads);
+            item.emplace("has_threads", !threads.empty());
+            item.emplace("threads", std::move(threads));
+        }
         // The list shows where today falls: before the first milestone not yet over.
         if (!marked_today && milestone.ends_at() > at) {
             item.emplace("today_before", true);
@@ -1093,58 +1223,25 @@ Response ProcessPages::calendar(Request& request) const {
     return response;
 }
 
-Response ProcessPages::ics_all(Request& request) const {
-    auto snapshot = site_.processes.snapshot();
-    auto feed = snapshot->revision() ? feed_cache_->find(*snapshot) : nullptr;
-    if (feed == nullptr) {
-        auto body = std::make_shared<const std::string>(
-            ics_body(site_, snapshot->processes(), site_.settings.name + " — processes"));
-        auto tag = entity_tag(*body);
-        feed = std::make_shared<const FeedCache::Feed>(
-            FeedCache::Feed{.snapshot = snapshot, .body = std::move(body), .tag = std::move(tag)});
-        if (snapshot->revision()) {  // Without the counter nothing tells when it goes stale.
-            feed_cache_->keep(feed);
-        }
-    }
-    return conditional_ics(request, feed->body, feed->tag, feed->snapshot->changed_at(),
-                           "processes.ics");
-}
+namespace {
 
-Response ProcessPages::ics_process(Request& request) const {
-    const auto snapshot = site_.processes.snapshot();
-    const Process* found = snapshot->find(request.param("slug"));
-    if (found == nullptr) {
-        return Response::text("There is no such process.\n", 404);
-    }
-    auto body = std::make_shared<const std::string>(
-        ics_body(site_, std::vector<Process>{*found}, found->fields.name));
-    std::int64_t last_modified = found->updated_at;
-    for (const auto& milestone : found->milestones) {
-        last_modified = std::max(last_modified, milestone.updated_at);
-    }
-    // A deleted milestone changes no updated_at: the newest change anywhere covers it.
-    last_modified = std::max(last_modified, snapshot->changed_at());
-    return conditional_ics(request, body, entity_tag(*body), last_modified,
-                           found->slug.value() + ".ics");
-}
-
-Response ProcessPages::feed(Request&) const {
-    const auto entries = site_.processes.history(std::nullopt, kFeedEntries);
-    const auto snapshot = site_.processes.snapshot();
-    const std::string& base = site_.settings.base_url;
+// The Atom feed of the newest changes (RFC 4287), as of `snapshot`.
+std::string atom_body(const Site& site, const processes::Snapshot& snapshot,
+                      const std::vector<processes::HistoryEntry>& entries) {
+    const std::string& base = site.settings.base_url;
     const std::string updated = core::format_rfc3339(entries.empty() ? 0 : entries.front().at);
     // RFC 4287: id, title, updated and an author on the feed; id, title, updated on each entry.
     std::string xml =
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
         "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<id>" +
         svg::escape_xml(base + "/processes/feed.atom") + "</id>\n<title>" +
-        svg::escape_xml(site_.settings.name + ": process changes") + "</title>\n<updated>" +
-        updated + "</updated>\n<author><name>" + svg::escape_xml(site_.settings.name) +
+        svg::escape_xml(site.settings.name + ": process changes") + "</title>\n<updated>" +
+        updated + "</updated>\n<author><name>" + svg::escape_xml(site.settings.name) +
         "</name></author>\n" + "<link rel=\"self\" href=\"" +
         svg::escape_xml(base + "/processes/feed.atom") + "\"/>\n<link href=\"" +
         svg::escape_xml(base + "/processes") + "\"/>\n";
     for (const auto& entry : entries) {
-        const Process* process = snapshot->find(entry.process_id);
+        const Process* process = snapshot.find(entry.process_id);
         if (process == nullptr) {
             continue;
         }
@@ -1188,9 +1285,48 @@ Response ProcessPages::feed(Request&) const {
         xml += "</summary>\n</entry>\n";
     }
     xml += "</feed>\n";
-    auto response = Response::text(std::move(xml));
-    response.headers.set("Content-Type", "application/atom+xml; charset=utf-8");
-    return response;
+    return xml;
+}
+
+}  // namespace
+
+Response ProcessPages::ics_all(Request& request) const {
+    const auto snapshot = site_.processes.snapshot();
+    const auto body = feed_cache_->get(*snapshot, "calendar", [&] {
+        return ics_body(site_, snapshot->processes(), site_.settings.name + " — processes");
+    });
+    return feed_response(request, *body, snapshot->changed_at(), "text/calendar; charset=utf-8",
+                         "processes.ics");
+}
+
+Response ProcessPages::ics_process(Request& request) const {
+    const auto snapshot = site_.processes.snapshot();
+    const Process* found = snapshot->find(request.param("slug"));
+    if (found == nullptr) {
+        return Response::text("There is no such process.\n", 404);
+    }
+    const auto body = feed_cache_->get(*snapshot, "process " + found->slug.value(), [&] {
+        return ics_body(site_, std::vector<Process>{*found}, found->fields.name);
+    });
+    std::int64_t last_modified = found->updated_at;
+    for (const auto& milestone : found->milestones) {
+        last_modified = std::max(last_modified, milestone.updated_at);
+    }
+    // A deleted milestone changes no updated_at: the newest change anywhere covers it.
+    last_modified = std::max(last_modified, snapshot->changed_at());
+    return feed_response(request, *body, last_modified, "text/calendar; charset=utf-8",
+                         found->slug.value() + ".ics");
+}
+
+Response ProcessPages::feed(Request& request) const {
+    // The snapshot first: history rows are written in the transaction that raises the revision,
+    // so rows read after it are at least as new as the revision the body is kept under.
+    const auto snapshot = site_.processes.snapshot();
+    const auto body = feed_cache_->get(*snapshot, "atom", [&] {
+        return atom_body(site_, *snapshot, site_.processes.history(std::nullopt, kFeedEntries));
+    });
+    return feed_response(request, *body, snapshot->changed_at(),
+                         "application/atom+xml; charset=utf-8", "");
 }
 
 Response ProcessPages::api_list(Request&) const {
@@ -1287,7 +1423,7 @@ Response ProcessPages::new_milestone(Request& request) const {
     if (!found) {
         return html_error(site_, request, 404);
     }
-    auto data = milestone_form_data(site_, request, processes::MilestoneDraft{}, {});
+    auto data = milestone_form_data(site_, request, processes::MilestoneDraft{}, "", {});
     data.emplace("is_new", true);
     data.emplace("action", "/admin/processes/" + found->slug.value() + "/milestones");
     data.emplace("process_name", found->fields.name);
@@ -1306,16 +1442,25 @@ Response ProcessPages::create_milestone(Request& request) const {
         return html_error(site_, request, 404);
     }
     const auto draft = milestone_draft_from(request);
+    const std::string threads = form_value(request, "threads");
+    const auto fields = processes::validate(draft);
+    const auto links = resolve_threads(site_, request, threads);
     std::vector<core::Error> errors;
-    if (auto fields = processes::validate(draft); !fields) {
+    if (!fields) {
         errors = fields.errors();
-    } else if (auto added = site_.processes.add_milestone(*actor, found->id, *fields); !added) {
-        errors = {added.error()};
-    } else {
-        return Response::redirect_see_other(process_path(*found) + "#milestone-" +
-                                            std::to_string(added->id.value()));
     }
-    auto data = milestone_form_data(site_, request, draft, errors);
+    if (!links) {
+        errors.push_back(links.error());
+    }
+    if (errors.empty()) {
+        auto added = site_.processes.add_milestone(*actor, found->id, *fields, *links);
+        if (added) {
+            return Response::redirect_see_other(process_path(*found) + "#milestone-" +
+                                                std::to_string(added->id.value()));
+        }
+        errors = {added.error()};
+    }
+    auto data = milestone_form_data(site_, request, draft, threads, errors);
     data.emplace("is_new", true);
     data.emplace("action", "/admin/processes/" + found->slug.value() + "/milestones");
     data.emplace("process_name", found->fields.name);
@@ -1332,7 +1477,8 @@ Response ProcessPages::edit_milestone(Request& request) const {
         return html_error(site_, request, 404);
     }
     const auto process = site_.processes.find_by_id(milestone->process_id);
-    auto data = milestone_form_data(site_, request, milestone->to_draft(), {});
+    auto data = milestone_form_data(site_, request, milestone->to_draft(),
+                                    threads_text(site_, milestone->threads), {});
     data.emplace("is_new", false);
     data.emplace("action", "/admin/milestones/" + std::to_string(milestone->id.value()));
     data.emplace("process_name", process ? process->fields.name : std::string());
@@ -1355,17 +1501,25 @@ Response ProcessPages::update_milestone(Request& request) const {
     const auto process = site_.processes.find_by_id(milestone->process_id);
     const std::string path = process ? process_path(*process) : std::string("/processes");
     const auto draft = milestone_draft_from(request);
+    const std::string threads = form_value(request, "threads");
+    const auto fields = processes::validate(draft);
+    const auto links = resolve_threads(site_, request, threads);
     std::vector<core::Error> errors;
-    if (auto fields = processes::validate(draft); !fields) {
+    if (!fields) {
         errors = fields.errors();
-    } else if (auto updated = site_.processes.update_milestone(*actor, milestone->id, *fields);
-               !updated) {
-        errors = {updated.error()};
-    } else {
-        return Response::redirect_see_other(path + "#milestone-" +
-                                            std::to_string(milestone->id.value()));
     }
-    auto data = milestone_form_data(site_, request, draft, errors);
+    if (!links) {
+        errors.push_back(links.error());
+    }
+    if (errors.empty()) {
+        auto updated = site_.processes.update_milestone(*actor, milestone->id, *fields, *links);
+        if (updated) {
+            return Response::redirect_see_other(path + "#milestone-" +
+                                                std::to_string(milestone->id.value()));
+        }
+        errors = {updated.error()};
+    }
+    auto data = milestone_form_data(site_, request, draft, threads, errors);
     data.emplace("is_new", false);
     data.emplace("action", "/admin/milestones/" + std::to_string(milestone->id.value()));
     data.emplace("process_name", process ? process->fields.name : std::string());

@@ -13,6 +13,7 @@
 
 #include <mstch/mstch.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,12 @@ namespace coalition::web {
 // {"outlook": {open_now, closing_soon, coming_up, has_any}} for templates/process_outlook.mustache
 // at the request's time, in the viewer's zone and language.
 mstch::map process_outlook_data(const Site& site, const Request& request);
+
+// The milestones linking any of a thread's messages (`archive_message_ids`), for the archive's
+// thread page: [{title, kind_label, process_name, url (the process page's milestone anchor),
+// when, datetime}] in the viewer's zone and language, by start.
+mstch::array milestones_about_thread(const Site& site, const Request& request,
+                                     const std::vector<std::int64_t>& archive_message_ids);
 
 // The iCalendar answer (text/calendar) for the day-precise milestones of `selected`: the feeds
 // here and a follower's personal calendar (process_follow_pages.cpp).
@@ -40,9 +47,10 @@ public:
     Response list(Request& request) const;      // GET /processes[?tz=]
     Response process(Request& request) const;   // GET /processes/:slug
     Response calendar(Request& request) const;  // GET /processes/calendar[?month=YYYY-MM&tz=]
-    // The feeds send ETag, Last-Modified and Cache-Control: no-cache, and answer 304 to an
-    // If-None-Match naming the ETag. /calendar.ics is rendered once per revision of the processes
-    // (processes::Snapshot) and kept.
+    // The feeds are rendered once per revision of the processes (processes::Snapshot) and kept
+    // with their gzip representation (web/compression.hpp): gzip when Accept-Encoding allows it,
+    // each representation with its own ETag, Vary: Accept-Encoding, Last-Modified,
+    // Cache-Control: no-cache, and 304 to an If-None-Match naming the representation's ETag.
     Response ics_all(Request& request) const;           // GET /calendar.ics
     Response ics_process(Request& request) const;       // GET /processes/:slug/calendar.ics
     Response feed(Request& request) const;              // GET /processes/feed.atom

@@ -4,6 +4,7 @@
 #include "statement/statement.hpp"
 #include "texts/texts.hpp"
 #include "web/page.hpp"
+#include "web/pages/response_endorsement_pages.hpp"
 #include "web/problem.hpp"
 
 #include <charconv>
@@ -246,6 +247,10 @@ Response ResponsePages::draft_page(Request& request, const std::string& error, i
         {"can_comment", can_comment},
         {"can_decide", can_decide},
     };
+    // The endorsement half (response_endorsement_pages.cpp): the answer form, the round.
+    if (auto panel = endorsement_panel(site_, request, slug)) {
+        data.emplace("endorsement", std::move(*panel));
+    }
     return render(site_, request, draft_, response->title, std::move(data), status,
                   can_comment ? HasForm::Yes : HasForm::No);
 }

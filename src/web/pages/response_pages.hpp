@@ -29,6 +29,11 @@ public:
     Response merge(Request& request) const;
     Response new_response(Request& request) const;     // GET /admin/responses/new
     Response create_response(Request& request) const;  // POST /admin/responses
+    // The draft page with `error` (translated) above the text, answered with `status` (the
+    // endorsement pages show their refusals there).
+    Response draft_with_error(Request& request, const std::string& error, int status) const {
+        return draft_page(request, error, status);
+    }
 
 private:
     Response draft_page(Request& request, const std::string& error, int status) const;
