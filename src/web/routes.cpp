@@ -260,14 +260,14 @@ void register_routes(Router& router, Site& site) {
     // RFC 8058 one-click from the reminder mails: the handler checks CSRF for the page's buttons.
     router.add(M::Post, "/processes/manage/:token/unfollow", bind(process_follow, &ProcessFollowPages::unfollow), A::Public, CsrfCheck::ByHandler);
     router.add(M::Get,  "/processes/followed/:token",       bind(process_follow, &ProcessFollowPages::calendar), A::Public);
-    router.add(M::Get,  "/admin/processes/new",             bind(process_pages, &ProcessPages::new_process), A::Admin);
-    router.add(M::Post, "/admin/processes",                 bind(process_pages, &ProcessPages::create_process), A::Admin);
-    router.add(M::Get,  "/admin/processes/:slug/edit",      bind(process_pages, &ProcessPages::edit_process), A::Admin);
-    router.add(M::Post, "/admin/processes/:slug",           bind(process_pages, &ProcessPages::update_process), A::Admin);
-    router.add(M::Get,  "/admin/processes/:slug/milestones/new", bind(process_pages, &ProcessPages::new_milestone), A::Admin);
-    router.add(M::Post, "/admin/processes/:slug/milestones", bind(process_pages, &ProcessPages::create_milestone), A::Admin);
-    router.add(M::Get,  "/admin/milestones/:id/edit",       bind(process_pages, &ProcessPages::edit_milestone), A::Admin);
-    router.add(M::Post, "/admin/milestones/:id",            bind(process_pages, &ProcessPages::update_milestone), A::Admin);
+    router.add(M::Get,  "/admin/processes/new",             bind(process_pages, &ProcessPages::new_process), A::Moderator);
+    router.add(M::Post, "/admin/processes",                 bind(process_pages, &ProcessPages::create_process), A::Moderator);
+    router.add(M::Get,  "/admin/processes/:slug/edit",      bind(process_pages, &ProcessPages::edit_process), A::Moderator);
+    router.add(M::Post, "/admin/processes/:slug",           bind(process_pages, &ProcessPages::update_process), A::Moderator);
+    router.add(M::Get,  "/admin/processes/:slug/milestones/new", bind(process_pages, &ProcessPages::new_milestone), A::Moderator);
+    router.add(M::Post, "/admin/processes/:slug/milestones", bind(process_pages, &ProcessPages::create_milestone), A::Moderator);
+    router.add(M::Get,  "/admin/milestones/:id/edit",       bind(process_pages, &ProcessPages::edit_milestone), A::Moderator);
+    router.add(M::Post, "/admin/milestones/:id",            bind(process_pages, &ProcessPages::update_milestone), A::Moderator);
     // Joint responses (issue #5): members only; responses::Responses decides who may read or change
     // each draft (403 pages, audited there).
     router.add(M::Get,  "/responses",                       bind(response_pages, &ResponsePages::list),     A::Member);

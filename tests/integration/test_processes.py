@@ -234,6 +234,28 @@ class ProcessAdmin(ServerTest):
 
 
 
+class ProcessModerator(ServerTest):
+    def test_moderator_keeps_milestones_and_a_member_may_not(self):
+        server = self.start_server()
+        for email, role in (("mod@coalition.example", "moderator"),
+                            ("plain@coalition.example", "member")):
+            added = self.cli("user", "add", "--email", email, "--role", role)
+            self.assertEqual(added.returncode, 0, added.stderr)
+        member = self.sign_in(server, "plain@coalition.example")
+        self.assertEqual(member.get("/admin/processes/igf/milestones/new").status, 403)
+        self.assertNotIn("/admin/processes/igf/milestones/new", member.get("/processes/igf").text)
+
+        moderator = self.sign_in(server, "mod@coalition.example")
+        self.assertIn("/admin/processes/igf/milestones/new", moderator.get("/processes/igf").text)
+        added = moderator.submit("/admin/processes/igf/milestones/new",
+                                 "/admin/processes/igf/milestones", {
+                                     "kind": "meeting", "title": "Moderator's open consultation",
+                                     "start_date": "2027-02-03"})
+        self.assertEqual(added.status, 303, added.text[:500])
+        page = moderator.get("/processes/igf")
+        self.assertIn("Moderator&#39;s open consultation", page.text.replace("&#x27;", "&#39;"))
+
+
 class FeedValidators(ServerTest):
     """The feeds' ETag / If-None-Match (304) / Last-Modified, and the kept feed and list page going
     stale at once when a change comes through another server sharing the database (issue #6)."""

@@ -74,6 +74,26 @@ class ResponseTestBase(ServerTest):
 
 
 class ResponsePages(ResponseTestBase):
+    def test_the_milestone_links_to_its_response_for_those_who_may_read_it(self):
+        anonymous = self.server.client()
+        process_page = anonymous.get("/processes/igf").text
+        milestone = re.search(r'id="milestone-(\d+)"', process_page).group(1)
+        form = self.admin.get("/admin/responses/new")
+        editor_box = re.search(r'id="editor-(\d+)" name="editors" value="\d+"> <label for="editor-\d+">'
+                               r'Editor</label>', form.text)
+        created = self.admin.post("/admin/responses", form={
+            "_csrf": self.admin.csrf_from(form.text), "title": "IGF <i>input</i>",
+            "markdown": DRAFT, "editors": [editor_box.group(1)], "milestone_id": milestone})
+        self.assertEqual(created.status, 303, created.text[:500])
+        path = created.header("location")
+        ana = self.sign_in(self.server, "ana@auda.example")
+        page = main_of(ana.get("/processes/igf").text)
+        self.assertIn(f'href="{path}"', page)
+        self.assertIn("IGF &lt;i&gt;input&lt;/i&gt;", page)
+        self.assertIn("draft, members only", page)
+        # Visitors never learn of a draft.
+        self.assertNotIn(path, anonymous.get("/processes/igf").text)
+
     def test_members_draft_together_and_outsiders_are_refused(self):
         path = self.create_draft()
         self.assertEqual(path, "/responses/gdc-response")

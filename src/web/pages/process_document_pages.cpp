@@ -5,6 +5,7 @@
 #include "web/csrf.hpp"
 #include "web/multipart.hpp"
 #include "web/page.hpp"
+#include "web/pages/process_pages.hpp"
 
 #include <charconv>
 #include <optional>
@@ -44,10 +45,6 @@ std::string compare_path(const Context& context, int from, int to) {
 std::string admin_document_path(const Context& context) {
     return "/admin/processes/" + context.process.slug.value() + "/documents/" +
            context.document.slug.value();
-}
-
-bool can_edit(const Request& request) {
-    return request.visitor.role == "admin" || request.visitor.role == "moderator";
 }
 
 std::optional<accounts::Actor> actor_of(const Request& request) {
@@ -269,7 +266,7 @@ mstch::map process_documents_data(const Site& site, const Request& request,
     return mstch::map{
         {"documents", std::move(items)},
         {"has_documents", !documents.empty()},
-        {"can_add_document", can_edit(request)},
+        {"can_add_document", may_edit_processes(request)},
         {"add_document_path", "/admin/processes/" + process.slug.value() + "/documents/new"}};
 }
 
@@ -300,7 +297,7 @@ Response ProcessDocumentPages::document(Request& request) const {
         {"url", context->document.fields.url},
         {"revisions", std::move(revisions)},
         {"has_revisions", !context->document.revisions.empty()},
-        {"can_edit", can_edit(request)},
+        {"can_edit", may_edit_processes(request)},
         {"add_revision_path", admin_document_path(*context) + "/revisions/new"},
     };
     return render(site_, request, document_, context->document.fields.title, std::move(data));

@@ -7,6 +7,7 @@
 #include "i18n/i18n.hpp"
 #include "processes/icalendar.hpp"
 #include "processes/processes.hpp"
+#include "responses/responses.hpp"
 #include "statement/statement.hpp"
 #include "web/compression.hpp"
 #include "web/forms.hpp"
@@ -28,11 +29,17 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace coalition::web {
+
+bool may_edit_processes(const Request& request) {
+    return request.visitor.role == "admin" || request.visitor.role == "moderator";
+}
+
 namespace {
 
 using processes::DatePrecision;
@@ -1007,7 +1014,7 @@ mstch::map list_data(const Site& site, const Request& request, const std::vector
     data.emplace("processes", std::move(items));
     data.emplace("has_processes", !all.empty());
     data.emplace("outlook", outlook_map(site, request, all, zone, at));
-    data.emplace("is_admin", request.visitor.role == "admin");
+    data.emplace("can_edit", may_edit_processes(request));
     return data;
 }
 
@@ -1025,7 +1032,7 @@ std::optional<std::string> list_cache_key(const Request& request, std::string_vi
     // The zone's offset now is shown ("Now UTC+13:00") and changes with daylight saving time.
     const auto offset = processes::local_time(now(), zone).offset_minutes;
     return std::string(language) + ' ' + std::string(zone) + ' ' + std::to_string(offset) + ' ' +
-           (request.visitor.role == "admin" ? "admin" : "");
+           (may_edit_processes(request) ? "editor" : "");
 }
 
 }  // namespace
@@ -1062,6 +1069,51 @@ Response ProcessPages::list(Request& request) const {
     return response;
 }
 
+namespace {
+
+// The coalition's joint responses about each milestone (issue #5), by milestone id: published
+// ones for everybody, drafts and open calls for endorsement only for the members who may read
+// them (Responses::list applies the drafts' access rules).
+std::map<std::int64_t, mstch::array> responses_by_milestone(const Site& site,
+                                                            const Request& request) {
+    std::map<std::int64_t, mstch::array> found;
+    if (site.responses == nullptr) {
+        return found;
+    }
+    constexpr std::size_t kPublishedShown = 1000;
+    std::set<std::string> seen;
+    if (auto published = site.responses->published(kPublishedShown)) {
+        for (const auto& response : *published) {
+            if (response.milestone && seen.insert(response.slug).second) {
+                found[response.milestone->value()].push_back(
+                    mstch::map{{"title", response.title},
+                               {"path", "/responses/" + response.slug},
+                               {"state", translate(site, request, "published")}});
+            }
+        }
+    }
+    if (!request.visitor.user_id) {
+        return found;
+    }
+    const auto actor = accounts::Actor::user(accounts::UserId(*request.visitor.user_id));
+    if (auto drafts = site.responses->list(actor)) {
+        for (const auto& response : *drafts) {
+            if (response.milestone && seen.insert(response.slug.value()).second) {
+                const bool open = response.status == responses::ResponseStatus::OpenForEndorsement;
+                found[response.milestone->value()].push_back(
+                    mstch::map{{"title", response.title},
+                               {"path", "/responses/" + response.slug.value()},
+                               {"state", translate(site, request,
+                                                   open ? "open for endorsement, members only"
+                                                        : "draft, members only")}});
+            }
+        }
+    }
+    return found;
+}
+
+}  // namespace
+
 Response ProcessPages::process(Request& request) const {
     const auto found = site_.processes.find(request.param("slug"));
     if (!found) {
@@ -1072,8 +1124,13 @@ Response ProcessPages::process(Request& request) const {
     mstch::array milestones;
     bool marked_today = false;
     ThreadViews thread_views(site_, request, zone);
+    auto responses = responses_by_milestone(site_, request);
     for (const auto& milestone : found->milestones) {
         auto item = milestone_data(site_, request, *found, milestone, zone, at);
+        if (auto about = responses.find(milestone.id.value()); about != responses.end()) {
+            item.emplace("has_responses", true);
+            item.emplace("responses", std::move(about->second));
+        }
         if (!milestone.threads.empty()) {
             auto threads = thread_views.data(milestone.threads);
             item.emplace("has_threads", !threads.empty());
@@ -1118,7 +1175,7 @@ Response ProcessPages::process(Request& request) const {
     data.emplace("timeline_html", timeline_svg(site_, request, *found, at));
     data.emplace("history", std::move(history));
     data.emplace("document_section", process_documents_data(site_, request, *found));
-    data.emplace("is_admin", request.visitor.role == "admin");
+    data.emplace("can_edit", may_edit_processes(request));
     data.emplace("signed_in", request.visitor.is_signed_in());
     // HasForm::Yes: the Follow form needs an anonymous visitor's CSRF secret.
     auto response =

@@ -20,6 +20,10 @@
 
 namespace coalition::web {
 
+// Admins and moderators keep the processes, milestones and documents (issue #6); the routes
+// under /admin/processes and /admin/milestones admit exactly them.
+bool may_edit_processes(const Request& request);
+
 // {"outlook": {open_now, closing_soon, coming_up, has_any}} for templates/process_outlook.mustache
 // at the request's time, in the viewer's zone and language.
 mstch::map process_outlook_data(const Site& site, const Request& request);
