@@ -141,7 +141,8 @@ class ResponsePages(ResponseTestBase):
         self.assertEqual(commented.header("location"), path + "#p-4")
         page = ana.get(path).text
         self.assertIn("Name the IGF here? &lt;b&gt;bold&lt;/b&gt;", page)
-        comment_id = re.search(r'name="reply_to" value="(\d+)"', page).group(1)
+        comment_id = re.search(r'name="reply_to"><option value="">[^<]*</option>'
+                               r'<option value="(\d+)">', page).group(1)
         before = set(self.server.outbox_messages())
         replied = self.post_form(bo, path, path + "/comments",
                                  {"anchor": "p-4", "reply_to": comment_id, "body": "Yes, and WSIS."})

@@ -164,13 +164,14 @@ Response ResponsePages::draft_page(Request& request, const std::string& error, i
     const std::string path = response_path(slug);
     const auto labels = mark_labels(site_, request);
 
+    // One comment form per paragraph (answering a comment is a choice in it), not one per
+    // comment: with 2,000 comments the page would carry 2,000 forms.
     std::map<std::string, mstch::array> comments_by_anchor;
+    std::map<std::string, mstch::array> reply_choices_by_anchor;
     for (const auto& comment : *comments) {
-        auto item = comment_item(request, comment);
-        item.emplace("reply_action", path + "/comments");
-        item.emplace("anchor", comment.anchor);
-        item.emplace("can_comment", can_comment);
-        comments_by_anchor[comment.anchor].push_back(std::move(item));
+        comments_by_anchor[comment.anchor].push_back(comment_item(request, comment));
+        reply_choices_by_anchor[comment.anchor].push_back(mstch::map{
+            {"id", std::to_string(comment.id.value())}, {"author_name", comment.author_name}});
     }
     std::map<std::string, mstch::array> amendments_by_anchor;
     for (const auto& amendment : *amendments) {
@@ -178,6 +179,8 @@ Response ResponsePages::draft_page(Request& request, const std::string& error, i
         const std::string current = paragraph != nullptr ? paragraph->text : std::string();
         const std::string base = path + "/amendments/" + std::to_string(amendment.id.value());
         const bool is_open = amendment.state == AmendmentState::Open;
+        // Only an open amendment is compared with the current wording: a decided one is folded
+        // (its wording in a <details>), and its comparison would cost a word diff for nothing.
         amendments_by_anchor[amendment.anchor].push_back(mstch::map{
             {"id", std::to_string(amendment.id.value())},
             {"author_name", amendment.author_name},
@@ -185,7 +188,8 @@ Response ResponsePages::draft_page(Request& request, const std::string& error, i
             {"wording", amendment.wording},
             {"is_deletion", amendment.wording.empty()},
             {"diff_html",
-             texts::diff_to_html(texts::diff_words(current, amendment.wording), labels)},
+             is_open ? texts::diff_to_html(texts::diff_words(current, amendment.wording), labels)
+                     : std::string()},
             {"state", std::string(responses::id(amendment.state))},
             {"state_label", translate(site_, request, state_label(amendment.state))},
             {"editor_note", amendment.editor_note},
@@ -202,17 +206,22 @@ Response ResponsePages::draft_page(Request& request, const std::string& error, i
 
     mstch::array sections;
     for (const auto& section : text->sections()) {
+        // Each anchor appears once in a text: its comments and amendments are moved, not copied.
         auto paragraph_item = [&](const responses::Paragraph& paragraph) {
-            auto comments_here = comments_by_anchor[paragraph.anchor];
-            auto amendments_here = amendments_by_anchor[paragraph.anchor];
+            auto comments_here = std::move(comments_by_anchor[paragraph.anchor]);
+            auto choices_here = std::move(reply_choices_by_anchor[paragraph.anchor]);
+            auto amendments_here = std::move(amendments_by_anchor[paragraph.anchor]);
+            const bool has_comments = !comments_here.empty();
+            const bool has_amendments = !amendments_here.empty();
             return mstch::map{
                 {"anchor", paragraph.anchor},
                 {"text_html", statement::render_markdown(paragraph.text)},
                 {"text", paragraph.text},
-                {"comments", comments_here},
-                {"has_comments", !comments_here.empty()},
-                {"amendments", amendments_here},
-                {"has_amendments", !amendments_here.empty()},
+                {"comments", std::move(comments_here)},
+                {"has_comments", has_comments},
+                {"reply_choices", std::move(choices_here)},
+                {"amendments", std::move(amendments_here)},
+                {"has_amendments", has_amendments},
                 {"comment_action", path + "/comments"},
                 {"amend_action", path + "/amendments"},
                 {"can_comment", can_comment},
@@ -274,7 +283,8 @@ Response ResponsePages::comment(Request& request) const {
     const auto& form = request.form();
     const std::string anchor = form ? form->value("anchor") : "";
     std::optional<responses::CommentId> reply_to;
-    if (form && form->has("reply_to")) {
+    // The paragraph's form offers "a new comment" (empty) or one of its comments to answer.
+    if (form && form->has("reply_to") && !form->value("reply_to").empty()) {
         const auto number = positive_number(form->value("reply_to"));
         if (!number) {
             return html_error(site_, request, 404);
