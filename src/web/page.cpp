@@ -83,6 +83,26 @@ Response render(const Site& site, Request& request, TemplateRef body, std::strin
     return response;
 }
 
+Response error_page(const Site& site, const Request& request, int status) {
+    static constexpr std::pair<int, std::string_view> kTitles[] = {
+        {400, "Bad request"},         {403, "Not allowed"},          {404, "Page not found"},
+        {405, "Not allowed"},         {413, "Too much data"},        {415, "Unsupported data"},
+        {503, "Service unavailable"}, {500, "Something went wrong"},
+    };
+    std::string_view title = "Something went wrong";
+    for (const auto& [code, text] : kTitles) {
+        if (code == status) {
+            title = text;
+        }
+    }
+    return Response::html(site.pages.render_error_page(page_context(site, request, title), status),
+                          status);
+}
+
+accounts::Actor member_actor(const Request& request) {
+    return accounts::Actor::user(accounts::UserId(request.visitor.user_id.value_or(0)));
+}
+
 Response file_download(std::string body, std::string_view content_type, std::string_view filename) {
     auto response = Response::text(std::move(body));
     response.headers.set("Content-Type", std::string(content_type));

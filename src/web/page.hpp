@@ -37,6 +37,14 @@ enum class HasForm { No, Yes };
 Response render(const Site& site, Request& request, TemplateRef body, std::string_view title_msgid,
                 mstch::map data = {}, int status = 200, HasForm has_form = HasForm::No);
 
+// The error page for `status` (400, 403, 404, 405, 413, 415, 500 or 503; any other is titled
+// "Something went wrong"), in the visitor's language, inside the layout.
+Response error_page(const Site& site, const Request& request, int status);
+
+// The signed-in visitor as the domain modules' actor (for routes that require a signed-in
+// visitor: Access::Member and above).
+accounts::Actor member_actor(const Request& request);
+
 // A file to save, not to show: `content_type` as given (with its charset when it is text),
 // Content-Disposition attachment with an RFC 6266 filename (UTF-8 names kept), nosniff.
 Response file_download(std::string body, std::string_view content_type, std::string_view filename);

@@ -91,22 +91,6 @@ void resolve_bearer(Site& site, Request& request) {
     }
 }
 
-Response error_page(const Site& site, const Request& request, int status) {
-    static constexpr std::pair<int, std::string_view> kTitles[] = {
-        {400, "Bad request"},         {403, "Not allowed"},          {404, "Page not found"},
-        {405, "Not allowed"},         {413, "Too much data"},        {415, "Unsupported data"},
-        {503, "Service unavailable"}, {500, "Something went wrong"},
-    };
-    std::string_view title = "Something went wrong";
-    for (const auto& [code, text] : kTitles) {
-        if (code == status) {
-            title = text;
-        }
-    }
-    return Response::html(site.pages.render_error_page(page_context(site, request, title), status),
-                          status);
-}
-
 }  // namespace
 
 void register_routes(Router& router, Site& site) {

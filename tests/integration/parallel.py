@@ -4,7 +4,8 @@ The suite mostly waits (on servers starting, mail arriving, workers ticking), so
 few classes side by side take a fraction of the sequential time. Each class still runs in its own
 `python -m unittest` process with its own temp dirs, databases and ephemeral ports (harness.py),
 so the classes share nothing. Longest classes start first (by their number of tests, or their
-PARALLEL_WEIGHT attribute where one test is long); each failing class's output is
+PARALLEL_WEIGHT attribute where one test is long); a class with PARALLEL_ALONE = True (one that
+stops the shared PostgreSQL cluster) runs after the others, alone. Each failing class's output is
 printed whole, and the summary counts every test.
 
 Usage: python3 parallel.py [--jobs N] [unittest test names or patterns…]
@@ -39,9 +40,13 @@ def test_classes(names):
                 class_id = test_id.rsplit(".", 1)[0]
                 weight = getattr(type(item), "PARALLEL_WEIGHT", 0)
                 counts[class_id] = max(counts.get(class_id, 0) + 1, weight)
+                if getattr(type(item), "PARALLEL_ALONE", False):
+                    alone.add(class_id)
 
+    alone = set()
     walk(suite)
-    return sorted(counts.items(), key=lambda entry: -entry[1])
+    ordered = sorted(counts.items(), key=lambda entry: -entry[1])
+    return [(c, w) for c, w in ordered if c not in alone], [c for c, _ in ordered if c in alone]
 
 
 def run_class(class_id):
@@ -63,20 +68,29 @@ def main():
     parser.add_argument("names", nargs="*")
     options = parser.parse_args()
     sys.path.insert(0, HERE)
-    classes = test_classes(options.names)
+    classes, alone = test_classes(options.names)
     started = time.monotonic()
     failed, ran, skipped = [], 0, 0
+
+    def report(class_id, status, output, seconds):
+        nonlocal ran, skipped
+        tests, skips = summary_of(output)
+        ran += tests
+        skipped += skips
+        verdict = "ok" if status == 0 else "FAILED"
+        print(f"{verdict:6} {class_id} ({tests} tests, {seconds:.1f} s)", flush=True)
+        if status != 0:
+            failed.append(class_id)
+            print(output, flush=True)
+
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-        for class_id, status, output, seconds in pool.map(run_class, (c for c, _ in classes)):
-            tests, skips = summary_of(output)
-            ran += tests
-            skipped += skips
-            verdict = "ok" if status == 0 else "FAILED"
-            print(f"{verdict:6} {class_id} ({tests} tests, {seconds:.1f} s)", flush=True)
-            if status != 0:
-                failed.append(class_id)
-                print(output, flush=True)
-    print(f"\nRan {ran} tests in {len(classes)} classes in {time.monotonic() - started:.1f} s "
+        for result in pool.map(run_class, (c for c, _ in classes)):
+            report(*result)
+    # Classes that disturb what the others share (DatabaseOutage stops the PostgreSQL cluster)
+    # run last, one at a time, with nothing beside them.
+    for class_id in alone:
+        report(*run_class(class_id))
+    print(f"\nRan {ran} tests in {len(classes) + len(alone)} classes in {time.monotonic() - started:.1f} s "
           f"({options.jobs} at a time, {skipped} skipped)")
     if failed:
         print("FAILED: " + ", ".join(failed))

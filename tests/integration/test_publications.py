@@ -143,19 +143,21 @@ class PublicationPages(ServerTest):
         markdown = self.visitor.get("/publications/download.md")
         self.assertEqual(markdown.status, 200)
         self.assertEqual(markdown.header("content-type"), "text/markdown; charset=utf-8")
-        self.assertTrue(markdown.header("content-disposition").startswith(
-            'attachment; filename="download.md"'), markdown.header("content-disposition"))
+        self.assertEqual(markdown.header("content-disposition"),
+                         'attachment; filename="download.md"; filename*=UTF-8\'\'download.md')
         self.assertTrue(markdown.text.startswith("# Paper to download\n"))
         text = self.visitor.get("/publications/download.txt")
         self.assertEqual(text.status, 200)
         self.assertEqual(text.header("content-type"), "text/plain; charset=utf-8")
-        self.assertEqual(text.header("content-disposition"), 'attachment; filename="download.txt"')
+        self.assertEqual(text.header("content-disposition"),
+                         'attachment; filename="download.txt"; filename*=UTF-8\'\'download.txt')
         self.assertIn("We support the multistakeholder model.", text.text)
         self.assertNotIn("**", text.text)
         pdf = self.visitor.get("/publications/download.pdf")
         self.assertEqual(pdf.status, 200, pdf.body[:300])
         self.assertEqual(pdf.header("content-type"), "application/pdf")
-        self.assertEqual(pdf.header("content-disposition"), 'attachment; filename="download.pdf"')
+        self.assertEqual(pdf.header("content-disposition"),
+                         'attachment; filename="download.pdf"; filename*=UTF-8\'\'download.pdf')
         self.assertTrue(pdf.body.startswith(b"%PDF-"))
         # The font dictionaries are not compressed: the CJK and Arabic faces are embedded.
         self.assertTrue(b"NotoSansCJK" in pdf.body, "Noto Sans CJK embedded")

@@ -88,6 +88,9 @@ class TwoServersOnePostgres(ServerTest):
 
 @unittest.skipIf(BACKEND != "postgresql", "outage simulation stops the PostgreSQL server")
 class DatabaseOutage(ServerTest):
+    # It stops and restarts the PostgreSQL cluster every class of this run shares.
+    PARALLEL_ALONE = True
+
     def pg_ctl(self, *args):
         # scripts/with-postgres's pg_ctl wrapper logs to a file, so no pipe is left open by the
         # restarted server (a captured pipe would never reach end-of-file).

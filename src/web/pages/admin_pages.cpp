@@ -39,12 +39,6 @@ Response render_with_flash(const Site& site, const Request& request, TemplateRef
     return Response::html(site.pages.render_page(context, body, std::move(data)));
 }
 
-Response error_page(const Site& site, const Request& request, int status) {
-    std::string_view title = status == 404 ? "Page not found" : "Not allowed";
-    return Response::html(site.pages.render_error_page(page_context(site, request, title), status),
-                          status);
-}
-
 // Who acts: the signed-in admin (the router lets nobody else in).
 std::optional<accounts::Actor> actor_of(const Request& request) {
     if (!request.visitor.user_id) {

@@ -54,12 +54,6 @@ std::optional<accounts::Actor> actor_of(const Request& request) {
     return accounts::Actor::user(accounts::UserId(*request.visitor.user_id));
 }
 
-Response html_error(const Site& site, const Request& request, int status) {
-    std::string_view title = status == 404 ? "Page not found" : "Not allowed";
-    return Response::html(site.pages.render_error_page(page_context(site, request, title), status),
-                          status);
-}
-
 std::optional<int> positive_number(std::string_view text) {
     int value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -282,7 +276,7 @@ ProcessDocumentPages::ProcessDocumentPages(Site& site)
 Response ProcessDocumentPages::document(Request& request) const {
     const auto context = find_context(site_, request);
     if (!context) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     mstch::array revisions;
     for (auto it = context->document.revisions.rbegin(); it != context->document.revisions.rend();
@@ -310,7 +304,7 @@ Response ProcessDocumentPages::revision(Request& request) const {
                               ? site_.processes.find_revision(context->document.id, *number)
                               : std::nullopt;
     if (!revision) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     mstch::array paragraphs;
     for (const auto& paragraph : texts::split_paragraphs(revision->fields.text)) {
@@ -332,7 +326,7 @@ Response ProcessDocumentPages::revision(Request& request) const {
 Response ProcessDocumentPages::compare(Request& request) const {
     const auto context = find_context(site_, request);
     if (!context) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     const auto& revisions = context->document.revisions;
     const int last = revisions.empty() ? 0 : revisions.back().number;
@@ -345,7 +339,7 @@ Response ProcessDocumentPages::compare(Request& request) const {
         from ? site_.processes.find_revision(context->document.id, *from) : std::nullopt;
     const auto newer = to ? site_.processes.find_revision(context->document.id, *to) : std::nullopt;
     if (!older || !newer) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     const auto comparison = texts::compare(older->fields.text, newer->fields.text);
     const auto labels = comparison_labels(site_, request);
@@ -416,7 +410,7 @@ Response ProcessDocumentPages::compare(Request& request) const {
 Response ProcessDocumentPages::new_document(Request& request) const {
     const auto process = site_.processes.find(request.param("slug"));
     if (!process) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     auto data = document_form_data(site_, request, processes::DocumentDraft{}, {});
     data.emplace("process_name", process->fields.name);
@@ -429,11 +423,11 @@ Response ProcessDocumentPages::new_document(Request& request) const {
 Response ProcessDocumentPages::create_document(Request& request) const {
     const auto actor = actor_of(request);
     if (!actor) {
-        return html_error(site_, request, 403);
+        return error_page(site_, request, 403);
     }
     const auto process = site_.processes.find(request.param("slug"));
     if (!process) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     const auto& form = request.form();
     const processes::DocumentDraft draft{
@@ -462,7 +456,7 @@ Response ProcessDocumentPages::create_document(Request& request) const {
 Response ProcessDocumentPages::new_revision(Request& request) const {
     const auto context = find_context(site_, request);
     if (!context) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     auto data = revision_form_data(site_, request, processes::RevisionDraft{}, {});
     data.emplace("process_name", context->process.fields.name);
@@ -479,15 +473,15 @@ Response ProcessDocumentPages::create_revision(Request& request) const {
     // The router leaves this route's CSRF check to us: multipart bodies are not its forms.
     if (!form || !csrf::verify(request.visitor, site_.settings.site_secret,
                                form->fields.value(csrf::kFieldName))) {
-        return html_error(site_, request, 403);
+        return error_page(site_, request, 403);
     }
     const auto actor = actor_of(request);
     if (!actor) {
-        return html_error(site_, request, 403);
+        return error_page(site_, request, 403);
     }
     const auto context = find_context(site_, request);
     if (!context) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     processes::RevisionDraft draft{.label = form->fields.value("label"),
                                    .issued_on = form->fields.value("issued_on"),

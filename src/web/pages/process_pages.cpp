@@ -354,12 +354,6 @@ std::string actor_name(const Site& site, const Request& request, const std::stri
     return translate(site, request, "The secretariat");
 }
 
-Response html_error(const Site& site, const Request& request, int status) {
-    std::string_view title = status == 404 ? "Page not found" : "Not allowed";
-    return Response::html(site.pages.render_error_page(page_context(site, request, title), status),
-                          status);
-}
-
 // ---- iCalendar, Atom, JSON ----
 
 processes::icalendar::Event ics_event(const Site& site, const Process& process,
@@ -1117,7 +1111,7 @@ std::map<std::int64_t, mstch::array> responses_by_milestone(const Site& site,
 Response ProcessPages::process(Request& request) const {
     const auto found = site_.processes.find(request.param("slug"));
     if (!found) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     const std::int64_t at = now();
     const std::string zone = viewer_zone(request);
@@ -1192,7 +1186,7 @@ Response ProcessPages::calendar(Request& request) const {
     if (auto month = request.query_value("month")) {
         const auto parsed = month_start(*month);
         if (!parsed) {
-            return html_error(site_, request, 404);
+            return error_page(site_, request, 404);
         }
         first_day = *parsed;
     } else {
@@ -1415,7 +1409,7 @@ Response ProcessPages::new_process(Request& request) const {
 Response ProcessPages::create_process(Request& request) const {
     const auto actor = actor_of(request);
     if (!actor) {
-        return html_error(site_, request, 403);
+        return error_page(site_, request, 403);
     }
     const auto draft = process_draft_from(request);
     std::vector<core::Error> errors;
@@ -1436,7 +1430,7 @@ Response ProcessPages::create_process(Request& request) const {
 Response ProcessPages::edit_process(Request& request) const {
     const auto found = site_.processes.find(request.param("slug"));
     if (!found) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     auto data = process_form_data(site_, request, found->to_draft(), {});
     data.emplace("is_new", false);
@@ -1449,11 +1443,11 @@ Response ProcessPages::edit_process(Request& request) const {
 Response ProcessPages::update_process(Request& request) const {
     const auto actor = actor_of(request);
     if (!actor) {
-        return html_error(site_, request, 403);
+        return error_page(site_, request, 403);
     }
     const auto found = site_.processes.find(request.param("slug"));
     if (!found) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     const auto draft = process_draft_from(request);
     std::vector<core::Error> errors;
@@ -1461,7 +1455,7 @@ Response ProcessPages::update_process(Request& request) const {
         errors = fields.errors();
     } else if (auto updated = site_.processes.update(*actor, found->id, *fields); !updated) {
         if (updated.error().code == core::ErrorCode::NotFound) {
-            return html_error(site_, request, 404);
+            return error_page(site_, request, 404);
         }
         errors = {updated.error()};
     } else {
@@ -1478,7 +1472,7 @@ Response ProcessPages::update_process(Request& request) const {
 Response ProcessPages::new_milestone(Request& request) const {
     const auto found = site_.processes.find(request.param("slug"));
     if (!found) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     auto data = milestone_form_data(site_, request, processes::MilestoneDraft{}, "", {});
     data.emplace("is_new", true);
@@ -1492,11 +1486,11 @@ Response ProcessPages::new_milestone(Request& request) const {
 Response ProcessPages::create_milestone(Request& request) const {
     const auto actor = actor_of(request);
     if (!actor) {
-        return html_error(site_, request, 403);
+        return error_page(site_, request, 403);
     }
     const auto found = site_.processes.find(request.param("slug"));
     if (!found) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     const auto draft = milestone_draft_from(request);
     const std::string threads = form_value(request, "threads");
@@ -1531,7 +1525,7 @@ Response ProcessPages::edit_milestone(Request& request) const {
     const auto milestone =
         milestone_id ? site_.processes.find_milestone(*milestone_id) : std::nullopt;
     if (!milestone) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     const auto process = site_.processes.find_by_id(milestone->process_id);
     auto data = milestone_form_data(site_, request, milestone->to_draft(),
@@ -1547,13 +1541,13 @@ Response ProcessPages::edit_milestone(Request& request) const {
 Response ProcessPages::update_milestone(Request& request) const {
     const auto actor = actor_of(request);
     if (!actor) {
-        return html_error(site_, request, 403);
+        return error_page(site_, request, 403);
     }
     const auto milestone_id = milestone_id_of(request);
     const auto milestone =
         milestone_id ? site_.processes.find_milestone(*milestone_id) : std::nullopt;
     if (!milestone) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     const auto process = site_.processes.find_by_id(milestone->process_id);
     const std::string path = process ? process_path(*process) : std::string("/processes");

@@ -43,15 +43,6 @@ std::string query(const Request& request, std::string_view name) {
     return value ? std::string(*value) : std::string();
 }
 
-Response html_error(const Site& site, const Request& request, int status) {
-    const std::string_view title = status == 404   ? "Page not found"
-                                   : status == 503 ? "Service unavailable"
-                                   : status == 413 ? "Too much data"
-                                                   : "Not allowed";
-    return Response::html(site.pages.render_error_page(page_context(site, request, title), status),
-                          status);
-}
-
 std::string_view kind_label(std::string_view kind) {
     if (kind == "news") {
         return "News";
@@ -209,7 +200,7 @@ Response PublicationPages::index(Request& request) const {
     if (!filter.process.empty()) {
         process = site_.processes.find(filter.process);
         if (!process) {
-            return html_error(site_, request, 404);
+            return error_page(site_, request, 404);
         }
     }
     const std::string page_text = query(request, "page");
@@ -259,7 +250,7 @@ Response PublicationPages::index(Request& request) const {
 
 Response PublicationPages::item(Request& request) const {
     if (site_.publications == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     std::string slug(request.param("slug"));
     std::string format;
@@ -271,7 +262,7 @@ Response PublicationPages::item(Request& request) const {
     }
     const auto publication = site_.publications->find_published(slug);
     if (!publication) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     if (!format.empty()) {
         return export_file(request, *publication, format);
@@ -351,7 +342,7 @@ Response PublicationPages::export_file(Request& request, const Publication& publ
                                               fields.language);
     });
     if (!pdf) {
-        return html_error(site_, request, http_status(pdf.error().code));
+        return error_page(site_, request, http_status(pdf.error().code));
     }
     return file_download(std::move(*pdf), "application/pdf", name + ".pdf");
 }
@@ -383,7 +374,7 @@ Response PublicationPages::feed(Request&) const {
 
 Response PublicationPages::delivered(Request& request) const {
     if (site_.publications == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     mstch::array items;
     for (const auto& delivery : site_.publications->deliveries(std::nullopt)) {
@@ -412,7 +403,7 @@ Response PublicationPages::delivered(Request& request) const {
 
 Response PublicationPages::admin_index(Request& request) const {
     if (site_.publications == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     mstch::array items;
     for (const auto& publication : site_.publications->all()) {
@@ -502,7 +493,7 @@ Response PublicationPages::form_page(Request& request, const publications::Publi
 
 Response PublicationPages::new_publication(Request& request) const {
     if (site_.publications == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     publications::PublicationDraft draft;
     draft.kind = "news";
@@ -513,7 +504,7 @@ Response PublicationPages::new_publication(Request& request) const {
 Response PublicationPages::create(Request& request) const {
     const auto actor = actor_of(request);
     if (!actor || site_.publications == nullptr) {
-        return html_error(site_, request, actor ? 503 : 403);
+        return error_page(site_, request, actor ? 503 : 403);
     }
     const auto draft = draft_from(request);
     std::vector<core::Error> errors;
@@ -530,11 +521,11 @@ Response PublicationPages::create(Request& request) const {
 
 Response PublicationPages::edit(Request& request) const {
     if (site_.publications == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     const auto found = site_.publications->find(request.param("slug"));
     if (!found) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     return form_page(request, found->to_draft(), {}, found->slug.value(), 200);
 }
@@ -542,11 +533,11 @@ Response PublicationPages::edit(Request& request) const {
 Response PublicationPages::update(Request& request) const {
     const auto actor = actor_of(request);
     if (!actor || site_.publications == nullptr) {
-        return html_error(site_, request, actor ? 503 : 403);
+        return error_page(site_, request, actor ? 503 : 403);
     }
     const auto found = site_.publications->find(request.param("slug"));
     if (!found) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     const auto draft = draft_from(request);
     std::vector<core::Error> errors;
@@ -554,7 +545,7 @@ Response PublicationPages::update(Request& request) const {
         errors = fields.errors();
     } else if (auto updated = site_.publications->update(*actor, found->id, *fields); !updated) {
         if (updated.error().code == core::ErrorCode::NotFound) {
-            return html_error(site_, request, 404);
+            return error_page(site_, request, 404);
         }
         errors = {updated.error()};
     } else {
@@ -567,11 +558,11 @@ Response PublicationPages::update(Request& request) const {
 Response PublicationPages::publish(Request& request) const {
     const auto actor = actor_of(request);
     if (!actor || site_.publications == nullptr) {
-        return html_error(site_, request, actor ? 503 : 403);
+        return error_page(site_, request, actor ? 503 : 403);
     }
     const auto found = site_.publications->find(request.param("slug"));
     if (!found) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     // Publishing twice (a double click) lands on the same page.
     (void)site_.publications->publish(*actor, found->id);
@@ -581,11 +572,11 @@ Response PublicationPages::publish(Request& request) const {
 Response PublicationPages::unpublish(Request& request) const {
     const auto actor = actor_of(request);
     if (!actor || site_.publications == nullptr) {
-        return html_error(site_, request, actor ? 503 : 403);
+        return error_page(site_, request, actor ? 503 : 403);
     }
     const auto found = site_.publications->find(request.param("slug"));
     if (!found) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     (void)site_.publications->unpublish(*actor, found->id);
     return Response::redirect_see_other("/admin/publications");
@@ -657,7 +648,7 @@ Response PublicationPages::delivery_page(Request& request, const publications::D
 
 Response PublicationPages::new_delivery(Request& request) const {
     if (site_.publications == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     publications::DeliveryDraft draft;
     draft.publication = query(request, "publication");
@@ -667,7 +658,7 @@ Response PublicationPages::new_delivery(Request& request) const {
 Response PublicationPages::create_delivery(Request& request) const {
     const auto actor = actor_of(request);
     if (!actor || site_.publications == nullptr) {
-        return html_error(site_, request, actor ? 503 : 403);
+        return error_page(site_, request, actor ? 503 : 403);
     }
     const publications::DeliveryDraft draft{.publication = form_value(request, "publication"),
                                             .speaker = form_value(request, "speaker"),

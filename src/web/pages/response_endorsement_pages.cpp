@@ -21,18 +21,6 @@ using responses::AnswerKind;
 
 constexpr std::int64_t kDay = 86400;
 
-accounts::Actor actor_of(const Request& request) {
-    return accounts::Actor::user(accounts::UserId(request.visitor.user_id.value_or(0)));
-}
-
-Response html_error(const Site& site, const Request& request, int status) {
-    std::string_view title = status == 404   ? "Page not found"
-                             : status == 503 ? "Service unavailable"
-                                             : "Not allowed";
-    return Response::html(site.pages.render_error_page(page_context(site, request, title), status),
-                          status);
-}
-
 std::string response_path(std::string_view slug) {
     return "/responses/" + std::string(slug);
 }
@@ -83,7 +71,7 @@ std::optional<mstch::map> endorsement_panel(const Site& site, const Request& req
     if (site.endorsements == nullptr || !request.visitor.is_signed_in()) {
         return std::nullopt;
     }
-    auto state = site.endorsements->state(actor_of(request), slug);
+    auto state = site.endorsements->state(member_actor(request), slug);
     if (!state || (!state->round && !state->can_freeze)) {
         return std::nullopt;
     }
@@ -139,7 +127,7 @@ ResponseEndorsementPages::ResponseEndorsementPages(Site& site,
 
 Response ResponseEndorsementPages::page(Request& request) const {
     if (site_.endorsements == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     const std::string slug(request.param("slug"));
     const std::string language(language_of(request));
@@ -153,7 +141,7 @@ Response ResponseEndorsementPages::page(Request& request) const {
             const std::string base = slug.substr(0, slug.size() - suffix.size());
             const auto publication = site_.endorsements->publication(base, language);
             if (!publication) {
-                return html_error(site_, request, 404);
+                return error_page(site_, request, 404);
             }
             return file_download(suffix == ".md"
                                      ? responses::publication_markdown(*publication, language)
@@ -177,7 +165,7 @@ Response ResponseEndorsementPages::pdf(Request& request, const std::string& slug
                                        const std::string& language) const {
     const auto publication = site_.endorsements->publication(slug, language);
     if (!publication) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     const std::string key = "response|" + slug + "|" + publication->version_hash + "|" + language;
     auto rendered = site_.pdf_downloads->get(key, [&] {
@@ -202,20 +190,20 @@ Response ResponseEndorsementPages::pdf(Request& request, const std::string& slug
         return site_.pages.templates().render(print_, mstch::node(std::move(data)), language);
     });
     if (!rendered) {
-        return html_error(site_, request, http_status(rendered.error().code));
+        return error_page(site_, request, http_status(rendered.error().code));
     }
     return file_download(std::move(*rendered), "application/pdf", slug + ".pdf");
 }
 
 Response ResponseEndorsementPages::plain(Request& request) const {
     if (site_.endorsements == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     const std::string slug(request.param("slug"));
     const std::string language(language_of(request));
     const auto publication = site_.endorsements->publication(slug, language);
     if (!publication) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     return file_download(responses::publication_paragraphs(*publication, language),
                          "text/plain; charset=utf-8", slug + "-paragraphs.txt");
@@ -276,19 +264,19 @@ Response ResponseEndorsementPages::overview_page(Request& request,
                                                  const std::vector<core::Error>& errors,
                                                  int status) const {
     if (site_.endorsements == nullptr || site_.responses == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
-    const auto actor = actor_of(request);
+    const auto actor = member_actor(request);
     const std::string slug(request.param("slug"));
     auto overview = site_.endorsements->overview(actor, slug);
     if (!overview) {
-        return html_error(site_, request, http_status(overview.error().code));
+        return error_page(site_, request, http_status(overview.error().code));
     }
     auto state = site_.endorsements->state(actor, slug);
     auto response = site_.responses->find(actor, slug);
     auto text = site_.responses->text(actor, slug, std::nullopt);
     if (!state || !response || !text) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     mstch::array rows;
     for (const auto& row : overview->organisations) {
@@ -352,7 +340,7 @@ Response ResponseEndorsementPages::overview_page(Request& request,
 
 Response ResponseEndorsementPages::freeze(Request& request) const {
     if (site_.endorsements == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     const auto& form = request.form();
     responses::FreezeInput input{
@@ -360,13 +348,13 @@ Response ResponseEndorsementPages::freeze(Request& request) const {
         .deadline_time = form ? form->value("deadline_time") : "",
         .deadline_zone = form ? form->value("deadline_zone") : "",
         .based_on = version_number(form ? form->value("based_on") : "").value_or(0)};
-    auto frozen = site_.endorsements->freeze(actor_of(request), request.param("slug"), input);
+    auto frozen = site_.endorsements->freeze(member_actor(request), request.param("slug"), input);
     if (frozen) {
         return Response::redirect_see_other(response_path(request.param("slug")) + "/endorsement");
     }
     const auto& error = frozen.error();
     if (error.code == core::ErrorCode::Forbidden || error.code == core::ErrorCode::NotFound) {
-        return html_error(site_, request, http_status(error.code));
+        return error_page(site_, request, http_status(error.code));
     }
     core::Error shown = error;
     if (shown.field.empty() || shown.field == "based_on") {
@@ -382,7 +370,7 @@ Response ResponseEndorsementPages::after_change(Request& request, const core::Er
                                             std::string(fragment));
     }
     if (error->code == core::ErrorCode::Forbidden || error->code == core::ErrorCode::NotFound) {
-        return html_error(site_, request, http_status(error->code));
+        return error_page(site_, request, http_status(error->code));
     }
     return drafts_->draft_with_error(request, translate(site_, request, error->message),
                                      http_status(error->code));
@@ -390,15 +378,15 @@ Response ResponseEndorsementPages::after_change(Request& request, const core::Er
 
 Response ResponseEndorsementPages::answer(Request& request) const {
     if (site_.endorsements == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     const auto& form = request.form();
     const auto organisation = organisation_id(form ? form->value("organisation") : "");
     if (!organisation) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     auto answered = site_.endorsements->answer(
-        actor_of(request), request.param("slug"),
+        member_actor(request), request.param("slug"),
         responses::AnswerInput{.organisation = *organisation,
                                .answer = form ? form->value("answer") : "",
                                .reason = form ? form->value("reason") : "",
@@ -409,29 +397,29 @@ Response ResponseEndorsementPages::answer(Request& request) const {
 
 Response ResponseEndorsementPages::withdraw(Request& request) const {
     if (site_.endorsements == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     const auto& form = request.form();
     const auto organisation = organisation_id(form ? form->value("organisation") : "");
     if (!organisation) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     auto withdrawn =
-        site_.endorsements->withdraw(actor_of(request), request.param("slug"), *organisation);
+        site_.endorsements->withdraw(member_actor(request), request.param("slug"), *organisation);
     return after_change(request, withdrawn ? nullptr : &withdrawn.error(), "endorsement");
 }
 
 Response ResponseEndorsementPages::publish(Request& request) const {
     if (site_.endorsements == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
-    auto published = site_.endorsements->publish(actor_of(request), request.param("slug"));
+    auto published = site_.endorsements->publish(member_actor(request), request.param("slug"));
     if (published) {
         return Response::redirect_see_other(response_path(published->slug));
     }
     const auto& error = published.error();
     if (error.code == core::ErrorCode::Forbidden || error.code == core::ErrorCode::NotFound) {
-        return html_error(site_, request, http_status(error.code));
+        return error_page(site_, request, http_status(error.code));
     }
     core::Error shown = error;
     shown.field = "deadline_date";

@@ -20,25 +20,12 @@ namespace {
 using responses::Access;
 using responses::AmendmentState;
 
-accounts::Actor actor_of(const Request& request) {
-    // Every route of this file requires a signed-in visitor (Access::Member or Admin).
-    return accounts::Actor::user(accounts::UserId(request.visitor.user_id.value_or(0)));
-}
-
-Response html_error(const Site& site, const Request& request, int status) {
-    std::string_view title = status == 404   ? "Page not found"
-                             : status == 503 ? "Service unavailable"
-                                             : "Not allowed";
-    return Response::html(site.pages.render_error_page(page_context(site, request, title), status),
-                          status);
-}
-
 // A refusal or an unknown response as its error page; nullopt for the other errors, which the
 // page shows beside the form.
 std::optional<Response> error_page(const Site& site, const Request& request,
                                    const core::Error& error) {
     if (error.code == core::ErrorCode::Forbidden || error.code == core::ErrorCode::NotFound) {
-        return html_error(site, request, http_status(error.code));
+        return error_page(site, request, http_status(error.code));
     }
     return std::nullopt;
 }
@@ -120,11 +107,11 @@ ResponsePages::ResponsePages(Site& site)
 
 Response ResponsePages::list(Request& request) const {
     if (site_.responses == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
-    auto listed = site_.responses->list(actor_of(request));
+    auto listed = site_.responses->list(member_actor(request));
     if (!listed) {
-        return html_error(site_, request, http_status(listed.error().code));
+        return error_page(site_, request, http_status(listed.error().code));
     }
     mstch::array items;
     for (const auto& response : *listed) {
@@ -146,13 +133,13 @@ Response ResponsePages::draft(Request& request) const {
 
 Response ResponsePages::draft_page(Request& request, const std::string& error, int status) const {
     if (site_.responses == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
-    const auto actor = actor_of(request);
+    const auto actor = member_actor(request);
     const std::string slug(request.param("slug"));
     auto view = site_.responses->view(actor, slug);
     if (!view) {
-        return html_error(site_, request, http_status(view.error().code));
+        return error_page(site_, request, http_status(view.error().code));
     }
     const auto* response = &view->response;
     const auto* text = &view->text;
@@ -278,7 +265,7 @@ Response ResponsePages::after_change(Request& request, const core::Error* error,
 
 Response ResponsePages::comment(Request& request) const {
     if (site_.responses == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     const auto& form = request.form();
     const std::string anchor = form ? form->value("anchor") : "";
@@ -287,11 +274,11 @@ Response ResponsePages::comment(Request& request) const {
     if (form && form->has("reply_to") && !form->value("reply_to").empty()) {
         const auto number = positive_number(form->value("reply_to"));
         if (!number) {
-            return html_error(site_, request, 404);
+            return error_page(site_, request, 404);
         }
         reply_to = responses::CommentId(*number);
     }
-    auto made = site_.responses->comment(actor_of(request), request.param("slug"), anchor,
+    auto made = site_.responses->comment(member_actor(request), request.param("slug"), anchor,
                                          form ? form->value("body") : "", reply_to);
     return after_change(request, made ? nullptr : &made.error(),
                         made ? made->anchor : std::string());
@@ -299,7 +286,7 @@ Response ResponsePages::comment(Request& request) const {
 
 Response ResponsePages::propose(Request& request) const {
     if (site_.responses == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     const auto& form = request.form();
     const std::string anchor = form ? form->value("anchor") : "";
@@ -311,65 +298,65 @@ Response ResponsePages::propose(Request& request) const {
             "Give the new wording, or tick the box to propose deleting the paragraph.", "wording");
         return after_change(request, &error, anchor);
     }
-    auto made = site_.responses->propose(actor_of(request), request.param("slug"), anchor, wording,
-                                         form ? form->value("reason") : "");
+    auto made = site_.responses->propose(member_actor(request), request.param("slug"), anchor,
+                                         wording, form ? form->value("reason") : "");
     return after_change(request, made ? nullptr : &made.error(), anchor);
 }
 
 Response ResponsePages::accept(Request& request) const {
     if (site_.responses == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     const auto id = positive_number(request.param("id"));
     if (!id) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
-    auto made = site_.responses->accept(actor_of(request), request.param("slug"),
+    auto made = site_.responses->accept(member_actor(request), request.param("slug"),
                                         responses::AmendmentId(*id));
     return after_change(request, made ? nullptr : &made.error(), "");
 }
 
 Response ResponsePages::reject(Request& request) const {
     if (site_.responses == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     const auto id = positive_number(request.param("id"));
     if (!id) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     const auto& form = request.form();
     auto made =
-        site_.responses->reject(actor_of(request), request.param("slug"),
+        site_.responses->reject(member_actor(request), request.param("slug"),
                                 responses::AmendmentId(*id), form ? form->value("note") : "");
     return after_change(request, made ? nullptr : &made.error(), made ? made->anchor : "");
 }
 
 Response ResponsePages::merge(Request& request) const {
     if (site_.responses == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     const auto id = positive_number(request.param("id"));
     if (!id) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     const auto& form = request.form();
     auto made = site_.responses->merge(
-        actor_of(request), request.param("slug"), responses::AmendmentId(*id),
+        member_actor(request), request.param("slug"), responses::AmendmentId(*id),
         form ? form->value("wording") : "", form ? form->value("note") : "");
     return after_change(request, made ? nullptr : &made.error(), "");
 }
 
 Response ResponsePages::versions(Request& request) const {
     if (site_.responses == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     const std::string slug(request.param("slug"));
-    const auto actor = actor_of(request);
+    const auto actor = member_actor(request);
     auto response = site_.responses->find(actor, slug);
     auto versions = response ? site_.responses->versions(actor, slug)
                              : core::Result<std::vector<responses::Version>>(response.error());
     if (!versions) {
-        return html_error(site_, request, http_status(versions.error().code));
+        return error_page(site_, request, http_status(versions.error().code));
     }
     mstch::array items;
     for (auto it = versions->rbegin(); it != versions->rend(); ++it) {
@@ -391,13 +378,13 @@ Response ResponsePages::versions(Request& request) const {
 
 Response ResponsePages::diff(Request& request) const {
     if (site_.responses == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     const std::string slug(request.param("slug"));
-    const auto actor = actor_of(request);
+    const auto actor = member_actor(request);
     auto response = site_.responses->find(actor, slug);
     if (!response) {
-        return html_error(site_, request, http_status(response.error().code));
+        return error_page(site_, request, http_status(response.error().code));
     }
     const int last = response->current_version;
     const auto to_text = request.query_value("to");
@@ -407,11 +394,11 @@ Response ResponsePages::diff(Request& request) const {
         from_text ? positive_number(*from_text)
                   : (to ? std::optional<std::int64_t>(*to > 1 ? *to - 1 : 1) : std::nullopt);
     if (!from || !to || *from > last || *to > last) {
-        return html_error(site_, request, 404);
+        return error_page(site_, request, 404);
     }
     auto diff = site_.responses->diff(actor, slug, static_cast<int>(*from), static_cast<int>(*to));
     if (!diff) {
-        return html_error(site_, request, http_status(diff.error().code));
+        return error_page(site_, request, http_status(diff.error().code));
     }
     const auto labels = mark_labels(site_, request);
     mstch::array rows;
@@ -537,14 +524,14 @@ Response ResponsePages::form_page(Request& request, const responses::ResponseDra
 
 Response ResponsePages::new_response(Request& request) const {
     if (site_.responses == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     return form_page(request, responses::ResponseDraft{}, "", {}, {}, 200);
 }
 
 Response ResponsePages::create_response(Request& request) const {
     if (site_.responses == nullptr) {
-        return html_error(site_, request, 503);
+        return error_page(site_, request, 503);
     }
     const auto& form = request.form();
     auto value = [&](std::string_view name) { return form ? form->value(name) : std::string(); };
@@ -572,12 +559,12 @@ Response ResponsePages::create_response(Request& request) const {
     if (auto fields = responses::validate(draft); !fields) {
         errors.insert(errors.end(), fields.errors().begin(), fields.errors().end());
     } else if (errors.empty()) {
-        auto created = site_.responses->create(actor_of(request), *fields, markdown, editors);
+        auto created = site_.responses->create(member_actor(request), *fields, markdown, editors);
         if (created) {
             return Response::redirect_see_other(response_path(created->slug.value()));
         }
         if (created.error().code == core::ErrorCode::Forbidden) {
-            return html_error(site_, request, 403);
+            return error_page(site_, request, 403);
         }
         errors.push_back(created.error());
     }

@@ -31,12 +31,6 @@ std::optional<accounts::Actor> actor_of(const Request& request) {
     return accounts::Actor::user(accounts::UserId(*request.visitor.user_id));
 }
 
-Response error_page(const Site& site, const Request& request, int status) {
-    std::string_view title = status == 404 ? "Page not found" : "Not allowed";
-    return Response::html(site.pages.render_error_page(page_context(site, request, title), status),
-                          status);
-}
-
 const Form& form_of(const Request& request) {
     static const Form empty;
     const auto& parsed = request.form();
