@@ -127,6 +127,29 @@ Response ResponsePages::list(Request& request) const {
     return render(site_, request, list_, "Joint responses", std::move(data));
 }
 
+std::string ResponsePages::amendment_diff_html(const responses::Amendment& amendment,
+                                               const responses::Paragraph* paragraph,
+                                               const std::string& current,
+                                               const texts::MarkLabels& labels,
+                                               std::string_view language) const {
+    const std::string key = std::to_string(amendment.id.value()) + "/" +
+                            std::to_string(paragraph != nullptr ? paragraph->block_id : 0) + "/" +
+                            std::string(language);
+    {
+        std::lock_guard lock(diffs_mutex_);
+        if (const auto found = diffs_.find(key); found != diffs_.end()) {
+            return found->second;
+        }
+    }
+    std::string html = texts::diff_to_html(texts::diff_words(current, amendment.wording), labels);
+    std::lock_guard lock(diffs_mutex_);
+    if (diffs_.size() >= kDiffsKept) {
+        diffs_.clear();
+    }
+    diffs_.emplace(key, html);
+    return html;
+}
+
 Response ResponsePages::draft(Request& request) const {
     return draft_page(request, "", 200);
 }
@@ -174,9 +197,9 @@ Response ResponsePages::draft_page(Request& request, const std::string& error, i
             {"reason", amendment.reason},
             {"wording", amendment.wording},
             {"is_deletion", amendment.wording.empty()},
-            {"diff_html",
-             is_open ? texts::diff_to_html(texts::diff_words(current, amendment.wording), labels)
-                     : std::string()},
+            {"diff_html", is_open ? amendment_diff_html(amendment, paragraph, current, labels,
+                                                        language_of(request))
+                                  : std::string()},
             {"state", std::string(responses::id(amendment.state))},
             {"state_label", translate(site_, request, state_label(amendment.state))},
             {"editor_note", amendment.editor_note},

@@ -8,9 +8,16 @@
 // merge an amendment) and the admins' form to start a response and choose its editors.
 // Handlers parse input, make one call to site.responses and render.
 
+#include "texts/texts.hpp"
 #include "web/http.hpp"
 #include "web/site.hpp"
 #include "web/templates.hpp"
+
+#include <cstddef>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 
 namespace coalition::web {
 
@@ -36,6 +43,10 @@ public:
     }
 
 private:
+    std::string amendment_diff_html(const responses::Amendment& amendment,
+                                    const responses::Paragraph* paragraph,
+                                    const std::string& current, const texts::MarkLabels& labels,
+                                    std::string_view language) const;
     Response draft_page(Request& request, const std::string& error, int status) const;
     Response after_change(Request& request, const core::Error* error,
                           const std::string& anchor) const;
@@ -49,6 +60,12 @@ private:
     TemplateRef versions_;
     TemplateRef diff_;
     TemplateRef form_;
+    // An open amendment's word diff against the paragraph's current wording, as HTML, by
+    // "amendment id/current block id/language": both inputs are immutable rows, so an entry
+    // never goes stale (a new wording is a new block). Bounded: cleared past kDiffsKept.
+    static constexpr std::size_t kDiffsKept = 20'000;
+    mutable std::mutex diffs_mutex_;
+    mutable std::unordered_map<std::string, std::string> diffs_;  // Guarded by diffs_mutex_.
 };
 
 }  // namespace coalition::web
