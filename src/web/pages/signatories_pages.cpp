@@ -7,6 +7,7 @@
 #include "web/pages/signatories_pages.hpp"
 
 #include "accounts/accounts.hpp"
+#include "core/background_worker.hpp"
 #include "core/text.hpp"
 #include "i18n/i18n.hpp"
 #include "web/page.hpp"
@@ -15,6 +16,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -386,9 +388,9 @@ struct Charts {
 }  // namespace
 
 // A value shared by every request for kCacheSeconds. Once it is older, the first request to
-// notice reloads it while the others keep using the previous value: at 100,000 signatures the
-// breakdown takes a few hundred milliseconds to count, and a stampede of requests each counting
-// it was what the list page's p99 latency measured.
+// notice has it reloaded on the cache's background worker and every request keeps using the
+// previous value meanwhile: at 100,000 signatures the breakdown takes a few hundred milliseconds
+// to count, and the request that paid for it was what the list page's p99 latency measured.
 template <typename T>
 struct SharedValue {
     std::shared_ptr<const T> value;
@@ -404,6 +406,7 @@ struct SignatoriesPages::Cache {
     // The charts of `charts_of`, by language. Guarded by mutex.
     std::shared_ptr<const signon::Breakdown> charts_of;
     std::map<std::string, std::shared_ptr<const Charts>> charts;
+    core::BackgroundWorker reloads;  // Last: stopped before the values its tasks write.
 };
 
 namespace {
@@ -467,50 +470,63 @@ SignatoriesPages::~SignatoriesPages() = default;
 
 namespace {
 
-// The cached value of `slot`, reloaded with `load()` as described at SharedValue. Several loads
-// run at once only while there is no value at all yet (the first requests after a start).
-template <typename T, typename Load>
-std::shared_ptr<const T> shared_value(std::mutex& mutex, SharedValue<T>& slot, std::int64_t now,
-                                      Load&& load) {
+// The cached value of `slot`, reloaded with `load()` as described at SharedValue. Only the very
+// first value (after a start) is loaded by the request itself, possibly by several at once.
+template <typename T>
+std::shared_ptr<const T> shared_value(std::mutex& mutex, core::BackgroundWorker& reloads,
+                                      SharedValue<T>& slot, std::int64_t now,
+                                      std::function<T()> load) {
     {
         std::lock_guard lock(mutex);
-        if (slot.value && (now - slot.at < kCacheSeconds || slot.reloading)) {
+        if (slot.value) {
+            if (now - slot.at >= kCacheSeconds && !slot.reloading) {
+                slot.reloading = true;
+                reloads.post([&mutex, &slot, now, load = std::move(load)] {
+                    std::shared_ptr<const T> loaded;
+                    try {
+                        loaded = std::make_shared<const T>(load());
+                    } catch (...) {
+                        std::lock_guard lock(mutex);
+                        slot.reloading = false;  // The next request due tries again.
+                        throw;
+                    }
+                    std::lock_guard lock(mutex);
+                    slot.value = std::move(loaded);
+                    slot.at = now;
+                    slot.reloading = false;
+                });
+            }
             return slot.value;
         }
-        slot.reloading = true;
     }
-    std::shared_ptr<const T> loaded;
-    try {
-        loaded = std::make_shared<const T>(load());
-    } catch (...) {
-        std::lock_guard lock(mutex);
-        slot.reloading = false;
-        throw;
-    }
+    auto loaded = std::make_shared<const T>(load());
     std::lock_guard lock(mutex);
-    slot.value = loaded;
-    slot.at = now;
-    slot.reloading = false;
-    return loaded;
+    if (!slot.value) {
+        slot.value = loaded;
+        slot.at = now;
+    }
+    return slot.value;
 }
 
 }  // namespace
 
 std::shared_ptr<const std::vector<VersionLabel>> SignatoriesPages::versions() const {
-    return shared_value(cache_->mutex, cache_->versions, clock_.unix_now(), [&] {
-        std::vector<VersionLabel> labels;
-        for (const auto& version : site_.statements.versions()) {
-            labels.push_back({version.number, version.hash});
-        }
-        return labels;
-    });
+    return shared_value<std::vector<VersionLabel>>(
+        cache_->mutex, cache_->reloads, cache_->versions, clock_.unix_now(), [this] {
+            std::vector<VersionLabel> labels;
+            for (const auto& version : site_.statements.versions()) {
+                labels.push_back({version.number, version.hash});
+            }
+            return labels;
+        });
 }
 
 signon::Totals SignatoriesPages::totals() const {
     // Counting every published signature reads the whole index (tens of milliseconds at 100,000
     // rows), so the count shown is at most a few seconds old instead.
-    return *shared_value(cache_->mutex, cache_->totals, clock_.unix_now(),
-                         [&] { return site_.signatures.totals(std::string(kStatementCampaign)); });
+    return *shared_value<signon::Totals>(
+        cache_->mutex, cache_->reloads, cache_->totals, clock_.unix_now(),
+        [this] { return site_.signatures.totals(std::string(kStatementCampaign)); });
 }
 
 Response SignatoriesPages::list(Request& request) const {
@@ -522,8 +538,9 @@ Response SignatoriesPages::list(Request& request) const {
     const auto versions = this->versions();
 
     // The charts of the shared breakdown, drawn once per language.
-    const auto breakdown = shared_value(cache_->mutex, cache_->breakdown, clock_.unix_now(),
-                                        [&] { return site_.signatures.breakdown(campaign); });
+    const auto breakdown = shared_value<signon::Breakdown>(
+        cache_->mutex, cache_->reloads, cache_->breakdown, clock_.unix_now(),
+        [this, campaign] { return site_.signatures.breakdown(campaign); });
     std::shared_ptr<const Charts> charts;
     {
         std::lock_guard lock(cache_->mutex);
