@@ -119,7 +119,8 @@ signup() {  # $1 seconds
 
 # Tokens of pending signatures, from the confirmation mails still queued in the outbox.
 extract_tokens() {
-  sql "SELECT bytes FROM mail_outbox WHERE subject LIKE '%onfirm%'" | python3 -c '
+  # A queued mail is either composed (bytes) or still a draft composed when sent (draft, JSON).
+  sql "SELECT bytes || draft FROM mail_outbox WHERE subject LIKE '%onfirm%'" | python3 -c '
 import quopri, re, sys
 text = sys.stdin.read().replace("=\r\n", "").replace("=\n", "")
 seen = set()

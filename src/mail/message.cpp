@@ -3,10 +3,13 @@
 #include "core/assert.hpp"
 #include "mail/gmime_support.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <string_view>
+#include <utility>
 
 namespace coalition::mail {
 namespace {
@@ -132,6 +135,27 @@ std::string to_crlf_string(GMimeObject* object) {
 
 ComposedMessage compose(const OutgoingMessage& message, const core::Clock& clock,
                         core::Random& random) {
+    return compose(message, clock, new_message_id(message, random));
+}
+
+std::string new_message_id(const OutgoingMessage& message, core::Random& random) {
+    // RFC 5322 §3.6.4: a unique left part at a domain the sender controls. base64url is atext.
+    return random.token(18) + "@" + message.from.address.domain().ascii();
+}
+
+Envelope envelope_of(const OutgoingMessage& message) {
+    Envelope envelope;
+    envelope.mail_from = message.from.address.envelope();
+    envelope.needs_smtputf8 = message.from.address.needs_smtputf8();
+    for (const Mailbox& recipient : message.to) {
+        envelope.recipients.push_back(recipient.address.envelope());
+        envelope.needs_smtputf8 = envelope.needs_smtputf8 || recipient.address.needs_smtputf8();
+    }
+    return envelope;
+}
+
+ComposedMessage compose(const OutgoingMessage& message, const core::Clock& clock,
+                        std::string message_id) {
     COALITION_ASSERT(!message.to.empty(), "a message needs at least one recipient");
     ensure_gmime_initialised();
 
@@ -150,8 +174,7 @@ ComposedMessage compose(const OutgoingMessage& message, const core::Clock& clock
     g_mime_message_set_date(mime.get(), date.get());
 
     ComposedMessage composed;
-    // RFC 5322 §3.6.4: a unique left part at a domain the sender controls. base64url is atext.
-    composed.message_id = random.token(18) + "@" + message.from.address.domain().ascii();
+    composed.message_id = std::move(message_id);
     g_mime_message_set_message_id(mime.get(), composed.message_id.c_str());
 
     if (is_language_tag(message.language)) {
@@ -180,14 +203,79 @@ ComposedMessage compose(const OutgoingMessage& message, const core::Clock& clock
 
     composed.bytes = to_crlf_string(object);
 
-    composed.envelope.mail_from = message.from.address.envelope();
-    composed.envelope.needs_smtputf8 = message.from.address.needs_smtputf8();
-    for (const Mailbox& recipient : message.to) {
-        composed.envelope.recipients.push_back(recipient.address.envelope());
-        composed.envelope.needs_smtputf8 =
-            composed.envelope.needs_smtputf8 || recipient.address.needs_smtputf8();
-    }
+    composed.envelope = envelope_of(message);
     return composed;
+}
+
+namespace {
+
+nlohmann::json mailbox_json(const Mailbox& mailbox) {
+    return {{"name", mailbox.display_name}, {"address", mailbox.address.unicode()}};
+}
+
+std::optional<Mailbox> mailbox_from(const nlohmann::json& json) {
+    if (!json.is_object() || !json.contains("name") || !json.contains("address") ||
+        !json["name"].is_string() || !json["address"].is_string()) {
+        return std::nullopt;
+    }
+    auto address = core::Email::parse(json["address"].get<std::string>());
+    if (!address) {
+        return std::nullopt;
+    }
+    return Mailbox{json["name"].get<std::string>(), std::move(*address)};
+}
+
+}  // namespace
+
+std::string to_json(const OutgoingMessage& message) {
+    nlohmann::json to = nlohmann::json::array();
+    for (const Mailbox& recipient : message.to) {
+        to.push_back(mailbox_json(recipient));
+    }
+    nlohmann::json headers = nlohmann::json::array();
+    for (const auto& [name, value] : message.headers) {
+        headers.push_back({name, value});
+    }
+    return nlohmann::json{{"from", mailbox_json(message.from)}, {"to", std::move(to)},
+                          {"subject", message.subject},         {"text", message.text_body},
+                          {"headers", std::move(headers)},      {"language", message.language}}
+        .dump();
+}
+
+std::optional<OutgoingMessage> outgoing_from_json(std::string_view text) {
+    const auto json = nlohmann::json::parse(text, nullptr, false);
+    if (json.is_discarded() || !json.is_object()) {
+        return std::nullopt;
+    }
+    try {
+        auto from = mailbox_from(json.at("from"));
+        if (!from) {
+            return std::nullopt;
+        }
+        OutgoingMessage message{.from = std::move(*from),
+                                .to = {},
+                                .subject = json.at("subject").get<std::string>(),
+                                .text_body = json.at("text").get<std::string>(),
+                                .headers = {},
+                                .language = json.at("language").get<std::string>()};
+        for (const auto& recipient : json.at("to")) {
+            auto mailbox = mailbox_from(recipient);
+            if (!mailbox) {
+                return std::nullopt;
+            }
+            message.to.push_back(std::move(*mailbox));
+        }
+        for (const auto& header : json.at("headers")) {
+            message.headers.emplace_back(header.at(0).get<std::string>(),
+                                         header.at(1).get<std::string>());
+        }
+        if (message.to.empty()) {
+            return std::nullopt;
+        }
+        return message;
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;
+    }
 }
 
 }  // namespace coalition::mail

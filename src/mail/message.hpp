@@ -8,7 +8,9 @@
 #include "core/email.hpp"
 #include "core/random.hpp"
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,5 +50,22 @@ struct ComposedMessage {
 // in headers and the envelope; a UTF-8 local part sets Envelope::needs_smtputf8.
 ComposedMessage compose(const OutgoingMessage& message, const core::Clock& clock,
                         core::Random& random);
+
+// The same with the Message-ID chosen earlier (a message queued to be composed when it is sent
+// keeps the Message-ID it was given when queued).
+ComposedMessage compose(const OutgoingMessage& message, const core::Clock& clock,
+                        std::string message_id);
+
+// A fresh Message-ID for `message`: random, under the sender's domain, without angle brackets.
+std::string new_message_id(const OutgoingMessage& message, core::Random& random);
+
+// What MAIL FROM and RCPT TO carry for `message` (A-label domains; SMTPUTF8 when a local part
+// needs it).
+Envelope envelope_of(const OutgoingMessage& message);
+
+// `message` as JSON, and back: how a message queued to be composed later is stored. Parsing
+// answers nothing for text that is not such JSON or whose addresses no longer parse.
+std::string to_json(const OutgoingMessage& message);
+std::optional<OutgoingMessage> outgoing_from_json(std::string_view json);
 
 }  // namespace coalition::mail

@@ -311,6 +311,44 @@ TEST_F(Compose, DisplayNameWithSpecialsIsOneMailbox) {
                  "Coalition (Secretariat), \"Ops\"; <team>");
 }
 
+TEST(OutgoingJson, RoundTripsEveryFieldWithInternationalAddresses) {
+    const OutgoingMessage message{
+        .from = {"Secrétariat", *core::Email::parse("noreply@coalition.example")},
+        .to = {{"अनिल", *core::Email::parse("अनिल@डाटामेल.भारत")},
+               {"", *core::Email::parse("b@example.org")}},
+        .subject = "Confirm \"your\" signature\n",
+        .text_body = "Line one\nمرحبا\n",
+        .headers = {{"List-Unsubscribe", "<https://coalition.example/u/x>"}, {"X-A", "b"}},
+        .language = "hi",
+    };
+    const auto back = outgoing_from_json(to_json(message));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->from.display_name, "Secrétariat");
+    EXPECT_EQ(back->from.address.unicode(), "noreply@coalition.example");
+    ASSERT_EQ(back->to.size(), 2U);
+    EXPECT_EQ(back->to[0].display_name, "अनिल");
+    EXPECT_EQ(back->to[0].address.envelope(), message.to[0].address.envelope());
+    EXPECT_EQ(back->subject, message.subject);
+    EXPECT_EQ(back->text_body, message.text_body);
+    EXPECT_EQ(back->headers, message.headers);
+    EXPECT_EQ(back->language, "hi");
+    EXPECT_EQ(envelope_of(*back).recipients, envelope_of(message).recipients);
+}
+
+TEST(OutgoingJson, AnythingElseIsRefused) {
+    for (
+        const std::string text :
+        {"", "not json", "[]", "{}", "{\"from\": {\"name\": \"\", \"address\": \"x\"}}",
+         R"({"from": {"name": "", "address": "a@b.example"}, "to": [], "subject": "", "text": "",
+              "headers": [], "language": ""})",
+         R"({"from": {"name": "", "address": "a@b.example"}, "to": [{"name": "", "address": "no at"}],
+              "subject": "", "text": "", "headers": [], "language": ""})",
+         R"({"from": {"name": "", "address": "a@b.example"}, "to": [{"name": "", "address": "c@d.example"}],
+              "subject": 5, "text": "", "headers": [], "language": ""})"}) {
+        EXPECT_FALSE(outgoing_from_json(text)) << text;
+    }
+}
+
 TEST(ComposeDeathTest, ReservedExtraHeaderIsABug) {
     core::FakeClock clock;
     core::SecureRandom random;

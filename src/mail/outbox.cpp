@@ -1,18 +1,20 @@
 #include "mail/outbox.hpp"
 
 #include "core/assert.hpp"
+#include "core/random.hpp"
 #include "core/text.hpp"
 
 #include <algorithm>
 #include <string_view>
+#include <utility>
 
 namespace coalition::mail {
 namespace {
 
-// The columns every read returns, in the order row_to_item() expects.
+// The columns every read returns, in the order read_row() expects.
 constexpr std::string_view kColumns =
     "id, mail_from, recipients, needs_smtputf8, message_id, subject, bytes, attempts, state, "
-    "created_at, next_attempt_at, sent_at, last_reply";
+    "created_at, next_attempt_at, sent_at, last_reply, draft";
 
 OutboxState parse_state(const std::string& text) {
     if (text == "sent") {
@@ -36,8 +38,16 @@ std::vector<std::string> split_lines(const std::string& text) {
     return lines;
 }
 
-OutboxItem row_to_item(const store::Row& row) {
+// A row as read. `draft` is the JSON of a message queued to be composed (Outbox::enqueue of an
+// OutgoingMessage), or empty when `item.bytes` holds the message.
+struct StoredItem {
     OutboxItem item;
+    std::string draft;
+};
+
+StoredItem read_row(const store::Row& row) {
+    StoredItem stored;
+    OutboxItem& item = stored.item;
     item.id = row.integer(0);
     item.envelope.mail_from = row.text(1);
     item.envelope.recipients = split_lines(row.text(2));
@@ -51,7 +61,20 @@ OutboxItem row_to_item(const store::Row& row) {
     item.next_attempt_at = row.integer(10);
     item.sent_at = row.optional_integer(11);
     item.last_reply = row.text(12);
-    return item;
+    stored.draft = row.text(13);
+    return stored;
+}
+
+// The item with its bytes: a queued draft is composed now (outside any transaction: on SQLite
+// the writer thread should only wait for the database). A draft that no longer parses leaves the
+// bytes empty, which the worker records as a failure rather than sending nothing.
+OutboxItem composed(StoredItem stored, const core::Clock& clock) {
+    if (!stored.draft.empty()) {
+        if (const auto message = outgoing_from_json(stored.draft)) {
+            stored.item.bytes = compose(*message, clock, stored.item.message_id).bytes;
+        }
+    }
+    return std::move(stored.item);
 }
 
 // A relay's reply may hold any bytes; PostgreSQL TEXT takes only UTF-8 without NUL.
@@ -108,6 +131,25 @@ std::int64_t Outbox::enqueue(store::Connection& connection, const ComposedMessag
     return row->integer(0);
 }
 
+std::int64_t Outbox::enqueue(store::Connection& connection, const OutgoingMessage& message) {
+    COALITION_ASSERT(!message.to.empty(), "a message needs at least one recipient");
+    static thread_local core::SecureRandom random;
+    const Envelope envelope = envelope_of(message);
+    std::string recipients;
+    for (const std::string& recipient : envelope.recipients) {
+        recipients += recipients.empty() ? recipient : "\n" + recipient;
+    }
+    const std::int64_t now = clock_.unix_now();
+    const auto row = connection.query_one(
+        "INSERT INTO mail_outbox (mail_from, recipients, needs_smtputf8, message_id, subject, "
+        "bytes, draft, state, attempts, next_attempt_at, created_at) "
+        "VALUES ($1, $2, $3, $4, $5, '', $6, 'pending', 0, $7, $7) RETURNING id",
+        {envelope.mail_from, recipients, std::int64_t{envelope.needs_smtputf8 ? 1 : 0},
+         new_message_id(message, random), storable_reply(message.subject), to_json(message), now});
+    COALITION_ASSERT(row.has_value(), "INSERT … RETURNING returns a row");
+    return row->integer(0);
+}
+
 std::vector<OutboxItem> Outbox::claim_due(int limit, std::chrono::seconds lease,
                                           const std::string& worker) {
     const std::int64_t now = clock_.unix_now();
@@ -120,15 +162,20 @@ std::vector<OutboxItem> Outbox::claim_due(int limit, std::chrono::seconds lease,
         "WHERE id IN (SELECT id FROM mail_outbox WHERE state = 'pending' AND next_attempt_at <= $3 "
         "AND (claimed_until IS NULL OR claimed_until <= $3) ORDER BY id LIMIT $4" +
         locking + ") RETURNING " + std::string(kColumns);
-    std::vector<OutboxItem> items;
+    std::vector<StoredItem> claimed;
     database_.transact([&](store::Connection& connection) {
-        items.clear();
+        claimed.clear();
         const store::Rows rows =
             connection.query(sql, {now + lease.count(), worker, now, std::int64_t{limit}});
         for (const store::Row& row : rows) {
-            items.push_back(row_to_item(row));
+            claimed.push_back(read_row(row));
         }
     });
+    std::vector<OutboxItem> items;
+    items.reserve(claimed.size());
+    for (auto& stored : claimed) {
+        items.push_back(composed(std::move(stored), clock_));
+    }
     // RETURNING does not promise an order.
     std::sort(items.begin(), items.end(),
               [](const OutboxItem& a, const OutboxItem& b) { return a.id < b.id; });
@@ -183,7 +230,7 @@ std::vector<OutboxItem> Outbox::recent(int limit) {
     std::vector<OutboxItem> items;
     items.reserve(rows.size());
     for (const store::Row& row : rows) {
-        items.push_back(row_to_item(row));
+        items.push_back(composed(read_row(row), clock_));
     }
     return items;
 }
@@ -194,7 +241,7 @@ std::optional<OutboxItem> Outbox::find(std::int64_t id) {
     if (!row) {
         return std::nullopt;
     }
-    return row_to_item(*row);
+    return composed(read_row(*row), clock_);
 }
 
 }  // namespace coalition::mail

@@ -49,6 +49,11 @@ public:
     // without NUL (compose() guarantees it).
     std::int64_t enqueue(store::Connection& connection, const ComposedMessage& message,
                          const std::string& subject);
+    // Queues `message` to be composed when it is read back to be sent (or shown): its
+    // Message-ID is fixed now, its Date is the time of composing. Composing takes GMime about a
+    // tenth of a millisecond, and on SQLite the caller's transaction waits for the one writer;
+    // a burst of sign-ups should wait only for its rows. The subject is kept for the admin page.
+    std::int64_t enqueue(store::Connection& connection, const OutgoingMessage& message);
 
     // Claims up to `limit` due messages for `lease`, in queue order, for `worker`, and counts
     // the attempt. A message is due when pending, its next attempt time has come and nobody

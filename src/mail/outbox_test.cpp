@@ -89,6 +89,65 @@ TEST_P(OutboxTest, EnqueueClaimAndMarkSent) {
     EXPECT_FALSE(outbox_->find(id + 1000));
 }
 
+TEST_P(OutboxTest, ADraftIsComposedWhenReadBackWithTheMessageIdItWasQueuedWith) {
+    const OutgoingMessage message{
+        .from = {"Coalition", *core::Email::parse("noreply@coalition.example")},
+        .to = {{"Анна", *core::Email::parse("анна@пример.рф")}},
+        .subject = "Подтвердите подпись",
+        .text_body = "Нажмите на ссылку: https://coalition.example/statement/confirm/abc\n",
+        .headers = {{"Auto-Submitted", "auto-generated"}},
+        .language = "ru",
+    };
+    std::int64_t id = 0;
+    database_->transact(
+        [&](store::Connection& connection) { id = outbox_->enqueue(connection, message); });
+    // Nothing composed yet: the row holds the draft.
+    const auto stored =
+        database_->query_one("SELECT bytes, draft FROM mail_outbox WHERE id = $1", {id});
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->text(0), "");
+    EXPECT_NE(stored->text(1).find("confirm/abc"), std::string::npos);
+
+    const auto shown = outbox_->find(id);
+    ASSERT_TRUE(shown);
+    EXPECT_NE(shown->bytes.find("Message-Id: <" + shown->message_id + ">"), std::string::npos)
+        << shown->bytes;
+    EXPECT_TRUE(shown->message_id.ends_with("@coalition.example"));
+    clock_.advance(seconds(90));
+    const auto claimed = outbox_->claim_due(10, seconds(300), "worker-a");
+    ASSERT_EQ(claimed.size(), 1U);
+    const OutboxItem& item = claimed[0];
+    EXPECT_EQ(item.message_id, shown->message_id);
+    EXPECT_EQ(item.envelope.recipients, std::vector<std::string>{"анна@xn--e1afmkfd.xn--p1ai"});
+    EXPECT_TRUE(item.envelope.needs_smtputf8);
+    EXPECT_EQ(item.subject, "Подтвердите подпись");
+    // Composed now: the same message as composing it directly, dated when it is sent.
+    EXPECT_EQ(item.bytes, compose(message, clock_, item.message_id).bytes);
+    EXPECT_NE(item.bytes.find("Content-Language: ru"), std::string::npos);
+    EXPECT_NE(item.bytes.find("Auto-Submitted: auto-generated"), std::string::npos);
+}
+
+TEST_P(OutboxTest, ADraftThatNoLongerParsesIsReadBackWithoutBytes) {
+    const OutgoingMessage message{
+        .from = {"", *core::Email::parse("noreply@coalition.example")},
+        .to = {{"", *core::Email::parse("bob@example.org")}},
+        .subject = "Hello",
+        .text_body = "Hello.\n",
+        .headers = {},
+        .language = "",
+    };
+    std::int64_t id = 0;
+    database_->transact(
+        [&](store::Connection& connection) { id = outbox_->enqueue(connection, message); });
+    database_->transact([&](store::Connection& connection) {
+        connection.execute("UPDATE mail_outbox SET draft = $1 WHERE id = $2",
+                           {std::string("{\"from\": 1}"), id});
+    });
+    const auto item = outbox_->find(id);
+    ASSERT_TRUE(item);
+    EXPECT_EQ(item->bytes, "");
+}
+
 TEST_P(OutboxTest, EnqueueIsPartOfTheCallersTransaction) {
     const ComposedMessage message = message_to("alice@example.org");
     EXPECT_THROW(database_->transact([&](store::Connection& connection) {

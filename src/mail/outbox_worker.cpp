@@ -66,8 +66,14 @@ void OutboxWorker::run() {
         if (stopping_) {
             return;
         }
-        // A full batch means more may be due: go again at once.
-        if (handled < options_.batch_size) {
+        if (relay_unreachable_) {
+            relay_unreachable_ = false;
+            wake_.wait_for(lock, options_.unreachable_pause, [this] { return stopping_; });
+            if (stopping_) {
+                return;
+            }
+        } else if (handled < options_.batch_size) {
+            // A full batch means more may be due: go again at once.
             wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_ || notified_; });
             if (stopping_) {
                 return;
@@ -97,8 +103,17 @@ int OutboxWorker::run_once() {
                 outbox_.release(batch[item_idx].id);
                 continue;
             }
-            handle(batch[item_idx]);
+            const bool unreachable = handle(batch[item_idx]);
             ++handled;
+            if (unreachable) {
+                // The rest would fail the same way: back to the queue, attempts not counted.
+                for (std::size_t rest_idx = item_idx + 1; rest_idx < batch.size(); ++rest_idx) {
+                    outbox_.release(batch[rest_idx].id);
+                }
+                std::lock_guard lock(mutex_);
+                relay_unreachable_ = true;
+                break;
+            }
         } catch (const core::Unavailable& error) {
             // The outcome was not recorded; the lease brings the message back (it may be sent
             // twice if it was delivered: mail is at least once).
@@ -109,17 +124,23 @@ int OutboxWorker::run_once() {
     return handled;
 }
 
-void OutboxWorker::handle(const OutboxItem& item) {
+bool OutboxWorker::handle(const OutboxItem& item) {
+    if (item.bytes.empty()) {
+        report("outbox: message " + std::to_string(item.id) + " <" + item.message_id +
+               "> could not be read back to be composed");
+        outbox_.mark_failed(item.id, "the queued message could not be read back");
+        return false;
+    }
     const DeliveryOutcome outcome = transport_.deliver(item.envelope, item.bytes);
     switch (outcome.kind) {
         case DeliveryOutcome::Kind::Sent:
             outbox_.mark_sent(item.id, outcome.reply);
-            return;
+            return false;
         case DeliveryOutcome::Kind::Failed:
             report("outbox: message " + std::to_string(item.id) + " <" + item.message_id +
                    "> failed: " + outcome.reply);
             outbox_.mark_failed(item.id, outcome.reply);
-            return;
+            return false;
         case DeliveryOutcome::Kind::Retry:
             if (item.attempts >= options_.max_attempts) {
                 report("outbox: message " + std::to_string(item.id) + " <" + item.message_id +
@@ -127,12 +148,13 @@ void OutboxWorker::handle(const OutboxItem& item) {
                        " attempts: " + outcome.reply);
                 outbox_.mark_failed(item.id, "gave up after " + std::to_string(item.attempts) +
                                                  " attempts; last reply: " + outcome.reply);
-                return;
+                return false;
             }
             outbox_.mark_retry(item.id, outcome.reply,
                                clock_.unix_now() + retry_delay(item.attempts).count());
-            return;
+            return outcome.relay_unreachable;
     }
+    return false;
 }
 
 void OutboxWorker::report(const std::string& message) {

@@ -25,6 +25,10 @@ struct OutboxWorkerOptions {
     std::chrono::seconds lease{std::chrono::minutes(5)};  // Longer than a batch's delivery.
     std::chrono::milliseconds poll_interval{std::chrono::seconds(1)};
     int max_attempts = 8;
+    // After a relay that cannot be reached at all, the rest of the batch goes back to the queue
+    // and the worker waits this long before claiming again (as an MTA defers a dead
+    // destination): not one failed connection, backoff row and log line per queued message.
+    std::chrono::milliseconds unreachable_pause{std::chrono::seconds(30)};
     // Where problems are reported (a database outage, a failed message); stderr when empty.
     // Called from the worker thread. Never receives a password.
     std::function<void(const std::string&)> log;
@@ -61,7 +65,8 @@ public:
 
 private:
     void run();
-    void handle(const OutboxItem& item);
+    // Delivers `item` and records the outcome; true when the relay could not be reached.
+    bool handle(const OutboxItem& item);
     void report(const std::string& message);
 
     Outbox& outbox_;
@@ -73,6 +78,8 @@ private:
     std::condition_variable wake_;
     bool stopping_ = false;  // Guarded by mutex_.
     bool notified_ = false;  // Guarded by mutex_.
+    // Set by run_once() when the relay was unreachable; run() then waits unreachable_pause.
+    bool relay_unreachable_ = false;  // Guarded by mutex_.
     std::thread thread_;
 };
 

@@ -213,6 +213,55 @@ TEST_P(OutboxWorkerTest, KeepsGoingThroughADatabaseOutage) {
     EXPECT_EQ(outbox_->find(id)->state, OutboxState::Sent);
 }
 
+TEST_P(OutboxWorkerTest, AnUnreachableRelayPausesTheQueueInsteadOfFailingEveryMessage) {
+    ScriptedTransport transport;
+    DeliveryOutcome refused{Kind::Retry, "Couldn't connect to server"};
+    refused.relay_unreachable = true;
+    transport.script = {refused};
+    OutboxWorker worker(*outbox_, transport, clock_, options());
+    const std::int64_t first = enqueue("a@example.org");
+    const std::int64_t second = enqueue("b@example.org");
+    const std::int64_t third = enqueue("c@example.org");
+    EXPECT_EQ(worker.run_once(), 1);
+    // Only the first was tried; the others went back to the queue with no attempt counted.
+    EXPECT_EQ(transport.delivered, std::vector<std::string>{"a@example.org"});
+    EXPECT_EQ(outbox_->find(first)->attempts, 1);
+    EXPECT_GT(outbox_->find(first)->next_attempt_at, clock_.unix_now());
+    EXPECT_EQ(outbox_->find(second)->attempts, 0);
+    EXPECT_EQ(outbox_->find(third)->attempts, 0);
+    // The relay is back: the rest go at the next claim, the first after its backoff.
+    EXPECT_EQ(worker.run_once(), 2);
+    EXPECT_EQ(outbox_->find(second)->state, OutboxState::Sent);
+    EXPECT_EQ(outbox_->find(third)->state, OutboxState::Sent);
+    EXPECT_EQ(outbox_->find(first)->state, OutboxState::Pending);
+}
+
+TEST_P(OutboxWorkerTest, AQueuedDraftIsComposedAndSentAndAnUnreadableOneFails) {
+    ScriptedTransport transport;
+    OutboxWorker worker(*outbox_, transport, clock_, options());
+    const OutgoingMessage message{
+        .from = {"Coalition", *core::Email::parse("noreply@coalition.example")},
+        .to = {{"", *core::Email::parse("a@example.org")}},
+        .subject = "Hello",
+        .text_body = "Hello.\n",
+        .headers = {},
+        .language = "",
+    };
+    std::int64_t good = 0;
+    std::int64_t broken = 0;
+    database_->transact([&](store::Connection& connection) {
+        good = outbox_->enqueue(connection, message);
+        broken = outbox_->enqueue(connection, message);
+        connection.execute("UPDATE mail_outbox SET draft = 'not json' WHERE id = $1", {broken});
+    });
+    EXPECT_EQ(worker.run_once(), 2);
+    EXPECT_EQ(transport.delivered, std::vector<std::string>{"a@example.org"});
+    EXPECT_EQ(outbox_->find(good)->state, OutboxState::Sent);
+    EXPECT_EQ(outbox_->find(broken)->state, OutboxState::Failed);
+    ASSERT_EQ(log_.size(), 1U);
+    EXPECT_NE(log_[0].find("could not be read back"), std::string::npos);
+}
+
 // Counts deliveries through a real FileTransport and lets the test wait for a number of them.
 class CountingTransport final : public Transport {
 public:

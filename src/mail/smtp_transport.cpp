@@ -357,6 +357,10 @@ SmtpTransport::Performed SmtpTransport::perform(const std::string& mail_from,
                            performed.code != CURLE_LOGIN_DENIED;
     performed.outcome = {permanent ? DeliveryOutcome::Kind::Failed : DeliveryOutcome::Kind::Retry,
                          reply};
+    performed.outcome.relay_unreachable =
+        performed.reply_code == 0 &&
+        (performed.code == CURLE_COULDNT_CONNECT || performed.code == CURLE_COULDNT_RESOLVE_HOST ||
+         performed.code == CURLE_COULDNT_RESOLVE_PROXY);
     return performed;
 }
 

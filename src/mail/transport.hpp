@@ -16,6 +16,9 @@ struct DeliveryOutcome {
     };
     Kind kind = Kind::Retry;
     std::string reply;  // The relay's reply or a description of the failure; never a password.
+    // Retry because no relay answered at all (refused, unresolvable, no reply before the
+    // timeout): every other message would fare the same, so the worker pauses the whole queue.
+    bool relay_unreachable = false;
 };
 
 // One transport is used by one worker thread at a time (implementations may hold a
