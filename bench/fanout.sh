@@ -137,9 +137,11 @@ run_ours() {
   ) &
   server_pid=$!
   for _ in $(seq 300); do
-    lmtp_port=$(grep -o 'LMTP 127.0.0.1:[0-9]*' "$dir/serve.log" | head -1 | cut -d: -f2 || true)
-    [[ -n $lmtp_port ]] && break
-    grep -q 'serving http' "$dir/serve.log" && break  # Started, without LMTP.
+    # The start-up line may be read while it is being written: only a whole line counts.
+    if grep -q 'serving http.*)$' "$dir/serve.log"; then
+      lmtp_port=$(grep -o 'LMTP 127.0.0.1:[0-9]*' "$dir/serve.log" | head -1 | cut -d: -f2 || true)
+      break  # Started, with or without LMTP.
+    fi
     kill -0 "$server_pid" 2>/dev/null || break
     sleep 0.1
   done

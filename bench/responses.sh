@@ -3,11 +3,14 @@
 # with the demo accounts and one response drafted at length (bench/responses_data.py: SECTIONS
 # sections, PARAGRAPHS paragraphs, VERSIONS versions, COMMENTS comments, AMENDMENTS amendments),
 # `coalition serve` on it, and wrk (keep-alive, 2 threads, CONNECTIONS connections, --latency) as
-# the draft's editor (an admin: the heaviest page, every decision form shown) against the draft
-# page and the word diff between the first and the last version, ROUNDS interleaved rounds. Then
+# the draft's editor (an admin: the heaviest pages, with the editors' forms) against the draft
+# page, the page of its busiest paragraph (the most comments and amendments: the whole thread and
+# every form) and the word diff between the first and the last version, ROUNDS interleaved
+# rounds. Then
 # the PDF of a publication of the same length (publications::render_pdf, headless Chromium) made
 # ROUNDS times from scratch (a new revision each time, so nothing is served from the cache).
-# Prints medians beside the targets: draft page p99 < 50 ms, diff < 100 ms, PDF < 3 s.
+# Prints medians beside the targets: draft page p99 < 50 ms, paragraph page (no target of its own;
+# reported beside the draft's), diff < 100 ms, PDF < 3 s.
 # Usage: bench/responses.sh [--no-build] [--binary PATH] [--duration SECONDS] [--rounds N]
 #          [--connections N] [--sections N] [--paragraphs N] [--versions N] [--comments N]
 #          [--amendments N]
@@ -35,7 +38,7 @@ while (($# > 0)); do
     --versions) versions=$2; shift ;;
     --comments) comments=$2; shift ;;
     --amendments) amendments=$2; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "bench/responses.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -88,20 +91,29 @@ for _ in $(seq 300); do
 done
 [[ -n $base_url ]] || { echo "the server did not start:"; cat "$work/serve.log"; exit 1; }
 cookie="Cookie: session=$token"
+busiest=$(python3 - "$work/var/coalition.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute("SELECT anchor, COUNT(*) AS n FROM (SELECT anchor FROM response_comments UNION ALL "
+                 "SELECT anchor FROM response_amendments) GROUP BY anchor ORDER BY n DESC, anchor "
+                 "LIMIT 1").fetchone()[0])
+PY
+)
 url_of() {
   case "$1" in
     draft) echo "$base_url/responses/bench" ;;
+    para) echo "$base_url/responses/bench/paragraphs/$busiest" ;;
     diff) echo "$base_url/responses/bench/diff?from=1&to=$versions" ;;
   esac
 }
-for name in draft diff; do
+for name in draft para diff; do
   status=$(curl -s -o "$work/$name.html" -w '%{http_code}' -H "$cookie" "$(url_of $name)")
   [[ $status == 200 ]] || { echo "GET $(url_of $name) answered $status"; head -c 600 "$work/$name.html"; exit 1; }
   echo "   $name: $(wc -c <"$work/$name.html") bytes"
 done
 grep -q 'id="p-' "$work/draft.html" || { echo "the draft page shows no paragraph"; exit 1; }
 
-names=(draft diff)
+names=(draft para diff)
 declare -A rps_runs p50_runs p99_runs error_runs
 echo "== $rounds rounds of wrk -t2 -c$connections -d${duration}s --latency, interleaved"
 for round in $(seq "$rounds"); do
@@ -172,7 +184,11 @@ echo
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); wrk and Chromium share them"
 printf '%-6s %-46s %9s %9s %9s   %s\n' name endpoint 'req/s' 'p50 ms' 'p99 ms' 'target'
 for name in "${names[@]}"; do
-  target=$([[ $name == draft ]] && echo 'p99 < 50 ms' || echo '< 100 ms')
+  case $name in
+    draft) target='p99 < 50 ms' ;;
+    para) target='(none)' ;;
+    *) target='< 100 ms' ;;
+  esac
   path=$(url_of "$name")
   printf '%-6s %-46s %9s %9s %9s   %s (errors %s)\n' "$name" "${path#"$base_url"}" \
     "$(median ${rps_runs[$name]})" "$(median ${p50_runs[$name]})" "$(median ${p99_runs[$name]})" \

@@ -121,6 +121,7 @@ int serve(const Config& config) {
         .api_tokens = services->api_tokens.get(),
         .responses = services->responses.get(),
         .endorsements = services->endorsements.get(),
+        .announcements = services->announcements.get(),
         .publications = services->publications.get(),
     };
     site.published_responses = [&services] { return published_response_entries(*services); };

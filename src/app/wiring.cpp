@@ -32,6 +32,74 @@ mail::Mailbox sender(const Config& config) {
     return mail::Mailbox{config.mail.from_name, *address};
 }
 
+// responses::ListPoster over the lists module: an announcement enters the list's own pipeline
+// as a post from the web (lists::Intake::post_from_web), so its rules, archive and delivery apply.
+class IntakeListPoster final : public responses::ListPoster {
+public:
+    IntakeListPoster(const lists::Lists& lists, lists::Intake& intake)
+        : lists_(lists), intake_(intake) {}
+
+    // responses::ListPoster
+    std::vector<responses::AnnouncementList> lists() const override {
+        std::vector<responses::AnnouncementList> out;
+        for (const auto& list : lists_.all()) {
+            out.push_back(choice(list));
+        }
+        return out;
+    }
+    std::optional<responses::AnnouncementList> find(std::string_view name) const override {
+        const auto list = lists_.find_by_name(name);
+        return list ? std::optional(choice(*list)) : std::nullopt;
+    }
+    core::Result<responses::ListPost> post(std::int64_t list_id, const core::Email& author,
+                                           std::string_view author_name, std::string_view subject,
+                                           std::string_view body) override {
+        const auto list = lists_.find(lists::ListId(list_id));
+        if (!list) {
+            return core::Error::not_found("There is no such list.");
+        }
+        auto disposition =
+            intake_.post_from_web(*list, author, author_name, subject, body, std::nullopt);
+        if (!disposition) {
+            return disposition.error();
+        }
+        responses::ListPost out;
+        switch (disposition->kind) {
+            case lists::Disposition::Kind::Accepted:
+                out.outcome = responses::PostOutcome::Accepted;
+                break;
+            case lists::Disposition::Kind::Held:
+                out.outcome = responses::PostOutcome::Held;
+                break;
+            case lists::Disposition::Kind::Rejected:
+                out.outcome = responses::PostOutcome::Rejected;
+                break;
+            case lists::Disposition::Kind::Discarded:
+                out.outcome = responses::PostOutcome::Discarded;
+                break;
+        }
+        if (disposition->post) {
+            out.post = disposition->post->value();
+        }
+        return out;
+    }
+
+private:
+    static responses::AnnouncementList choice(const lists::List& list) {
+        return {
+            .id = list.id.value(),
+            .name = list.name,
+            .title = list.title(),
+            .address = list.posting_address().unicode(),
+            .language = list.settings.preferred_language,
+            .holds_every_post = list.settings.posting_policy == lists::PostingPolicy::Moderated ||
+                                list.settings.emergency_moderation};
+    }
+
+    const lists::Lists& lists_;
+    lists::Intake& intake_;
+};
+
 }  // namespace
 
 std::unique_ptr<Services> open_services(const Config& config, Migrate migrate) {
@@ -118,6 +186,13 @@ std::unique_ptr<Services> open_services(const Config& config, Migrate migrate) {
     services->endorsements = std::make_unique<responses::Endorsements>(
         database, services->clock, services->random, *services->outbox, *services->users,
         *services->organisations, *services->processes, *services->transparency_log,
+        responses::ResponseSettings{.base_url = config.site.base_url,
+                                    .site_name = config.site.name,
+                                    .sender = sender(config)});
+    services->list_poster = std::make_unique<IntakeListPoster>(*services->lists, *services->intake);
+    services->announcements = std::make_unique<responses::Announcements>(
+        database, services->clock, *services->users, *services->organisations,
+        *services->list_poster,
         responses::ResponseSettings{.base_url = config.site.base_url,
                                     .site_name = config.site.name,
                                     .sender = sender(config)});

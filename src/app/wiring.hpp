@@ -21,6 +21,7 @@
 #include "processes/processes.hpp"
 #include "processes/reminders.hpp"
 #include "publications/publications.hpp"
+#include "responses/announcements.hpp"
 #include "responses/responses.hpp"
 #include "signon/signon.hpp"
 #include "statement/statement.hpp"
@@ -69,6 +70,9 @@ struct Services {
     // Joint responses (issue #5); unset like the lists.
     std::unique_ptr<responses::Responses> responses;
     std::unique_ptr<responses::Endorsements> endorsements;
+    // Announcements of a response on a list: the list side adapts lists:: (wiring.cpp).
+    std::unique_ptr<responses::ListPoster> list_poster;
+    std::unique_ptr<responses::Announcements> announcements;
     // News posts, position papers and delivered statements (issue #5); unset like the lists.
     std::unique_ptr<publications::Publications> publications;
 };

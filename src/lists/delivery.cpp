@@ -78,6 +78,11 @@ void schedule_delivery(store::Connection& connection, ListId list, PostId post, 
     delivery_store::insert_job(connection, list, post, now);
 }
 
+void schedule_edition_delivery(store::Connection& connection, ListId list, std::int64_t edition,
+                               std::int64_t now) {
+    delivery_store::insert_edition_job(connection, list, edition, now);
+}
+
 struct DeliveryWorker::Impl {
     Impl(store::Database& database, const core::Clock& clock, Subscriptions& subscriptions,
          Bounces& bounces, const mail::SmtpRelay* relay, std::string file_directory,
@@ -248,11 +253,12 @@ bool DeliveryWorker::Impl::run_one_job() {
         return false;
     }
     auto list = list_store::find(database, job->list);
-    auto decorated =
-        std::make_shared<const std::string>(delivery_store::decorated_bytes(database, job->post));
+    auto content = delivery_store::content(database, *job);
+    auto decorated = std::make_shared<const std::string>(std::move(content.bytes));
     if (!list || decorated->empty()) {
-        log_problem("post " + std::to_string(job->post.value()) +
-                    " has no list or no decorated bytes; its delivery is closed");
+        log_problem((job->edition ? "digest edition " + std::to_string(*job->edition)
+                                  : "post " + std::to_string(job->post.value())) +
+                    " has no list or no bytes; its delivery is closed");
         delivery_store::release(database, job->id, std::nullopt, now);
         return true;
     }
@@ -274,7 +280,8 @@ bool DeliveryWorker::Impl::run_one_job() {
         std::vector<RecipientRow> rows;
         database.transact([&](store::Connection& connection) {
             const std::int64_t at = clock.unix_now();
-            rows = delivery_store::snapshot_batch(connection, *job, settings.batch_size, at);
+            rows = delivery_store::snapshot_batch(connection, *job, content.delivery_mode,
+                                                  settings.batch_size, at);
             delivery_store::renew_lease(connection, job->id, at + kLeaseSeconds);
         });
         job->snapshot_done = rows.size() < settings.batch_size;
@@ -396,10 +403,20 @@ void DeliveryWorker::Impl::send(const Batch& batch, std::size_t index) {
         }
     } else {
         const std::string leave = "mailto:" + list.address(AddressRole::Leave).envelope();
+        // The links of the whole batch in one read; the shared decorated bytes are copied into
+        // one buffer a sender reuses, behind each recipient's own header block.
+        std::vector<MemberId> members;
+        members.reserve(batch.recipients.size());
         for (const RecipientRow& row : batch.recipients) {
+            members.push_back(row.member);
+        }
+        const auto links = subscriptions.links(list, members);
+        std::string bytes;
+        bytes.reserve(batch.decorated->size() + 1024);
+        for (std::size_t row_idx = 0; row_idx < batch.recipients.size(); ++row_idx) {
+            const RecipientRow& row = batch.recipients[row_idx];
             auto email = core::Email::parse(row.email);
-            const auto links = subscriptions.links(list, row.member);
-            if (!email || !links) {
+            if (!email || !links[row_idx]) {
                 note(row, std::nullopt,
                      {mail::DeliveryOutcome::Kind::Failed,
                       email ? "No longer a member of the list." : "Not a deliverable address."});
@@ -409,9 +426,9 @@ void DeliveryWorker::Impl::send(const Batch& batch, std::size_t index) {
                 .mail_from = ListAddress::bounces_for(list.name, list.domain, *email).envelope(),
                 .recipients = {email->envelope()},
                 .needs_smtputf8 = email->needs_smtputf8()};
-            const std::string bytes = personalise(
-                *batch.decorated, PersonalHeaders{.unsubscribe_url = links->unsubscribe_url,
-                                                  .unsubscribe_mailto = leave});
+            bytes.assign(personal_header_block(PersonalHeaders{
+                .unsubscribe_url = links[row_idx]->unsubscribe_url, .unsubscribe_mailto = leave}));
+            bytes.append(*batch.decorated);
             const auto results = transmit(index, envelope, bytes,
                                           job_prefix + std::to_string(row.member.value()) + ".eml");
             note(row, std::optional<core::Email>(*email), results.front());

@@ -1,12 +1,13 @@
 #pragma once
-// Delivery: each accepted post becomes one durable job (table list_deliveries) that a worker
-// fans out to the post's recipients — the members on regular delivery when the post was accepted
-// — over a pool of reused SMTP connections to the relay. Personalised mode (default): one SMTP
-// transaction per recipient, VERP envelope sender NAME-bounces+local=domain@DOMAIN and the
-// member's own List-Unsubscribe; bulk mode: many RCPT per transaction, the plain bounce address,
-// no personal headers. 4xx are retried with backoff; 5xx are recorded as bounces (Bounces).
-// Progress is committed in batches, so a server killed mid-delivery resumes where it was on
-// restart: no recipient is lost, and duplicates are bounded by the batches in flight.
+// Delivery: each accepted post (and each digest edition) becomes one durable job (table
+// list_deliveries) that a worker fans out to the post's recipients — the members on regular
+// delivery when the post was accepted — over a pool of reused SMTP connections to the relay.
+// Personalised mode (default): one SMTP transaction per recipient, VERP envelope sender
+// NAME-bounces+local=domain@DOMAIN and the member's own List-Unsubscribe; bulk mode: many RCPT per
+// transaction, the plain bounce address, no personal headers. 4xx are retried with backoff; 5xx are
+// recorded as bounces (Bounces). Progress is committed in batches, so a server killed mid-delivery
+// resumes where it was on restart: no recipient is lost, and duplicates are bounded by the batches
+// in flight.
 
 #include "core/clock.hpp"
 #include "core/result.hpp"
@@ -32,6 +33,10 @@ class Bounces;
 // In the caller's transaction (intake's, as it accepts the post): schedules the post's delivery.
 // Cheap: one row; the recipients are read by the worker.
 void schedule_delivery(store::Connection& connection, ListId list, PostId post, std::int64_t now);
+// In the caller's transaction (Digests', as it records a digest): schedules the delivery of one
+// digest edition (list_digest_editions.id) to the members on its digest mode.
+void schedule_edition_delivery(store::Connection& connection, ListId list, std::int64_t edition,
+                               std::int64_t now);
 
 struct DeliverySettings {
     std::size_t connections = 4;        // SMTP connections kept open to the relay, in parallel.

@@ -31,6 +31,24 @@ RecipientRow to_recipient(const store::Row& row) {
                         .first_failure_at = row.optional_integer(3)};
 }
 
+constexpr std::size_t kOutcomeChunk = 64;
+constexpr std::size_t kOutcomeChunkSmall = 8;
+
+// The statement storing `count` final outcomes: $1 the job, $2 the time, then (member, state,
+// reply) for each. Built per call: a few microseconds beside the update it writes.
+std::string final_outcomes_sql(std::size_t count) {
+    std::string sql =
+        "UPDATE list_delivery_recipients SET state = v.column2, attempts = attempts + 1, "
+        "last_reply = v.column3, updated_at = $2 FROM (VALUES ";
+    for (std::size_t idx = 0; idx < count; ++idx) {
+        const std::size_t first = 3 + 3 * idx;
+        sql += idx == 0 ? "(CAST($" : ", (CAST($";
+        sql += std::to_string(first) + " AS BIGINT), $" + std::to_string(first + 1) + ", $" +
+               std::to_string(first + 2) + ")";
+    }
+    return sql + ") AS v WHERE delivery_id = $1 AND member_id = v.column1";
+}
+
 }  // namespace
 
 void insert_job(store::Connection& connection, ListId list, PostId post, std::int64_t now) {
@@ -38,6 +56,14 @@ void insert_job(store::Connection& connection, ListId list, PostId post, std::in
         "INSERT INTO list_deliveries (list_id, post_id, created_at, next_attempt_at) "
         "VALUES ($1, $2, $3, $3) ON CONFLICT (post_id) DO NOTHING",
         {list.value(), post.value(), now});
+}
+
+void insert_edition_job(store::Connection& connection, ListId list, std::int64_t edition,
+                        std::int64_t now) {
+    connection.execute(
+        "INSERT INTO list_deliveries (list_id, edition_id, created_at, next_attempt_at) "
+        "VALUES ($1, $2, $3, $3) ON CONFLICT (edition_id) DO NOTHING",
+        {list.value(), edition, now});
 }
 
 std::optional<Job> claim_job(store::Database& database, const std::string& worker, std::int64_t now,
@@ -55,12 +81,13 @@ std::optional<Job> claim_job(store::Database& database, const std::string& worke
             "UPDATE list_deliveries SET claimed_by = $1, lease_until = $2 WHERE id IN "
             "(SELECT id FROM list_deliveries WHERE finished_at IS NULL AND next_attempt_at <= $3 "
             "AND lease_until <= $4 ORDER BY id LIMIT 1" +
-                locking + ") RETURNING id, list_id, post_id, created_at, snapshot_done",
+                locking + ") RETURNING id, list_id, post_id, created_at, snapshot_done, edition_id",
             {worker, lease_until, now, free_until});
         if (row) {
             job = Job{.id = row->integer(0),
                       .list = ListId(row->integer(1)),
-                      .post = PostId(row->integer(2)),
+                      .post = PostId(row->optional_integer(2).value_or(0)),
+                      .edition = row->optional_integer(5),
                       .created_at = row->integer(3),
                       .snapshot_done = row->boolean(4)};
         }
@@ -74,7 +101,8 @@ void renew_lease(store::Connection& connection, std::int64_t job, std::int64_t l
 }
 
 std::vector<RecipientRow> snapshot_batch(store::Connection& connection, const Job& job,
-                                         std::size_t limit, std::int64_t now) {
+                                         const std::string& delivery_mode, std::size_t limit,
+                                         std::int64_t now) {
     const auto cursor = connection.query_one(
         "SELECT member_cursor, snapshot_done FROM list_deliveries WHERE id = $1", {job.id});
     COALITION_ASSERT(cursor.has_value(), "a claimed job exists");
@@ -87,11 +115,11 @@ std::vector<RecipientRow> snapshot_batch(store::Connection& connection, const Jo
         "SELECT $1, m.id, m.email, 'pending', $2, $2 FROM list_members m "
         "LEFT JOIN list_bounce_scores b ON b.member_id = m.id "
         "WHERE m.list_id = $3 AND m.id > $4 AND m.state = 'subscribed' "
-        "AND m.delivery_mode = 'regular' AND m.subscribed_at <= $5 "
+        "AND m.delivery_mode = $7 AND m.subscribed_at <= $5 "
         "AND COALESCE(b.delivery_disabled, 0) = 0 ORDER BY m.id LIMIT $6 "
         "RETURNING member_id, email, attempts, first_failure_at",
         {job.id, now, job.list.value(), cursor->integer(0), job.created_at,
-         static_cast<std::int64_t>(limit)});
+         static_cast<std::int64_t>(limit), delivery_mode});
     std::vector<RecipientRow> recipients;
     recipients.reserve(rows.size());
     for (const auto& row : rows) {
@@ -125,26 +153,39 @@ std::vector<RecipientRow> due_recipients(store::Database& database, std::int64_t
 
 void record_outcomes(store::Connection& connection, std::int64_t job,
                      const std::vector<Outcome>& outcomes, std::int64_t now) {
+    std::vector<const Outcome*> finals;
+    finals.reserve(outcomes.size());
     for (const Outcome& outcome : outcomes) {
-        switch (outcome.state) {
-            case RecipientState::Sent:
-            case RecipientState::Failed:
-                connection.execute(
-                    "UPDATE list_delivery_recipients SET state = $3, attempts = attempts + 1, "
-                    "last_reply = $4, updated_at = $5 WHERE delivery_id = $1 AND member_id = $2",
-                    {job, outcome.member.value(),
-                     std::string(outcome.state == RecipientState::Sent ? "sent" : "failed"),
-                     storable(outcome.reply), now});
-                break;
-            case RecipientState::Retry:
-                connection.execute(
-                    "UPDATE list_delivery_recipients SET attempts = attempts + 1, "
-                    "first_failure_at = COALESCE(first_failure_at, $5), next_attempt_at = $4, "
-                    "last_reply = $3, updated_at = $5 WHERE delivery_id = $1 AND member_id = $2",
-                    {job, outcome.member.value(), storable(outcome.reply), outcome.next_attempt_at,
-                     now});
-                break;
+        if (outcome.state == RecipientState::Retry) {
+            connection.execute(
+                "UPDATE list_delivery_recipients SET attempts = attempts + 1, "
+                "first_failure_at = COALESCE(first_failure_at, $5), next_attempt_at = $4, "
+                "last_reply = $3, updated_at = $5 WHERE delivery_id = $1 AND member_id = $2",
+                {job, outcome.member.value(), storable(outcome.reply), outcome.next_attempt_at,
+                 now});
+        } else {
+            finals.push_back(&outcome);
         }
+    }
+    // Sent and failed rows, many a statement: UPDATE … FROM (VALUES …) (SQLite 3.33+ and
+    // PostgreSQL). A short chunk repeats its last row up to one of the fixed sizes, so each size
+    // is one prepared statement; a row joined twice with equal values is updated once.
+    for (std::size_t start = 0; start < finals.size();) {
+        const std::size_t left = finals.size() - start;
+        const std::size_t size = left > kOutcomeChunkSmall ? kOutcomeChunk
+                                 : left > 1                ? kOutcomeChunkSmall
+                                                           : std::size_t{1};
+        store::Params params{job, now};
+        params.reserve(2 + 3 * size);
+        for (std::size_t idx = 0; idx < size; ++idx) {
+            const Outcome& outcome = *finals[std::min(start + idx, finals.size() - 1)];
+            params.emplace_back(outcome.member.value());
+            params.emplace_back(
+                std::string(outcome.state == RecipientState::Sent ? "sent" : "failed"));
+            params.emplace_back(storable(outcome.reply));
+        }
+        connection.execute(final_outcomes_sql(size), params);
+        start += std::min(size, left);
     }
 }
 
@@ -180,6 +221,19 @@ std::string decorated_bytes(store::Database& database, PostId post) {
         return {};
     }
     return core::decode_base64(row->text(0)).value_or(std::string());
+}
+
+JobContent content(store::Database& database, const Job& job) {
+    if (!job.edition) {
+        return JobContent{.delivery_mode = "regular", .bytes = decorated_bytes(database, job.post)};
+    }
+    const auto row = database.query_one(
+        "SELECT delivery_mode, bytes FROM list_digest_editions WHERE id = $1", {*job.edition});
+    if (!row) {
+        return {};
+    }
+    return JobContent{.delivery_mode = row->text(0),
+                      .bytes = core::decode_base64(row->text(1)).value_or(std::string())};
 }
 
 DeliveryProgress progress(store::Database& database, PostId post) {

@@ -16,12 +16,21 @@
 
 namespace coalition::lists::delivery_store {
 
+// A job delivers a post (to the members on regular delivery) or a digest edition (to the members
+// on that edition's digest mode).
 struct Job {
     std::int64_t id = 0;
     ListId list;
-    PostId post;
+    PostId post;                          // 0 for a digest edition.
+    std::optional<std::int64_t> edition;  // list_digest_editions.id
     std::int64_t created_at = 0;
     bool snapshot_done = false;
+};
+
+// What a job sends, and to whom.
+struct JobContent {
+    std::string delivery_mode;  // "regular", or the edition's "digest" / "digest-plain".
+    std::string bytes;          // "" when the post or edition has no bytes.
 };
 
 struct RecipientRow {
@@ -41,6 +50,8 @@ struct Outcome {
 };
 
 void insert_job(store::Connection& connection, ListId list, PostId post, std::int64_t now);
+void insert_edition_job(store::Connection& connection, ListId list, std::int64_t edition,
+                        std::int64_t now);
 
 // Claims the oldest due unfinished job whose lease has ended (or, `stale_before` given, was last
 // renewed at or before it) for `worker` until `lease_until`.
@@ -49,11 +60,12 @@ std::optional<Job> claim_job(store::Database& database, const std::string& worke
 void renew_lease(store::Connection& connection, std::int64_t job, std::int64_t lease_until);
 
 // Writes a pending row for each of the next `limit` members after the job's cursor who receive
-// the post (subscribed at or before the job was created, regular delivery, delivery not disabled
-// by bounces) and moves the cursor past them, in one transaction; the job's snapshot is done when
-// fewer came. Returns the rows written, by member id.
+// the job's content (subscribed at or before the job was created, on `delivery_mode`, delivery
+// not disabled by bounces) and moves the cursor past them, in one transaction; the job's snapshot
+// is done when fewer came. Returns the rows written, by member id.
 std::vector<RecipientRow> snapshot_batch(store::Connection& connection, const Job& job,
-                                         std::size_t limit, std::int64_t now);
+                                         const std::string& delivery_mode, std::size_t limit,
+                                         std::int64_t now);
 
 // Pending rows due at `now` with a member id above `after`, by member id.
 std::vector<RecipientRow> due_recipients(store::Database& database, std::int64_t job,
@@ -71,6 +83,8 @@ void release(store::Database& database, std::int64_t job,
 
 // The post's decorated bytes ("" when it has none).
 std::string decorated_bytes(store::Database& database, PostId post);
+// The job's bytes and recipients' delivery mode (a post's decorated bytes, or the edition's).
+JobContent content(store::Database& database, const Job& job);
 
 DeliveryProgress progress(store::Database& database, PostId post);
 

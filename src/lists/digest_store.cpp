@@ -103,4 +103,25 @@ std::int64_t insert(store::Connection& connection, ListId list, const DigestReco
     return id;
 }
 
+std::int64_t insert_edition(store::Connection& connection, std::int64_t digest,
+                            const std::string& delivery_mode, std::string_view bytes,
+                            std::int64_t now) {
+    return connection
+        .query_one(
+            "INSERT INTO list_digest_editions (digest_id, delivery_mode, bytes, created_at) "
+            "VALUES ($1, $2, $3, $4) RETURNING id",
+            {digest, delivery_mode, core::encode_base64(bytes), now})
+        ->integer(0);
+}
+
+std::int64_t count_receiving(store::Database& database, ListId list,
+                             const std::string& delivery_mode) {
+    const auto row = database.query_one(
+        "SELECT COUNT(*) FROM list_members m LEFT JOIN list_bounce_scores b ON b.member_id = m.id "
+        "WHERE m.list_id = $1 AND m.state = 'subscribed' AND m.delivery_mode = $2 "
+        "AND COALESCE(b.delivery_disabled, 0) = 0",
+        {list.value(), delivery_mode});
+    return row ? row->integer(0) : 0;
+}
+
 }  // namespace coalition::lists::digest_store

@@ -41,4 +41,15 @@ std::int64_t accepted_at(const Post& post);
 std::int64_t insert(store::Connection& connection, ListId list, const DigestRecord& digest,
                     const std::vector<PostId>& posts, std::int64_t size_bytes, int recipients);
 
+// Stores one edition of a digest (its bytes as every member on `delivery_mode` gets them, before
+// the personal headers); returns its id for the delivery job.
+std::int64_t insert_edition(store::Connection& connection, std::int64_t digest,
+                            const std::string& delivery_mode, std::string_view bytes,
+                            std::int64_t now);
+
+// How many members of the list would receive an edition for `delivery_mode` now (subscribed,
+// delivery not disabled by bounces).
+std::int64_t count_receiving(store::Database& database, ListId list,
+                             const std::string& delivery_mode);
+
 }  // namespace coalition::lists::digest_store

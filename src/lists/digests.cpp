@@ -3,6 +3,7 @@
 #include "core/base64.hpp"
 #include "core/text.hpp"
 #include "lists/decorate.hpp"
+#include "lists/delivery.hpp"
 #include "lists/digest_store.hpp"
 #include "lists/lists.hpp"
 #include "mail/gmime_support.hpp"
@@ -553,52 +554,39 @@ bool send_digest(const DigestContext& context, const List& list, Force force) {
         ids.push_back(post.id);
         record.last_post_id = std::max(record.last_post_id, post.id.value());
     }
-    // Composed before the transaction: with SQLite its body runs on the single writer. Each
-    // member has the format they chose (MIME, or RFC 1153 plain text).
+    // Composed before the transaction: with SQLite its body runs on the single writer. One
+    // edition per format that has members (MIME, or RFC 1153 plain text), stored once and fanned
+    // out by the delivery worker like a post: each member gets the edition behind their own VERP
+    // sender and List-Unsubscribe, in batches, so memory and disk do not grow with the members.
     struct Edition {
-        DeliveryMode mode;
-        std::string digest;
-        std::vector<Recipient> recipients;
+        std::string mode;
+        std::string bytes;
     };
     std::vector<Edition> editions;
-    std::size_t recipient_count = 0;
+    std::int64_t recipient_count = 0;
+    const std::string date = "Date: " + rfc5322_date(now) + "\r\n";
     for (const auto& [mode, format] :
          {std::pair{DeliveryMode::Digest, DigestFormat::Mime},
           std::pair{DeliveryMode::PlainDigest, DigestFormat::PlainText}}) {
-        auto recipients = context.subscriptions.recipients(list, mode);
-        if (recipients.empty()) {
+        const std::string mode_text = to_string(mode);
+        const std::int64_t receiving =
+            digest_store::count_receiving(context.database, list.id, mode_text);
+        if (receiving == 0) {
             continue;
         }
-        recipient_count += recipients.size();
+        recipient_count += receiving;
         editions.push_back(
-            {mode,
-             compose_digest(list, posts, record.volume, record.issue, format, context.base_url),
-             std::move(recipients)});
+            {mode_text, date + compose_digest(list, posts, record.volume, record.issue, format,
+                                              context.base_url)});
     }
-    const std::string subject = digest_title(list, record.volume, record.issue);
-    const std::string message_id = digest_message_id(list, record.volume, record.issue);
-    const std::string date = "Date: " + rfc5322_date(now) + "\r\n";
-    const std::string leave = "mailto:" + list.address(AddressRole::Leave).envelope();
     try {
         context.database.transact([&](store::Connection& connection) {
-            digest_store::insert(connection, list.id, record, ids, size,
-                                 static_cast<int>(recipient_count));
+            const std::int64_t digest = digest_store::insert(connection, list.id, record, ids, size,
+                                                             static_cast<int>(recipient_count));
             for (const auto& edition : editions) {
-                for (const auto& recipient : edition.recipients) {
-                    mail::ComposedMessage message;
-                    message.envelope.mail_from =
-                        ListAddress::bounces_for(list.name, list.domain, recipient.email)
-                            .envelope();
-                    message.envelope.recipients = {recipient.email.envelope()};
-                    message.envelope.needs_smtputf8 = recipient.email.needs_smtputf8();
-                    message.message_id = message_id;
-                    message.bytes =
-                        date +
-                        personal_header_block({.unsubscribe_url = recipient.links.unsubscribe_url,
-                                               .unsubscribe_mailto = leave}) +
-                        edition.digest;
-                    context.outbox.enqueue(connection, message, subject);
-                }
+                const std::int64_t id = digest_store::insert_edition(
+                    connection, digest, edition.mode, edition.bytes, now);
+                schedule_edition_delivery(connection, list.id, id, now);
             }
         });
     } catch (const store::ConstraintViolation&) {

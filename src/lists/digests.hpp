@@ -3,7 +3,9 @@
 // message when the list's period ends or the size threshold is reached — MIME (multipart/digest,
 // RFC 2046 §5.1.5) or plain text (RFC 1153), each with a table of contents. Digests are numbered
 // per list (volume = year, issue). Reads accepted posts from list_posts; durable: a digest is
-// recorded as sent in the same transaction that queues its mails, so none is sent twice.
+// recorded in the same transaction that stores its editions (one body per format) and schedules
+// their delivery jobs, so none is sent twice; the DeliveryWorker fans each edition out to the
+// members on that format like a post (VERP, personal List-Unsubscribe, batches, retries).
 
 #include "core/clock.hpp"
 #include "lists/list.hpp"

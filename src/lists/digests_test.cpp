@@ -2,14 +2,21 @@
 
 #include "core/base64.hpp"
 #include "core/text.hpp"
+#include "lists/bounces.hpp"
+#include "lists/delivery.hpp"
 #include "lists/digest_store.hpp"
 #include "lists/test_support.hpp"
 #include "mail/gmime_support.hpp"
+#include "mail/test_support.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <regex>
+#include <set>
+#include <sstream>
 
 namespace coalition::lists {
 namespace {
@@ -211,11 +218,22 @@ protected:
         list_ = std::make_unique<List>(make_list());
         digests_ = std::make_unique<Digests>(*database_, clock_, *lists_, *subscriptions_, *outbox_,
                                              "https://coalition.example/");
+        bounces_ = std::make_unique<Bounces>(*database_, clock_, *subscriptions_, *outbox_);
+        // Digests go out through the delivery worker; without a relay it writes one file a
+        // recipient, its envelope in X-Envelope-* lines.
+        delivery_ = std::make_unique<DeliveryWorker>(
+            *database_, clock_, *subscriptions_, *bounces_, nullptr,
+            (directory_.path() / "lists").string(), DeliverySettings{.batch_size = 2});
         add_member("regular@example.org", DeliveryMode::Regular);
         add_member("digest@example.org", DeliveryMode::Digest);
         add_member("анна@пример.рф", DeliveryMode::Digest);
         add_member("nomail@example.org", DeliveryMode::None);
         outbox_before_ = outbox_->depth();
+    }
+
+    void TearDown() override {
+        delivery_.reset();
+        ListsTest::TearDown();
     }
 
     void add_member(std::string_view address, DeliveryMode mode) {
@@ -254,14 +272,71 @@ protected:
         return id;
     }
 
-    std::vector<mail::OutboxItem> new_mail() {
-        auto items = outbox_->recent(1000);
-        items.resize(static_cast<std::size_t>(outbox_->depth() - outbox_before_));
-        return items;
+    // One digest mail as the delivery worker wrote it.
+    struct Delivered {
+        std::int64_t job = 0;
+        std::string mail_from;
+        std::vector<std::string> recipients;
+        std::string subject;
+        std::string bytes;  // The message, without the X-Envelope-* lines.
+    };
+
+    // Runs the delivery worker, then returns the mails it wrote since the last call, by job (the
+    // oldest digest first) and file name.
+    std::vector<Delivered> new_mail() {
+        delivery_->run_until_idle();
+        std::vector<std::pair<std::string, Delivered>> found;
+        const auto directory = directory_.path() / "lists";
+        if (!std::filesystem::exists(directory)) {
+            return {};
+        }
+        for (const auto& entry : std::filesystem::directory_iterator(directory)) {
+            const std::string name = entry.path().filename().string();
+            if (name.starts_with(".") || !seen_.insert(name).second) {
+                continue;
+            }
+            std::ifstream in(entry.path(), std::ios::binary);
+            std::stringstream content;
+            content << in.rdbuf();
+            std::string text = content.str();
+            Delivered mail;
+            mail.job = std::stoll(name.substr(0, name.find('-')));
+            while (text.starts_with("X-Envelope-")) {
+                const std::size_t end = text.find("\r\n");
+                const std::string line = text.substr(0, end);
+                const std::string address = line.substr(line.find('<') + 1);
+                if (line.starts_with("X-Envelope-From:")) {
+                    mail.mail_from = address.substr(0, address.size() - 1);
+                } else {
+                    mail.recipients.push_back(address.substr(0, address.size() - 1));
+                }
+                text.erase(0, end + 2);
+            }
+            const std::size_t subject = text.find("\r\nSubject: ");
+            if (subject != std::string::npos) {
+                const std::size_t start = subject + 11;
+                mail.subject = text.substr(start, text.find("\r\n", start) - start);
+            }
+            mail.bytes = std::move(text);
+            found.emplace_back(name, std::move(mail));
+        }
+        std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+            return std::pair(a.second.job, a.first) < std::pair(b.second.job, b.first);
+        });
+        std::vector<Delivered> mails;
+        mails.reserve(found.size());
+        for (auto& each : found) {
+            mails.push_back(std::move(each.second));
+        }
+        return mails;
     }
 
+    mail::testing::TemporaryDirectory directory_;
     std::unique_ptr<List> list_;
     std::unique_ptr<Digests> digests_;
+    std::unique_ptr<Bounces> bounces_;
+    std::unique_ptr<DeliveryWorker> delivery_;
+    std::set<std::string> seen_;
     std::int64_t outbox_before_ = 0;
 };
 
@@ -289,8 +364,8 @@ TEST_P(DigestsTest, DailyDigestGoesToDigestMembersOnceWhenTheDayEnds) {
     ASSERT_EQ(mails.size(), 2U);
     std::vector<std::string> recipients;
     for (const auto& item : mails) {
-        ASSERT_EQ(item.envelope.recipients.size(), 1U);
-        recipients.push_back(item.envelope.recipients.front());
+        ASSERT_EQ(item.recipients.size(), 1U);
+        recipients.push_back(item.recipients.front());
         EXPECT_EQ(item.subject, "[discuss] Digest, Vol 2026, Issue 1");
         EXPECT_NE(item.bytes.find("Subject: [discuss] Digest, Vol 2026, Issue 1\r\n"),
                   std::string::npos);
@@ -301,17 +376,12 @@ TEST_P(DigestsTest, DailyDigestGoesToDigestMembersOnceWhenTheDayEnds) {
         EXPECT_NE(item.bytes.find("First"), std::string::npos);
         EXPECT_NE(item.bytes.find("Second"), std::string::npos);
         EXPECT_EQ(item.bytes.find("Rejected one"), std::string::npos);
-        EXPECT_EQ(item.envelope.mail_from.rfind("discuss-bounces+", 0), 0U)
-            << item.envelope.mail_from;
+        EXPECT_EQ(item.mail_from.rfind("discuss-bounces+", 0), 0U) << item.mail_from;
     }
     std::sort(recipients.begin(), recipients.end());
     EXPECT_EQ(recipients,
               (std::vector<std::string>{"digest@example.org", "анна@xn--e1afmkfd.xn--p1ai"}));
-    for (const auto& item : mails) {
-        if (item.envelope.recipients.front().rfind("анна", 0) == 0) {
-            EXPECT_TRUE(item.envelope.needs_smtputf8);
-        }
-    }
+    EXPECT_EQ(outbox_->depth(), outbox_before_) << "digests no longer go through the outbox";
     EXPECT_EQ(count("SELECT COUNT(*) FROM list_digests WHERE list_id = $1", {list_->id.value()}),
               1);
     EXPECT_EQ(count("SELECT COUNT(*) FROM list_digest_posts"), 2);
@@ -327,7 +397,7 @@ TEST_P(DigestsTest, EachMemberGetsTheFormatTheyChose) {
     int plain = 0;
     for (const auto& item : mails) {
         const bool is_mime = item.bytes.find("Content-Type: multipart/digest") != std::string::npos;
-        if (item.envelope.recipients.front() == "plain@example.org") {
+        if (item.recipients.front() == "plain@example.org") {
             ++plain;
             EXPECT_FALSE(is_mime) << item.bytes;
             EXPECT_NE(item.bytes.find("Content-Type: text/plain"), std::string::npos);
@@ -352,9 +422,10 @@ TEST_P(DigestsTest, SizeThresholdSendsAtOnceAndIssuesCount) {
     EXPECT_EQ(digests_->send_due(), 1);
     const auto mails = new_mail();
     ASSERT_EQ(mails.size(), 4U);
-    EXPECT_EQ(mails.front().subject, "[discuss] Digest, Vol 2026, Issue 2");
-    EXPECT_EQ(mails.back().subject, "[discuss] Digest, Vol 2026, Issue 1");
-    EXPECT_EQ(mails.front().bytes.find("Small"), std::string::npos);
+    EXPECT_EQ(mails.front().subject, "[discuss] Digest, Vol 2026, Issue 1");
+    EXPECT_EQ(mails.back().subject, "[discuss] Digest, Vol 2026, Issue 2");
+    EXPECT_EQ(mails.back().bytes.find("Small"), std::string::npos);
+    EXPECT_NE(mails.front().bytes.find("Small"), std::string::npos);
 }
 
 TEST_P(DigestsTest, WeeklyAndMonthlyPeriods) {
@@ -391,8 +462,8 @@ TEST_P(DigestsTest, PostApprovedAfterALaterPostWasDigestedIsNotLost) {
     EXPECT_FALSE(digests_->send_now(list_->id));
     const auto mails = new_mail();
     ASSERT_EQ(mails.size(), 4U);
-    EXPECT_NE(mails.front().bytes.find("Held for a while"), std::string::npos);
-    EXPECT_EQ(mails.front().bytes.find("Accepted at once"), std::string::npos);
+    EXPECT_NE(mails.back().bytes.find("Held for a while"), std::string::npos);
+    EXPECT_EQ(mails.back().bytes.find("Accepted at once"), std::string::npos);
 }
 
 TEST_P(DigestsTest, DisabledDigestsAreNotSentOnSchedule) {
@@ -403,6 +474,39 @@ TEST_P(DigestsTest, DisabledDigestsAreNotSentOnSchedule) {
     clock_.advance(48h);
     EXPECT_EQ(digests_->send_due(), 0);
     EXPECT_TRUE(digests_->send_now(list_->id)) << "an owner may still send one";
+}
+
+TEST_P(DigestsTest, OneBodyPerFormatIsStoredAndBouncingMembersAreSkipped) {
+    for (int member_idx = 0; member_idx < 7; ++member_idx) {
+        add_member("many" + std::to_string(member_idx) + "@example.org", DeliveryMode::Digest);
+    }
+    add_member("plain@example.org", DeliveryMode::PlainDigest);
+    const auto bouncing = subscriptions_->find_member(list_->id, email("many3@example.org"));
+    ASSERT_TRUE(bouncing.has_value());
+    database_->transact([&](store::Connection& connection) {
+        connection.execute(
+            "INSERT INTO list_bounce_scores (member_id, list_id, last_bounce_at, "
+            "delivery_disabled, updated_at) VALUES ($1, $2, 0, 1, 0)",
+            {bouncing->id.value(), list_->id.value()});
+    });
+    store_post("Stored once");
+    ASSERT_TRUE(digests_->send_now(list_->id));
+    // Two editions (MIME, plain), however many members: delivery reads the members in batches.
+    EXPECT_EQ(count("SELECT COUNT(*) FROM list_digest_editions"), 2);
+    EXPECT_EQ(count("SELECT recipients FROM list_digests"), 2 + 6 + 1);
+    const auto mails = new_mail();
+    std::set<std::string> recipients;
+    for (const auto& item : mails) {
+        recipients.insert(item.recipients.front());
+        EXPECT_NE(item.bytes.find("Stored once"), std::string::npos);
+        // The personal part is only in the headers, before the shared digest.
+        EXPECT_LT(item.bytes.find("List-Unsubscribe: "), item.bytes.find("\r\n\r\n"));
+    }
+    EXPECT_EQ(mails.size(), 9U);
+    EXPECT_EQ(recipients.count("many3@example.org"), 0U) << "delivery disabled by bounces";
+    EXPECT_EQ(recipients.count("plain@example.org"), 1U);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM list_delivery_recipients WHERE state = 'sent'"), 9);
+    EXPECT_TRUE(new_mail().empty()) << "each member once";
 }
 
 COALITION_LISTS_FOR_DIALECTS(DigestsTest);

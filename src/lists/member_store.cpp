@@ -2,6 +2,7 @@
 
 #include "core/assert.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace coalition::lists::member_store {
@@ -103,6 +104,35 @@ std::optional<MemberRow> find_by_token_hash(store::Database& database, const cha
         return std::nullopt;
     }
     return from_row(*row);
+}
+
+std::unordered_map<std::int64_t, std::string> token_salts(store::Database& database, ListId list,
+                                                          const std::vector<MemberId>& members) {
+    std::unordered_map<std::int64_t, std::string> salts;
+    if (members.empty()) {
+        return salts;
+    }
+    static const std::string salts_sql = [] {
+        std::string sql = "SELECT id, token_salt FROM list_members WHERE list_id = $1 AND id IN (";
+        for (std::size_t idx = 0; idx < kSaltChunk; ++idx) {
+            sql += (idx == 0 ? "$" : ", $") + std::to_string(idx + 2);
+        }
+        return sql + ")";
+    }();
+    salts.reserve(members.size());
+    for (std::size_t start = 0; start < members.size(); start += kSaltChunk) {
+        std::vector<store::Value> params;
+        params.reserve(kSaltChunk + 1);
+        params.emplace_back(list.value());
+        for (std::size_t idx = 0; idx < kSaltChunk; ++idx) {
+            // Past the end, the last id again: the IN list keeps its size.
+            params.emplace_back(members[std::min(start + idx, members.size() - 1)].value());
+        }
+        for (const auto& row : database.query(salts_sql, params)) {
+            salts.emplace(row.integer(0), row.text(1));
+        }
+    }
+    return salts;
 }
 
 std::vector<MemberRow> all(store::Database& database, ListId list,

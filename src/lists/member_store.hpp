@@ -6,9 +6,11 @@
 #include "lists/member.hpp"
 #include "store/database.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace coalition::lists::member_store {
@@ -35,6 +37,11 @@ std::optional<MemberRow> find_by_token_hash(store::Database& database, const cha
 std::vector<MemberRow> all(store::Database& database, ListId list,
                            const std::optional<MemberState>& state);
 std::vector<MemberRow> receiving(store::Database& database, ListId list, DeliveryMode mode);
+// The token salts of those of `members` that are rows of `list`, by member id. One query for each
+// kSaltChunk members (a fixed-size IN list, the last one padded, so a backend prepares it once).
+inline constexpr std::size_t kSaltChunk = 100;
+std::unordered_map<std::int64_t, std::string> token_salts(store::Database& database, ListId list,
+                                                          const std::vector<MemberId>& members);
 
 struct StateCount {
     MemberState state;

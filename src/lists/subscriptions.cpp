@@ -571,6 +571,19 @@ std::optional<MemberLinks> Subscriptions::links(const List& list, MemberId membe
     return member_links(list, row->token_salt);
 }
 
+std::vector<std::optional<MemberLinks>> Subscriptions::links(
+    const List& list, const std::vector<MemberId>& members) const {
+    const auto salts = member_store::token_salts(database_, list.id, members);
+    std::vector<std::optional<MemberLinks>> links;
+    links.reserve(members.size());
+    for (const MemberId member : members) {
+        const auto salt = salts.find(member.value());
+        links.push_back(salt == salts.end() ? std::nullopt
+                                            : std::optional(member_links(list, salt->second)));
+    }
+    return links;
+}
+
 std::vector<Recipient> Subscriptions::recipients(const List& list, DeliveryMode mode) const {
     std::vector<Recipient> recipients;
     for (auto& row : member_store::receiving(database_, list.id, mode)) {

@@ -157,6 +157,10 @@ public:
 
     // The member's personal links; nullopt for a member of another list or no member.
     std::optional<MemberLinks> links(const List& list, MemberId member) const;
+    // The personal links of each of `members`, in order (nullopt for one that is not a row of
+    // `list`): one query a hundred members, for a delivery batch.
+    std::vector<std::optional<MemberLinks>> links(const List& list,
+                                                  const std::vector<MemberId>& members) const;
     // Subscribed members receiving `mode`, with their links (for delivery and digests), by id;
     // not those whose delivery bounces disabled.
     std::vector<Recipient> recipients(const List& list, DeliveryMode mode) const;

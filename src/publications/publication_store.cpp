@@ -141,11 +141,11 @@ DeliveryId insert_delivery(store::Connection& connection, const Delivery& delive
     }
     const auto row = connection.query_one(
         "INSERT INTO delivered_statements (publication_id, speaker, organisation_id, "
-        "milestone_id, meeting, delivered_on, link, created_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        "milestone_id, meeting, delivered_on, link, created_at, response_slug, response_title) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         {delivery.publication_id.value(), delivery.speaker, store::nullable(organisation),
          store::nullable(milestone), delivery.meeting, delivery.date, delivery.link,
-         delivery.created_at});
+         delivery.created_at, delivery.response_slug, delivery.response_title});
     return DeliveryId(row->integer(0));
 }
 
@@ -153,7 +153,8 @@ std::vector<Delivery> deliveries(store::Database& database,
                                  std::optional<PublicationId> publication_id) {
     std::string sql =
         "SELECT id, publication_id, speaker, organisation_id, milestone_id, meeting, "
-        "delivered_on, link, created_at FROM delivered_statements";
+        "delivered_on, link, created_at, response_slug, response_title "
+        "FROM delivered_statements";
     store::Params params;
     if (publication_id) {
         sql += " WHERE publication_id = $1";
@@ -176,6 +177,8 @@ std::vector<Delivery> deliveries(store::Database& database,
         delivery.date = row.text(6);
         delivery.link = row.text(7);
         delivery.created_at = row.integer(8);
+        delivery.response_slug = row.text(9);
+        delivery.response_title = row.text(10);
         out.push_back(std::move(delivery));
     }
     return out;

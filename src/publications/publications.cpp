@@ -463,7 +463,8 @@ std::vector<Revision> Publications::revisions(PublicationId id) const {
     return publication_store::revisions(database_, id);
 }
 
-accounts::Validated<Delivery> Publications::validate_delivery(const DeliveryDraft& draft) const {
+accounts::Validated<Delivery> Publications::validate_delivery(
+    const DeliveryDraft& draft, const std::vector<ResponseChoice>& responses) const {
     accounts::FieldErrors errors;
     Delivery delivery;
     if (auto publication = find(draft.publication)) {
@@ -515,6 +516,19 @@ accounts::Validated<Delivery> Publications::validate_delivery(const DeliveryDraf
                 "link"));
         }
     }
+    if (!draft.response.empty()) {
+        const auto chosen = std::find_if(
+            responses.begin(), responses.end(),
+            [&](const ResponseChoice& choice) { return choice.slug == draft.response; });
+        if (chosen != responses.end()) {
+            delivery.response_slug = chosen->slug;
+            delivery.response_title = chosen->title;
+        } else {
+            errors.push_back(
+                invalid(i18n::gettext_noop("Choose a published joint response from the list."),
+                        "response"));
+        }
+    }
     if (!errors.empty()) {
         return errors;
     }
@@ -534,8 +548,10 @@ core::Result<Delivery> Publications::record_delivery(const accounts::Actor& acto
         out.id = publication_store::insert_delivery(db, out);
         accounts::AuditLog::record(
             db, now, actor, "publication.delivered", subject(delivery.publication_id),
-            nlohmann::json{
-                {"delivery", out.id.value()}, {"speaker", out.speaker}, {"date", out.date}}
+            nlohmann::json{{"delivery", out.id.value()},
+                           {"speaker", out.speaker},
+                           {"date", out.date},
+                           {"response", out.response_slug}}
                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         return out;
     });

@@ -105,6 +105,14 @@ struct DeliveryDraft {
     std::string meeting{};       // Free text; required when there is no milestone.
     std::string date{};          // YYYY-MM-DD
     std::string link{};          // The recording or transcript (http/https), or empty.
+    std::string response{};      // The slug of a published joint response it carried, or empty.
+};
+
+// A published joint response a delivery may name (given by the caller: publications does not use
+// the responses module).
+struct ResponseChoice {
+    std::string slug{};
+    std::string title{};
 };
 
 struct Delivery {
@@ -120,6 +128,8 @@ struct Delivery {
     std::string process_slug{};  // The milestone's process, or "".
     std::string date{};          // YYYY-MM-DD
     std::string link{};
+    std::string response_slug{};   // A published joint response it carried, or "".
+    std::string response_title{};  // Its title when recorded.
     std::int64_t created_at = 0;
 };
 
@@ -201,9 +211,11 @@ public:
     std::vector<Revision> revisions(PublicationId id) const;
 
     // Every problem of `draft` ("publication", "speaker", "organisation", "milestone", "meeting",
-    // "date", "link"): bad text, unknown publication, organisation or milestone, a meeting neither
-    // chosen nor named, a malformed date or a link that is not http(s).
-    accounts::Validated<Delivery> validate_delivery(const DeliveryDraft& draft) const;
+    // "date", "link", "response"): bad text, unknown publication, organisation or milestone, a
+    // meeting neither chosen nor named, a malformed date, a link that is not http(s), or a
+    // response that is not one of `responses` (the published joint responses).
+    accounts::Validated<Delivery> validate_delivery(
+        const DeliveryDraft& draft, const std::vector<ResponseChoice>& responses = {}) const;
     // Records a validated delivery (audited "publication.delivered"). NotFound when the
     // publication is gone meanwhile.
     core::Result<Delivery> record_delivery(const accounts::Actor& actor, const Delivery& delivery);

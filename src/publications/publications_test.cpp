@@ -362,6 +362,42 @@ TEST_P(PublicationsTest, RefusesBadDeliveries) {
     EXPECT_NE(missing.error_for("meeting"), nullptr);
 }
 
+TEST_P(PublicationsTest, ADeliveryNamesAPublishedJointResponse) {
+    const auto publication = create();
+    const std::vector<ResponseChoice> published = {{.slug = "gdc-response", .title = "GDC"},
+                                                   {.slug = "wsis", .title = "WSIS+20"}};
+    DeliveryDraft draft{.publication = publication.slug.value(),
+                        .speaker = "Sam",
+                        .organisation = "",
+                        .milestone = "",
+                        .meeting = "IGF 2026 main session",
+                        .date = "2026-06-23",
+                        .link = "",
+                        .response = "wsis"};
+    auto delivery = publications_->validate_delivery(draft, published);
+    ASSERT_TRUE(delivery);
+    ASSERT_TRUE(publications_->record_delivery(Actor::cli(), *delivery));
+    const auto all = publications_->deliveries(std::nullopt);
+    ASSERT_EQ(all.size(), 1U);
+    EXPECT_EQ(all[0].response_slug, "wsis");
+    EXPECT_EQ(all[0].response_title, "WSIS+20");
+    // Not a published response (a draft's slug, hostile text, nothing published at all).
+    for (const std::string& bad :
+         std::vector<std::string>{"draft-only", "wsis' OR '1'='1", std::string("\xff", 1)}) {
+        draft.response = bad;
+        auto refused = publications_->validate_delivery(draft, published);
+        ASSERT_FALSE(refused);
+        EXPECT_NE(refused.error_for("response"), nullptr);
+    }
+    draft.response = "wsis";
+    EXPECT_NE(publications_->validate_delivery(draft).error_for("response"), nullptr);
+    // None named: the columns stay empty.
+    draft.response = "";
+    auto plain = publications_->validate_delivery(draft, published);
+    ASSERT_TRUE(plain);
+    EXPECT_EQ(plain->response_slug, "");
+}
+
 TEST_P(PublicationsTest, EnsurePublishedIsIdempotent) {
     auto draft = news_draft();
     draft.slug = "demo-news";

@@ -3,6 +3,7 @@
 
 #include "responses/drafting.hpp"
 
+#include "core/assert.hpp"
 #include "core/text.hpp"
 #include "i18n/i18n.hpp"
 #include "responses/response_store.hpp"
@@ -13,6 +14,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 namespace coalition::responses {
@@ -601,6 +604,86 @@ core::Result<Amendment> Responses::reject(const Actor& actor, std::string_view s
     }
     decided->author_name = user_name(decided->author);
     return decided;
+}
+
+core::Result<DraftSummary> Responses::summary(const Actor& actor, std::string_view slug,
+                                              std::size_t comments_kept,
+                                              std::size_t amendments_kept) {
+    auto loaded = load(actor, slug, Access::Partner, "read");
+    if (!loaded) {
+        return loaded.error();
+    }
+    auto text =
+        response_store::text(database_, loaded->response.id, loaded->response.current_version);
+    COALITION_ASSERT(text.has_value(), "every response has a current version");
+    DraftSummary out{.response = std::move(loaded->response),
+                     .access = loaded->access,
+                     .text = std::move(*text)};
+    std::unordered_map<std::string_view, const Paragraph*> paragraphs;
+    paragraphs.reserve(out.text.paragraphs.size());
+    for (const auto& paragraph : out.text.paragraphs) {
+        paragraphs.emplace(paragraph.anchor, &paragraph);
+    }
+    std::map<accounts::UserId, std::string> names;
+    auto name_of = [&](accounts::UserId user) -> const std::string& {
+        auto found = names.find(user);
+        if (found == names.end()) {
+            found = names.emplace(user, user_name(user)).first;
+        }
+        return found->second;
+    };
+    std::unordered_map<std::string, std::size_t> index;  // Anchor → position in discussions.
+    auto discussion_of = [&](const std::string& anchor) -> AnchorDiscussion& {
+        const auto [found, added] = index.try_emplace(anchor, out.discussions.size());
+        if (added) {
+            out.discussions.push_back(AnchorDiscussion{.anchor = anchor});
+        }
+        return out.discussions[found->second];
+    };
+    // One pass each over the rows, newest first (they come oldest first): every row counts, only
+    // the kept ones are moved out. Cheaper than ranking in SQL, which SQLite does by sorting whole
+    // rows (measured: twice the time of reading them all).
+    auto comments = response_store::comments(database_, out.response.id);
+    for (auto comment = comments.rbegin(); comment != comments.rend(); ++comment) {
+        auto& discussion = discussion_of(comment->anchor);
+        ++discussion.comments;
+        if (discussion.latest_comments.size() < comments_kept) {
+            comment->author_name = name_of(comment->author);
+            discussion.latest_comments.push_back(std::move(*comment));
+        }
+    }
+    auto amendments = response_store::amendments(database_, out.response.id);
+    for (auto amendment = amendments.rbegin(); amendment != amendments.rend(); ++amendment) {
+        if (amendment->state != AmendmentState::Open) {
+            continue;
+        }
+        auto& discussion = discussion_of(amendment->anchor);
+        ++discussion.open_amendments;
+        if (discussion.latest_open_amendments.size() < amendments_kept) {
+            const auto paragraph = paragraphs.find(amendment->anchor);
+            amendment->stale = paragraph == paragraphs.end() ||
+                               paragraph->second->block_id != amendment->base_block_id;
+            amendment->author_name = name_of(amendment->author);
+            discussion.latest_open_amendments.push_back(std::move(*amendment));
+        }
+    }
+    return out;
+}
+
+core::Result<DraftHead> Responses::head(const Actor& actor, std::string_view slug) {
+    auto loaded = load(actor, slug, Access::Partner, "read");
+    if (!loaded) {
+        return loaded.error();
+    }
+    const ResponseId id = loaded->response.id;
+    auto versions = response_store::versions(database_, id);
+    COALITION_ASSERT(!versions.empty(), "every response has a current version");
+    DraftHead out{.response = std::move(loaded->response),
+                  .access = loaded->access,
+                  .version = std::move(versions.back()),
+                  .stamp = response_store::discussion_stamp(database_, id)};
+    out.stamp.version = out.version.number;
+    return out;
 }
 
 }  // namespace coalition::responses

@@ -366,6 +366,23 @@ std::vector<Amendment> amendments(Source source, ResponseId id) {
     return out;
 }
 
+DiscussionStamp discussion_stamp(Source source, ResponseId id) {
+    // Each subquery walks the (response_id, id) index only, but for the open count.
+    const auto rows = source.query(
+        "SELECT (SELECT COUNT(*) FROM response_comments WHERE response_id = $1), "
+        "(SELECT COALESCE(MAX(id), 0) FROM response_comments WHERE response_id = $1), "
+        "(SELECT COUNT(*) FROM response_amendments WHERE response_id = $1), "
+        "(SELECT COALESCE(MAX(id), 0) FROM response_amendments WHERE response_id = $1), "
+        "(SELECT COUNT(*) FROM response_amendments WHERE response_id = $1 AND state = 'open')",
+        {id.value()});
+    const auto& row = rows.front();
+    return DiscussionStamp{.comments = row.integer(0),
+                           .last_comment = row.integer(1),
+                           .amendments = row.integer(2),
+                           .last_amendment = row.integer(3),
+                           .open_amendments = row.integer(4)};
+}
+
 bool decide_amendment(store::Connection& connection, AmendmentId amendment, AmendmentState state,
                       const std::string& note, std::optional<accounts::UserId> decided_by,
                       std::int64_t at, std::optional<int> version_number) {

@@ -62,6 +62,8 @@ AmendmentId insert_amendment(store::Connection& connection, ResponseId id,
                              const Amendment& amendment);
 std::optional<Amendment> find_amendment(Source source, ResponseId id, AmendmentId amendment);
 std::vector<Amendment> amendments(Source source, ResponseId id);  // Oldest first.
+// The counts and newest ids of one response's comments and amendments (version left 0).
+DiscussionStamp discussion_stamp(Source source, ResponseId id);
 // Closes an open amendment; false when it was not open any more.
 bool decide_amendment(store::Connection& connection, AmendmentId amendment, AmendmentState state,
                       const std::string& note, std::optional<accounts::UserId> decided_by,

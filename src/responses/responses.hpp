@@ -208,6 +208,46 @@ struct DraftView {
     std::vector<Amendment> amendments = {};  // As Responses::amendments.
 };
 
+// One anchor's discussion as the draft page previews it (Responses::summary).
+struct AnchorDiscussion {
+    std::string anchor = {};
+    std::size_t comments = 0;         // Replies included.
+    std::size_t open_amendments = 0;  // Open ones only.
+    // Newest first (by id); replies among them, each without Comment::replies.
+    std::vector<Comment> latest_comments = {};
+    std::vector<Amendment> latest_open_amendments = {};  // Newest first, Amendment::stale set.
+};
+
+// The draft page's reading: DraftView without every comment and amendment.
+struct DraftSummary {
+    Response response;
+    Access access = Access::None;
+    Text text = {};                                  // The current version.
+    std::vector<AnchorDiscussion> discussions = {};  // One per anchor that has any; no order.
+};
+
+// What the draft page's previews of the discussions depend on, read cheaply (Responses::head).
+// Comments are never changed or removed, an amendment leaves the open state at most once and ids
+// only grow, so two equal stamps of one response mean equal Responses::summary discussions (but
+// for authors' names, which are read when the summary is).
+struct DiscussionStamp {
+    int version = 0;  // The current version's number.
+    std::int64_t comments = 0;
+    std::int64_t last_comment = 0;  // The newest comment's id; 0 when none.
+    std::int64_t amendments = 0;
+    std::int64_t last_amendment = 0;
+    std::int64_t open_amendments = 0;
+    bool operator==(const DiscussionStamp&) const = default;
+};
+
+// The response, the actor's access, its current version (without its text) and the stamp.
+struct DraftHead {
+    Response response;
+    Access access = Access::None;
+    Version version = {};
+    DiscussionStamp stamp = {};
+};
+
 // A published response for the publications index (Responses::published): public data only.
 struct PublishedResponse {
     std::string slug = {};
@@ -282,6 +322,14 @@ public:
     // The response, the actor's access, its current text, comments and amendments at once (one
     // access check, one refusal audited).
     core::Result<DraftView> view(const accounts::Actor& actor, std::string_view slug);
+    // The response, the actor's access, its current text and per anchor the counts and the newest
+    // `comments_kept` comments and `amendments_kept` open amendments, read without loading every
+    // comment and amendment (one access check, as view).
+    core::Result<DraftSummary> summary(const accounts::Actor& actor, std::string_view slug,
+                                       std::size_t comments_kept, std::size_t amendments_kept);
+    // The response, the actor's access, its current version and its DiscussionStamp: a few small
+    // queries, so a caller can tell whether what it rendered from a summary is still current.
+    core::Result<DraftHead> head(const accounts::Actor& actor, std::string_view slug);
 
     // ---- Members (member representatives, editors, admins) ----
     // A comment on paragraph `anchor` of the current version, or a reply to comment `reply_to`

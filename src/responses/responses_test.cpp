@@ -584,6 +584,118 @@ TEST_P(ResponsesTest, ViewReadsEverythingWithOneCheck) {
     EXPECT_EQ(refusals(), before + 1);
 }
 
+TEST_P(ResponsesTest, SummaryKeepsCountsAndTheNewestOfEachAnchor) {
+    create_draft();
+    const auto author = Actor::user(member_a_);
+    std::vector<CommentId> on_p4;
+    for (int number = 1; number <= 4; ++number) {
+        auto made =
+            responses_->comment(author, "gdc-response", "p-4", "Comment " + std::to_string(number));
+        ASSERT_TRUE(made.has_value());
+        on_p4.push_back(made->id);
+    }
+    auto reply =
+        responses_->comment(Actor::user(member_b_), "gdc-response", "p-4", "A reply", on_p4[0]);
+    ASSERT_TRUE(reply.has_value());
+    ASSERT_TRUE(responses_->comment(author, "gdc-response", "p-5", "Elsewhere").has_value());
+    auto first = responses_->propose(author, "gdc-response", "p-4", "New wording.", "Why.");
+    auto second = responses_->propose(author, "gdc-response", "p-4", "Other wording.", "Why.");
+    auto third = responses_->propose(author, "gdc-response", "p-4", "Third wording.", "Why.");
+    ASSERT_TRUE(first && second && third);
+    ASSERT_TRUE(
+        responses_->reject(Actor::user(editor_), "gdc-response", third->id, "No.").has_value());
+    auto other = responses_->propose(author, "gdc-response", "p-5", "Changed.", "Why.");
+    ASSERT_TRUE(other.has_value());
+    // Accepting on p-5 makes no amendment of p-4 stale; a new wording of p-4 would.
+    ASSERT_TRUE(responses_->accept(Actor::user(editor_), "gdc-response", other->id).has_value());
+    auto after = responses_->propose(author, "gdc-response", "p-5", "Again.", "Why.");
+    ASSERT_TRUE(after.has_value());
+
+    auto summary = responses_->summary(author, "gdc-response", 3, 2);
+    ASSERT_TRUE(summary.has_value());
+    EXPECT_EQ(summary->access, Access::Member);
+    EXPECT_EQ(summary->text.version.number, 2);
+    const AnchorDiscussion* p4 = nullptr;
+    const AnchorDiscussion* p5 = nullptr;
+    for (const auto& discussion : summary->discussions) {
+        (discussion.anchor == "p-4" ? p4 : p5) = &discussion;
+    }
+    ASSERT_EQ(summary->discussions.size(), 2u);
+    ASSERT_NE(p4, nullptr);
+    ASSERT_NE(p5, nullptr);
+    EXPECT_EQ(p4->comments, 5u);  // The reply counts.
+    ASSERT_EQ(p4->latest_comments.size(), 3u);
+    EXPECT_EQ(p4->latest_comments[0].id, reply->id);
+    EXPECT_EQ(p4->latest_comments[0].author_name, "Bo");
+    EXPECT_TRUE(p4->latest_comments[0].parent.has_value());
+    EXPECT_EQ(p4->latest_comments[1].id, on_p4[3]);
+    EXPECT_EQ(p4->latest_comments[2].id, on_p4[2]);
+    EXPECT_EQ(p4->open_amendments, 2u);  // The rejected one is not open.
+    ASSERT_EQ(p4->latest_open_amendments.size(), 2u);
+    EXPECT_EQ(p4->latest_open_amendments[0].id, second->id);
+    EXPECT_EQ(p4->latest_open_amendments[1].id, first->id);
+    EXPECT_FALSE(p4->latest_open_amendments[0].stale);
+    EXPECT_EQ(p4->latest_open_amendments[0].author_name, "Ana");
+    EXPECT_EQ(p5->comments, 1u);
+    ASSERT_EQ(p5->latest_open_amendments.size(), 1u);
+    EXPECT_EQ(p5->latest_open_amendments[0].id, after->id);
+    EXPECT_FALSE(p5->latest_open_amendments[0].stale);
+
+    // The same check as view: outsiders are refused and audited.
+    const auto before = refusals();
+    EXPECT_EQ(responses_->summary(Actor::user(outsider_), "gdc-response", 3, 2).error().code,
+              ErrorCode::Forbidden);
+    EXPECT_EQ(refusals(), before + 1);
+    EXPECT_EQ(responses_->summary(author, "nope", 3, 2).error().code, ErrorCode::NotFound);
+}
+
+TEST_P(ResponsesTest, HeadStampChangesWithEveryChangeToTheDiscussion) {
+    create_draft();
+    const auto author = Actor::user(member_a_);
+    auto stamp = [&] {
+        auto head = responses_->head(author, "gdc-response");
+        EXPECT_TRUE(head.has_value());
+        return head ? head->stamp : DiscussionStamp{};
+    };
+    const auto empty = stamp();
+    EXPECT_EQ(empty.version, 1);
+    EXPECT_EQ(empty.comments, 0);
+    EXPECT_EQ(empty.last_comment, 0);
+    EXPECT_EQ(stamp(), empty);  // Reading changes nothing.
+
+    auto comment = responses_->comment(author, "gdc-response", "p-4", "A comment");
+    ASSERT_TRUE(comment.has_value());
+    const auto commented = stamp();
+    EXPECT_NE(commented, empty);
+    EXPECT_EQ(commented.comments, 1);
+    EXPECT_EQ(commented.last_comment, comment->id.value());
+
+    auto first = responses_->propose(author, "gdc-response", "p-4", "New wording.", "Why.");
+    auto second = responses_->propose(author, "gdc-response", "p-5", "Other wording.", "Why.");
+    ASSERT_TRUE(first && second);
+    const auto proposed = stamp();
+    EXPECT_EQ(proposed.open_amendments, 2);
+    ASSERT_TRUE(
+        responses_->reject(Actor::user(editor_), "gdc-response", first->id, "No.").has_value());
+    const auto rejected = stamp();
+    EXPECT_NE(rejected, proposed);  // Deciding leaves the counts of all but the open ones.
+    EXPECT_EQ(rejected.open_amendments, 1);
+    ASSERT_TRUE(responses_->accept(Actor::user(editor_), "gdc-response", second->id).has_value());
+    const auto accepted = stamp();
+    EXPECT_EQ(accepted.version, 2);
+    EXPECT_EQ(accepted.open_amendments, 0);
+    auto head = responses_->head(author, "gdc-response");
+    ASSERT_TRUE(head.has_value());
+    EXPECT_EQ(head->version.number, 2);
+    EXPECT_EQ(head->version.hash, current_text("gdc-response").version.hash);
+    EXPECT_EQ(head->access, Access::Member);
+
+    const auto before = refusals();
+    EXPECT_EQ(responses_->head(Actor::user(outsider_), "gdc-response").error().code,
+              ErrorCode::Forbidden);
+    EXPECT_EQ(refusals(), before + 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ResponsesTest,
                          ::testing::ValuesIn(store::testing::available_dialects()),
                          [](const auto& info) { return store::testing::dialect_name(info.param); });

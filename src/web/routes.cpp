@@ -18,6 +18,7 @@
 #include "web/pages/process_follow_pages.hpp"
 #include "web/pages/process_pages.hpp"
 #include "web/pages/publication_pages.hpp"
+#include "web/pages/response_announce_pages.hpp"
 #include "web/pages/response_endorsement_pages.hpp"
 #include "web/pages/response_pages.hpp"
 #include "web/pages/signatories_pages.hpp"
@@ -137,6 +138,7 @@ void register_routes(Router& router, Site& site) {
     auto archive_api = std::make_shared<ArchiveApi>(site);
     auto response_pages = std::make_shared<ResponsePages>(site);
     auto endorsement_pages = std::make_shared<ResponseEndorsementPages>(site, response_pages);
+    auto announce_pages = std::make_shared<ResponseAnnouncePages>(site);
     auto publication_pages = std::make_shared<PublicationPages>(site);
 
     // Binds a member function of a shared page object as a handler.
@@ -264,8 +266,11 @@ void register_routes(Router& router, Site& site) {
     router.add(M::Post, "/responses/:slug/answer",          bind(endorsement_pages, &ResponseEndorsementPages::answer), A::Member);
     router.add(M::Post, "/responses/:slug/withdraw",        bind(endorsement_pages, &ResponseEndorsementPages::withdraw), A::Member);
     router.add(M::Post, "/responses/:slug/publish",         bind(endorsement_pages, &ResponseEndorsementPages::publish), A::Member);
+    router.add(M::Get,  "/responses/:slug/announce",        bind(announce_pages, &ResponseAnnouncePages::form), A::Member);
+    router.add(M::Post, "/responses/:slug/announce",        bind(announce_pages, &ResponseAnnouncePages::announce), A::Member);
     router.add(M::Get,  "/responses/:slug/versions",        bind(response_pages, &ResponsePages::versions), A::Member);
     router.add(M::Get,  "/responses/:slug/diff",            bind(response_pages, &ResponsePages::diff),     A::Member);
+    router.add(M::Get,  "/responses/:slug/paragraphs/:anchor", bind(response_pages, &ResponsePages::paragraph), A::Member);
     router.add(M::Post, "/responses/:slug/comments",        bind(response_pages, &ResponsePages::comment),  A::Member);
     router.add(M::Post, "/responses/:slug/amendments",      bind(response_pages, &ResponsePages::propose),  A::Member);
     router.add(M::Post, "/responses/:slug/amendments/:id/accept", bind(response_pages, &ResponsePages::accept), A::Member);

@@ -11,6 +11,7 @@
 #include "processes/followers.hpp"
 #include "processes/processes.hpp"
 #include "publications/publications.hpp"
+#include "responses/announcements.hpp"
 #include "responses/responses.hpp"
 #include "signon/signon.hpp"
 #include "statement/statement.hpp"
@@ -67,6 +68,8 @@ struct Site {
     responses::Responses* responses = nullptr;
     // Their endorsement half (issue #5). Null until app/ wires it: those pages then answer 503.
     responses::Endorsements* endorsements = nullptr;
+    // Their announcements on mailing lists (issue #5). Null until app/ wires them: 503.
+    responses::Announcements* announcements = nullptr;
     // Publications (issue #5). Null until app/ wires it: the publication pages then answer 503.
     publications::Publications* publications = nullptr;
     // The published joint responses as entries of /publications and its feed (kind "response",

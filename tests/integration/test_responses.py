@@ -113,7 +113,9 @@ class ResponsePages(ResponseTestBase):
                 self.assertIn(f'id="{anchor}"', main)
             # Raw HTML in the Markdown is not rendered (cmark-gfm with raw HTML off).
             self.assertNotIn("<script>alert", page.text)
-            self.assertIn("<details", main)
+            # Each paragraph links to its own page, where the discussion and the forms are.
+            self.assertIn('href="/responses/gdc-response/paragraphs/p-4"', main)
+            self.assertNotIn('name="body"', main)
         self.assertEqual(ana.get("/responses/nope").status, 404)
 
         # Outsiders: a candidate's representative and a user without an organisation.
@@ -141,7 +143,8 @@ class ResponsePages(ResponseTestBase):
         self.assertEqual(commented.header("location"), path + "#p-4")
         page = ana.get(path).text
         self.assertIn("Name the IGF here? &lt;b&gt;bold&lt;/b&gt;", page)
-        comment_id = re.search(r'name="reply_to"><option value="">[^<]*</option>'
+        page = ana.get(path + "/paragraphs/p-4").text
+        comment_id = re.search(r'name="reply_to"><option value="" selected>[^<]*</option>'
                                r'<option value="(\d+)">', page).group(1)
         before = set(self.server.outbox_messages())
         replied = self.post_form(bo, path, path + "/comments",
@@ -167,8 +170,12 @@ class ResponsePages(ResponseTestBase):
                                {"anchor": "p-7", "reason": "Scope.", "wording": "We ask for more."})
         self.assertEqual(other.status, 303)
         page = editor.get(path).text
-        ids = re.findall(r'action="/responses/gdc-response/amendments/(\d+)/reject"', page)
-        self.assertEqual(len(ids), 2)
+        self.assertEqual(len(re.findall(r'/amendments/\d+/reject"', page)), 0)
+        self.assertEqual(len(re.findall(r'action="/responses/gdc-response/amendments/\d+/accept"',
+                                        page)), 2)
+        ids = [re.search(r'action="/responses/gdc-response/amendments/(\d+)/reject"',
+                         editor.get(f"{path}/paragraphs/{anchor}").text).group(1)
+               for anchor in ("p-4", "p-7")]
         first, second = sorted(ids, key=int)
         token = ana.csrf_from(ana.get(path).text)
         self.assertEqual(ana.post(f"{path}/amendments/{first}/accept",
@@ -184,7 +191,8 @@ class ResponsePages(ResponseTestBase):
 
         page = bo.get(path).text
         self.assertIn("We firmly support", page)
-        self.assertIn("Out of scope.", page)
+        self.assertNotIn("Out of scope.", page)  # Decided amendments are on the paragraph page.
+        self.assertIn("Out of scope.", bo.get(path + "/paragraphs/p-7").text)
         versions = bo.get(path + "/versions")
         self.assertEqual(versions.status, 200)
         self.assertEqual(len(re.findall(r'class="response-hash">[0-9a-f]{64}<', versions.text)), 2)
@@ -219,6 +227,149 @@ class ResponsePages(ResponseTestBase):
         self.assertEqual(path, "/responses/reponse-conjointe")
         page = ana.get(path).text
         self.assertIn("Réponse &lt;conjointe&gt;", page)
+
+    def test_paragraph_page_holds_the_whole_discussion(self):
+        path = self.create_draft()
+        paragraph = path + "/paragraphs/p-4"
+        ana = self.sign_in(self.server, "ana@auda.example")
+        bo = self.sign_in(self.server, "bo@cira.example")
+        editor = self.sign_in(self.server, "editor@nominet.example")
+
+        # Visitors are sent to sign in; outsiders are refused; unknown anchors are not found.
+        anonymous = self.server.client().get(paragraph)
+        self.assertEqual(anonymous.status, 303)
+        self.assertIn("/signin", anonymous.header("location"))
+        olga = self.sign_in(self.server, "olga@centr.example")
+        refused = olga.get(paragraph)
+        self.assertEqual(refused.status, 403)
+        self.assertNotIn("multistakeholder model of internet", refused.text)
+        for anchor in ("p-99", "p-0", "x-4", "p-4x", "%3Cscript%3E", "p-" + "9" * 40):
+            self.assertEqual(ana.get(f"{path}/paragraphs/{anchor}").status, 404, anchor)
+        self.assertEqual(ana.get("/responses/nope/paragraphs/p-4").status, 404)
+
+        # A comment posted from the paragraph page comes back to it, at the comment.
+        page = ana.get(paragraph)
+        self.assertEqual(page.status, 200)
+        main = main_of(page.text)
+        self.assertIn("multistakeholder model", main)
+        self.assertIn(f'href="{path}#p-4"', main)
+        self.assertIn('name="return_to" value="p-4"', main)
+        posted = ana.post(path + "/comments", form={
+            "_csrf": ana.csrf_from(page.text), "anchor": "p-4", "return_to": "p-4",
+            "body": "First <i>thought</i>"})
+        self.assertEqual(posted.status, 303, posted.text[:500])
+        location = posted.header("location")
+        self.assertRegex(location, r"^/responses/gdc-response/paragraphs/p-4#comment-\d+$")
+        first_id = location.rsplit("-", 1)[1]
+        page = bo.get(paragraph).text
+        self.assertIn(f'id="comment-{first_id}"', page)
+        self.assertIn("First &lt;i&gt;thought&lt;/i&gt;", page)
+        reply = bo.post(path + "/comments", form={
+            "_csrf": bo.csrf_from(page), "anchor": "p-4", "return_to": "p-4",
+            "reply_to": first_id, "body": "A reply."})
+        self.assertEqual(reply.status, 303)
+        self.assertTrue(reply.header("location").startswith(paragraph + "#comment-"))
+
+        # A bad comment from the paragraph page is shown there, with what was typed kept.
+        page = ana.get(paragraph).text
+        too_long = ana.post(path + "/comments", form={
+            "_csrf": ana.csrf_from(page), "anchor": "p-4", "return_to": "p-4",
+            "body": "Kept <text> " + "x" * 10_001})
+        self.assertEqual(too_long.status, 422)
+        self.assertIn("There is a problem", too_long.text)
+        self.assertIn('name="return_to" value="p-4"', too_long.text)
+        self.assertIn("Kept &lt;text&gt; xxx", too_long.text)
+        nul = ana.post(path + "/comments", form={
+            "_csrf": ana.csrf_from(page), "anchor": "p-4", "return_to": "p-4", "body": "a\x00b"})
+        self.assertEqual(nul.status, 400)  # The form parser refuses NUL bytes.
+
+        # return_to is an anchor or nothing: never a redirect elsewhere, and nothing is stored.
+        for hostile in ("https://evil.example/", "//evil.example", "/admin", "p-4\r\nX: y",
+                        "../p-4", "p-4#x", "p-4/../../x", "' OR 1=1 --", "\u00e9", "p-" + "1" * 30):
+            refused = ana.post(path + "/comments", form={
+                "_csrf": ana.csrf_from(page), "anchor": "p-4", "return_to": hostile,
+                "body": "Should not be stored " + hostile})
+            self.assertEqual(refused.status, 400, hostile)
+            self.assertIsNone(refused.header("location"))
+            amended = ana.post(path + "/amendments", form={
+                "_csrf": ana.csrf_from(page), "anchor": "p-4", "return_to": hostile,
+                "wording": "Other words.", "reason": "Hostile."})
+            self.assertEqual(amended.status, 400, hostile)
+        self.assertNotIn("Should not be stored", ana.get(paragraph).text)
+        self.assertNotIn("Hostile.", ana.get(paragraph).text)
+
+        # An amendment proposed there; the editor rejects it there and comes back.
+        proposed = ana.post(path + "/amendments", form={
+            "_csrf": ana.csrf_from(page), "anchor": "p-4", "return_to": "p-4",
+            "wording": "We strongly support the multistakeholder model.", "reason": "Clearer."})
+        self.assertEqual(proposed.status, 303, proposed.text[:500])
+        self.assertRegex(proposed.header("location"),
+                         r"^/responses/gdc-response/paragraphs/p-4#amendment-\d+$")
+        page = editor.get(paragraph).text
+        self.assertIn('<ins class="text-inserted">', page)
+        amendment = re.search(r'action="/responses/gdc-response/amendments/(\d+)/reject"',
+                              page).group(1)
+        self.assertEqual(ana.post(f"{path}/amendments/{amendment}/reject", form={
+            "_csrf": ana.csrf_from(page), "return_to": "p-4"}).status, 403)
+        self.assertEqual(editor.post(f"{path}/amendments/{amendment}/reject", form={
+            "_csrf": editor.csrf_from(page), "return_to": "//evil.example",
+            "note": "No."}).status, 400)
+        rejected = editor.post(f"{path}/amendments/{amendment}/reject", form={
+            "_csrf": editor.csrf_from(page), "return_to": "p-4", "note": "Not now."})
+        self.assertEqual(rejected.status, 303)
+        self.assertEqual(rejected.header("location"), f"{paragraph}#amendment-{amendment}")
+        self.assertIn("Not now.", editor.get(paragraph).text)
+        self.assertNotIn("/reject", ana.get(paragraph).text)  # Decision forms: editors only.
+
+    def test_draft_page_shows_a_bounded_preview_and_editors_an_announce_link(self):
+        path = self.create_draft()
+        ana = self.sign_in(self.server, "ana@auda.example")
+        editor = self.sign_in(self.server, "editor@nominet.example")
+        token = ana.csrf_from(ana.get(path).text)
+        for number in range(1, 6):
+            posted = ana.post(path + "/comments", form={
+                "_csrf": token, "anchor": "p-7", "body": f"Comment number {number}."})
+            self.assertEqual(posted.status, 303)
+        long_body = "Word " * 200
+        self.assertEqual(ana.post(path + "/comments", form={
+            "_csrf": token, "anchor": "p-5", "body": long_body}).status, 303)
+        main = main_of(ana.get(path).text)
+        # The newest three of five, the count, and the link to the rest.
+        for number in (3, 4, 5):
+            self.assertIn(f"Comment number {number}.", main)
+        for number in (1, 2):
+            self.assertNotIn(f"Comment number {number}.", main)
+        self.assertIn("5 comments", main)
+        self.assertIn('href="/responses/gdc-response/paragraphs/p-7"', main)
+        self.assertIn("1 comment", main)
+        self.assertIn("0 open amendments", main)
+        self.assertNotIn(long_body.strip(), main)  # Shortened on the draft page …
+        self.assertIn("Word Word", main)
+        self.assertIn(long_body.strip(), ana.get(path + "/paragraphs/p-5").text)  # … whole here.
+        thread = ana.get(path + "/paragraphs/p-7").text
+        for number in range(1, 6):
+            self.assertIn(f"Comment number {number}.", thread)
+        # Every anchor keeps its id on the draft page.
+        for anchor in ("s-1", "p-2", "s-3", "p-4", "p-5", "s-6", "p-7"):
+            self.assertIn(f'id="{anchor}"', main)
+
+        # "Announce on a list" for editors (and admins), not for members.
+        self.assertNotIn(path + "/announce", ana.get(path).text)
+        self.assertIn(f'href="{path}/announce"', editor.get(path).text)
+        self.assertIn("Announce on a list", editor.get(path).text)
+
+        # An accept button in the preview comes back to its paragraph on the draft page.
+        proposed = ana.post(path + "/amendments", form={
+            "_csrf": token, "anchor": "p-7", "wording": "We ask for more.", "reason": "Scope."})
+        self.assertEqual(proposed.status, 303)
+        page = editor.get(path).text
+        self.assertIn("1 open amendment", main_of(page))
+        action = re.search(r'action="(/responses/gdc-response/amendments/\d+/accept)"', page)
+        accepted = editor.post(action.group(1), form={"_csrf": editor.csrf_from(page),
+                                                      "anchor": "p-7"})
+        self.assertEqual(accepted.status, 303, accepted.text[:300])
+        self.assertEqual(accepted.header("location"), path + "#p-7")
+        self.assertIn("We ask for more.", ana.get(path).text)
 
 
 class ResponseEndorsement(ResponseTestBase):

@@ -3,14 +3,17 @@
 #include "web/pages/list_admin_pages.hpp"
 
 #include "accounts/accounts.hpp"
+#include "archive/archive.hpp"
 #include "core/text.hpp"
 #include "i18n/i18n.hpp"
 #include "web/page.hpp"
 #include "web/pages/list_pages.hpp"
 #include "web/problem.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -125,42 +128,45 @@ std::size_t utf8_sequence(std::string_view text, std::size_t at) {
     return core::is_valid_utf8(text.substr(at, length)) ? length : 0;
 }
 
-// The first kPreviewBytes of a message's body as text: bytes that are not UTF-8 become U+FFFD,
-// control characters other than line ends and tabs are dropped. The template escapes the rest.
-std::string text_preview(std::string_view raw) {
-    std::size_t start = raw.find("\r\n\r\n");
-    if (start != std::string_view::npos) {
-        start += 4;
-    } else if ((start = raw.find("\n\n")) != std::string_view::npos) {
-        start += 2;
-    } else {
-        start = raw.size();
-    }
-    std::string_view body = raw.substr(start);
-    const bool truncated = body.size() > kPreviewBytes;
-    body = body.substr(0, kPreviewBytes);
+// What a moderator sees of a held message: its text as the archive reads it (GMime: the
+// text/plain parts with their transfer encoding undone and their charset made UTF-8; an HTML-only
+// message as plain text, never rendered), cut to kPreviewBytes on a character boundary, with
+// control characters other than line ends and tabs dropped (the template escapes the rest), and
+// its attachments (name, type, size; never their bytes).
+mstch::map held_preview(std::string_view raw,
+                        const std::function<std::string(std::string_view)>& t) {
+    const archive::ParsedMessage parsed = archive::parse_message(raw);
+    std::string_view text = parsed.text;
+    const bool truncated = text.size() > kPreviewBytes;
     std::string preview;
-    preview.reserve(body.size());
-    for (std::size_t at = 0; at < body.size();) {
-        const std::size_t length = utf8_sequence(body, at);
-        if (length == 0) {
-            // A sequence cut by the truncation is not an error of the message.
-            if (!(truncated && body.size() - at < 4)) {
-                preview += "\xEF\xBF\xBD";
-            }
-            ++at;
-            continue;
+    preview.reserve(std::min(text.size(), kPreviewBytes) + 4);
+    for (std::size_t at = 0; at < text.size();) {
+        const std::size_t length = std::max<std::size_t>(1, utf8_sequence(text, at));
+        if (at + length > kPreviewBytes) {
+            break;
         }
-        const auto byte = static_cast<unsigned char>(body[at]);
+        const auto byte = static_cast<unsigned char>(text[at]);
         if (length > 1 || byte == '\n' || byte == '\t' || (byte >= 0x20 && byte != 0x7f)) {
-            preview.append(body.substr(at, length));
+            preview.append(text.substr(at, length));
         }
         at += length;
     }
     if (truncated) {
         preview += "\n…";
     }
-    return preview;
+    mstch::array attachments;
+    for (const auto& attachment : parsed.attachments) {
+        attachments.push_back(
+            mstch::map{{"name", attachment.filename.empty() ? t("(no name)") : attachment.filename},
+                       {"type", attachment.content_type},
+                       {"size", human_size(static_cast<std::int64_t>(attachment.size))}});
+    }
+    const bool has_attachments = !attachments.empty();
+    return mstch::map{{"text", preview},
+                      {"has_text", !preview.empty()},
+                      {"unreadable", !parsed.parseable},
+                      {"attachments", std::move(attachments)},
+                      {"has_attachments", has_attachments}};
 }
 
 // Addresses typed one a line (or separated by commas); errors name `field`.
@@ -342,7 +348,7 @@ Response ListAdminPages::moderation_page(Request& request, const lists::List& li
             {"detail", post.hold_detail},
             {"received", list_pages::format_time(post.received_at)},
             {"size", human_size(post.size_bytes)},
-            {"preview", text_preview(post.raw)},
+            {"preview", held_preview(post.raw, t)},
             {"reason_error", reason_error},
             {"reason_value", reason_value},
         });

@@ -5,6 +5,7 @@
 #include "web/pages/list_pages.hpp"
 
 #include "accounts/accounts.hpp"
+#include "core/base64.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "i18n/i18n.hpp"
@@ -85,7 +86,7 @@ struct Browser {
     void add_cookies(Request& request) const {
         std::string header;
         for (const auto& [name, value] : cookies) {
-            header += (header.empty() ? "" : "; ") + name + "=" + value;
+            header.append(header.empty() ? "" : "; ").append(name).append("=").append(value);
         }
         if (!header.empty()) {
             request.headers.add("Cookie", header);
@@ -669,6 +670,43 @@ TEST_P(ListPagesTest, ModeratorsSeeHeldPostsEscapedAndDecide) {
     EXPECT_EQ(intake_->find(*held->post)->state, lists::PostState::Accepted);
     const auto twice = submit(moderator, "/lists/discuss/moderation", action, "action=discard");
     EXPECT_EQ(twice.status, 409);
+}
+
+// Needs Intake: the queue shows a held post decoded (quoted-printable Latin-1 as UTF-8; an
+// HTML-only message as text, never as markup) with its attachments listed, never the raw MIME.
+TEST_P(ListPagesTest, HeldPostPreviewIsDecodedAndListsAttachments) {
+    const std::string mixed =
+        "From: Eve <eve@example.net>\r\nTo: discuss@lists.example.org\r\n"
+        "Subject: Report\r\nMessage-ID: <held-mime@example.net>\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+        "--b1\r\nContent-Type: text/plain; charset=iso-8859-1\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        "Caf=E9 r=E9union <b>\r\n"
+        "--b1\r\nContent-Type: application/pdf; name=\"report.pdf\"\r\n"
+        "Content-Disposition: attachment; filename=\"<x>report.pdf\"\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQKJcfsj6IKMSAwIG9iago=\r\n--b1--\r\n";
+    const std::string html =
+        "From: Eve <eve@example.net>\r\nTo: discuss@lists.example.org\r\n"
+        "Subject: Html\r\nMessage-ID: <held-html@example.net>\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+        core::encode_base64("<p>Only <script>alert(1)</script>html</p>") + "\r\n";
+    for (const auto& message : {mixed, html}) {
+        auto held = intake_->receive("discuss@lists.example.org", "eve@example.net", message,
+                                     lists::PostSource::Lmtp);
+        ASSERT_TRUE(held.has_value()) << held.error().message;
+        ASSERT_EQ(held->kind, lists::Disposition::Kind::Held);
+    }
+    Browser moderator = signed_in("mod@example.org");
+    const auto queue = get(moderator, "/lists/discuss/moderation");
+    ASSERT_EQ(queue.status, 200);
+    EXPECT_NE(queue.body.find("Café réunion &lt;b&gt;"), std::string::npos) << queue.body;
+    EXPECT_EQ(queue.body.find("Caf=E9"), std::string::npos);
+    EXPECT_EQ(queue.body.find("JVBERi0x"), std::string::npos) << "no raw base64";
+    EXPECT_NE(queue.body.find("report.pdf"), std::string::npos);
+    EXPECT_NE(queue.body.find("application/pdf"), std::string::npos);
+    EXPECT_EQ(queue.body.find("<x>report"), std::string::npos);
+    EXPECT_EQ(queue.body.find("<script>alert"), std::string::npos);
+    EXPECT_NE(queue.body.find("html"), std::string::npos);
 }
 
 TEST_P(ListPagesTest, WithoutListServicesPagesAnswer503) {

@@ -372,6 +372,25 @@ Response PublicationPages::feed(Request&) const {
     return atom::response(feed);
 }
 
+namespace {
+
+// The published joint responses a delivery may name (none while responses are not wired).
+std::vector<publications::ResponseChoice> published_responses(const Site& site) {
+    constexpr std::size_t kNewest = 500;
+    std::vector<publications::ResponseChoice> out;
+    if (site.responses == nullptr) {
+        return out;
+    }
+    if (auto published = site.responses->published(kNewest)) {
+        for (const auto& response : *published) {
+            out.push_back({.slug = response.slug, .title = response.title});
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
 Response PublicationPages::delivered(Request& request) const {
     if (site_.publications == nullptr) {
         return error_page(site_, request, 503);
@@ -393,7 +412,11 @@ Response PublicationPages::delivered(Request& request) const {
                                            language_of(request))},
             {"link", delivery.link},
             {"title", delivery.publication_title},
-            {"path", publication_path(*publication)}});
+            {"path", publication_path(*publication)},
+            {"response_title", delivery.response_title},
+            {"response_path", delivery.response_slug.empty()
+                                  ? std::string()
+                                  : "/responses/" + delivery.response_slug}});
     }
     mstch::map data{{"has_deliveries", !items.empty()},
                     {"deliveries", std::move(items)},
@@ -591,6 +614,9 @@ Response PublicationPages::delivery_page(Request& request, const publications::D
               .label = label("Text delivered"),
               .error = error("publication"),
               .required = true},
+        Field{.name = "response",
+              .label = label("Joint response it carried (optional)"),
+              .error = error("response")},
         Field{.name = "speaker",
               .label = label("Speaker"),
               .value = draft.speaker,
@@ -624,6 +650,11 @@ Response PublicationPages::delivery_page(Request& request, const publications::D
             select_option(publication.slug.value(), publication.fields.title, draft.publication));
     }
     set_select_options(data, "publication", std::move(texts));
+    mstch::array responses{select_option("", label("None"), draft.response)};
+    for (const auto& response : published_responses(site_)) {
+        responses.push_back(select_option(response.slug, response.title, draft.response));
+    }
+    set_select_options(data, "response", std::move(responses));
     mstch::array organisations{select_option("", label("None"), draft.organisation)};
     for (const auto* organisation :
          site_.organisations.directory()->list({}, language_of(request))) {
@@ -666,9 +697,11 @@ Response PublicationPages::create_delivery(Request& request) const {
                                             .milestone = form_value(request, "milestone"),
                                             .meeting = form_value(request, "meeting"),
                                             .date = form_value(request, "date"),
-                                            .link = form_value(request, "link")};
+                                            .link = form_value(request, "link"),
+                                            .response = form_value(request, "response")};
     std::vector<core::Error> errors;
-    if (auto delivery = site_.publications->validate_delivery(draft); !delivery) {
+    if (auto delivery = site_.publications->validate_delivery(draft, published_responses(site_));
+        !delivery) {
         errors = delivery.errors();
     } else if (auto recorded = site_.publications->record_delivery(*actor, *delivery); !recorded) {
         errors = {recorded.error()};

@@ -1,16 +1,24 @@
 #include "web/pages/response_pages.hpp"
 
+#include "core/text.hpp"
+#include "i18n/messages.hpp"
 #include "processes/processes.hpp"
 #include "statement/statement.hpp"
 #include "texts/texts.hpp"
+#include "web/csrf.hpp"
 #include "web/page.hpp"
 #include "web/pages/response_endorsement_pages.hpp"
 #include "web/problem.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <initializer_list>
+#include <iterator>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -43,7 +51,7 @@ std::string response_path(std::string_view slug) {
     return "/responses/" + std::string(slug);
 }
 
-std::string when(const Request& request, std::int64_t at) {
+std::string format_when(const Request& request, std::int64_t at) {
     return processes::format_instant(at, "UTC", language_of(request));
 }
 
@@ -80,18 +88,72 @@ texts::MarkLabels mark_labels(const Site& site, const Request& request) {
                              .deleted = translate(site, request, "deleted")};
 }
 
-mstch::map comment_item(const Request& request, const responses::Comment& comment) {
-    mstch::array replies;
-    for (const auto& reply : comment.replies) {
-        replies.push_back(comment_item(request, reply));
+constexpr i18n::PluralMessage kCommentCount =
+    i18n::ngettext_noop("{count} comment", "{count} comments");
+constexpr i18n::PluralMessage kOpenAmendmentCount =
+    i18n::ngettext_noop("{count} open amendment", "{count} open amendments");
+
+// An anchor as responses/blocks.hpp names blocks ("p-7", "s-2"). The only return_to a form may
+// carry: a redirect built from it cannot leave the site.
+bool is_anchor(std::string_view text) {
+    constexpr std::size_t kMaxAnchorLength = 20;
+    if (text.size() < 3 || text.size() > kMaxAnchorLength || (text[0] != 'p' && text[0] != 's') ||
+        text[1] != '-' || text[2] == '0') {
+        return false;
     }
-    return mstch::map{{"id", std::to_string(comment.id.value())},
-                      {"author_name", comment.author_name},
-                      {"body", comment.body},
-                      {"when", when(request, comment.created_at)},
-                      {"version", std::to_string(comment.version_number)},
-                      {"replies", std::move(replies)},
-                      {"has_replies", !comment.replies.empty()}};
+    return std::all_of(text.begin() + 2, text.end(),
+                       [](char digit) { return digit >= '0' && digit <= '9'; });
+}
+
+// The parts one after the other, with one allocation.
+std::string concat(std::initializer_list<std::string_view> parts) {
+    std::size_t size = 0;
+    for (const auto part : parts) {
+        size += part.size();
+    }
+    std::string out;
+    out.reserve(size);
+    for (const auto part : parts) {
+        out += part;
+    }
+    return out;
+}
+
+std::string paragraph_path(std::string_view slug, std::string_view anchor) {
+    return response_path(slug) + "/paragraphs/" + std::string(anchor);
+}
+
+// A posted form's return_to: nullopt when absent or empty (back to the draft page), the anchor of
+// the paragraph page to come back to, or Invalid for anything else (the handler answers 400).
+core::Result<std::optional<std::string>> return_to_of(const Request& request) {
+    const auto& form = request.form();
+    if (!form || !form->has("return_to") || form->value("return_to").empty()) {
+        return std::optional<std::string>();
+    }
+    std::string value = form->value("return_to");
+    if (!is_anchor(value)) {
+        return core::Error::invalid("return_to is not a paragraph of this response.", "return_to");
+    }
+    return std::optional<std::string>(std::move(value));
+}
+
+// `text` cut to at most `max_characters` code points (never inside a UTF-8 sequence), with "…"
+// when cut.
+std::string preview_text(const std::string& text, std::size_t max_characters) {
+    std::size_t characters = 0;
+    for (std::size_t byte_idx = 0; byte_idx < text.size(); ++byte_idx) {
+        const auto byte = static_cast<unsigned char>(text[byte_idx]);
+        if ((byte & 0xC0U) == 0x80U) {
+            continue;  // A continuation byte.
+        }
+        if (characters == max_characters) {
+            std::string cut = core::trim(std::string_view(text).substr(0, byte_idx));
+            cut += "…";
+            return cut;
+        }
+        ++characters;
+    }
+    return text;
 }
 
 }  // namespace
@@ -102,7 +164,9 @@ ResponsePages::ResponsePages(Site& site)
       draft_(site.pages.require("response_page")),
       versions_(site.pages.require("response_versions")),
       diff_(site.pages.require("response_diff")),
-      form_(site.pages.require("response_form")) {
+      form_(site.pages.require("response_form")),
+      paragraph_(site.pages.require("response_paragraph_page")),
+      sections_(site.pages.require("response_sections")) {
 }
 
 Response ResponsePages::list(Request& request) const {
@@ -150,11 +214,225 @@ std::string ResponsePages::amendment_diff_html(const responses::Amendment& amend
     return html;
 }
 
+std::string ResponsePages::markdown_html(const responses::Paragraph& paragraph) const {
+    {
+        std::lock_guard lock(rendered_mutex_);
+        if (const auto found = rendered_.find(paragraph.block_id); found != rendered_.end()) {
+            return found->second;
+        }
+    }
+    std::string html = statement::render_markdown(paragraph.text);
+    std::lock_guard lock(rendered_mutex_);
+    if (rendered_.size() >= kRenderedKept) {
+        rendered_.clear();
+    }
+    rendered_.emplace(paragraph.block_id, html);
+    return html;
+}
+
+std::string ResponsePages::when(const Request& request, std::int64_t at) const {
+    std::string key(language_of(request));
+    key += '/';
+    key += std::to_string(at);
+    {
+        std::lock_guard lock(times_mutex_);
+        if (const auto found = times_.find(key); found != times_.end()) {
+            return found->second;
+        }
+    }
+    std::string text = format_when(request, at);
+    std::lock_guard lock(times_mutex_);
+    if (times_.size() >= kTimesKept) {
+        times_.clear();
+    }
+    times_.emplace(std::move(key), text);
+    return text;
+}
+
 Response ResponsePages::draft(Request& request) const {
     return draft_page(request, "", 200);
 }
 
 Response ResponsePages::draft_page(Request& request, const std::string& error, int status) const {
+    if (site_.responses == nullptr) {
+        return error_page(site_, request, 503);
+    }
+    const std::string slug(request.param("slug"));
+    auto head = site_.responses->head(member_actor(request), slug);
+    if (!head) {
+        return error_page(site_, request, http_status(head.error().code));
+    }
+    const auto& response = head->response;
+    const auto& version = head->version;
+    const bool can_comment = head->access >= Access::Member;
+    const bool can_decide = head->access >= Access::Editor;
+    auto sections = sections_html(request, slug, head->stamp, can_comment, can_decide);
+    if (!sections) {
+        return error_page(site_, request, http_status(sections.error().code));
+    }
+    const std::string path = response_path(slug);
+    mstch::map data{
+        {"title", response.title},
+        {"deadline", deadline_text(site_, request, response)},
+        {"link", response.link},
+        {"status", translate(site_, request, "Draft")},
+        {"version", std::to_string(version.number)},
+        {"hash", version.hash},
+        {"version_when", when(request, version.created_at)},
+        {"versions_path", path + "/versions"},
+        {"diff_path", version.number > 1
+                          ? path + "/diff?from=" + std::to_string(version.number - 1) +
+                                "&to=" + std::to_string(version.number)
+                          : std::string()},
+        {"announce_path", can_decide ? path + "/announce" : std::string()},
+        {"sections_html", std::string(**sections)},
+        {"error", error},
+    };
+    // The endorsement half (response_endorsement_pages.cpp): the answer form, the round.
+    if (auto panel = endorsement_panel(site_, request, slug)) {
+        data.emplace("endorsement", std::move(*panel));
+    }
+    return render(site_, request, draft_, response.title, std::move(data), status,
+                  can_comment ? HasForm::Yes : HasForm::No);
+}
+
+core::Result<std::shared_ptr<const std::string>> ResponsePages::sections_html(
+    Request& request, const std::string& slug, const responses::DiscussionStamp& stamp,
+    bool can_comment, bool can_decide) const {
+    const std::string_view language = language_of(request);
+    // Editors' accept buttons carry their CSRF token, so each editor has entries of their own.
+    const std::string csrf_token =
+        can_decide ? csrf::token_for(request.visitor, site_.settings.site_secret) : std::string();
+    const std::string key = concat({slug, "/", language, "/",
+                                    can_decide    ? "editor/"
+                                    : can_comment ? "member/"
+                                                  : "partner/",
+                                    csrf_token});
+    {
+        std::lock_guard lock(kept_sections_mutex_);
+        if (const auto found = kept_sections_.find(key);
+            found != kept_sections_.end() && found->second.stamp == stamp) {
+            return found->second.html;
+        }
+    }
+    auto summary =
+        site_.responses->summary(member_actor(request), slug, kPreviewComments, kPreviewAmendments);
+    if (!summary) {
+        return summary.error();
+    }
+    mstch::map data = sections_data(request, slug, *summary, can_comment, can_decide);
+    data.emplace("csrf_token", csrf_token);
+    auto html = std::make_shared<const std::string>(
+        site_.pages.templates().render(sections_, mstch::node(std::move(data)), language));
+    std::lock_guard lock(kept_sections_mutex_);
+    if (kept_sections_.size() >= kSectionsKept) {
+        kept_sections_.clear();
+    }
+    kept_sections_.insert_or_assign(key, RenderedSections{.stamp = stamp, .html = html});
+    return html;
+}
+
+mstch::map ResponsePages::sections_data(const Request& request, const std::string& slug,
+                                        const responses::DraftSummary& summary, bool can_comment,
+                                        bool can_decide) const {
+    const std::string path = response_path(slug);
+    std::unordered_map<std::string_view, const responses::AnchorDiscussion*> discussions;
+    discussions.reserve(summary.discussions.size());
+    for (const auto& discussion : summary.discussions) {
+        discussions.emplace(discussion.anchor, &discussion);
+    }
+    // Counts repeat from paragraph to paragraph: each is translated once.
+    std::map<std::size_t, std::string> comment_counts;
+    std::map<std::size_t, std::string> amendment_counts;
+    auto count_text = [&](std::map<std::size_t, std::string>& memo, i18n::PluralMessage message,
+                          std::size_t count) -> const std::string& {
+        auto found = memo.find(count);
+        if (found == memo.end()) {
+            found = memo.emplace(count,
+                                 translate_count(site_, request, message, static_cast<long>(count)))
+                        .first;
+        }
+        return found->second;
+    };
+
+    auto paragraph_item = [&](const responses::Paragraph& paragraph) {
+        const std::string discussion_path = paragraph_path(slug, paragraph.anchor);
+        const responses::AnchorDiscussion* discussion = nullptr;
+        if (const auto found = discussions.find(paragraph.anchor); found != discussions.end()) {
+            discussion = found->second;
+        }
+        mstch::array comments;
+        mstch::array amendments;
+        std::size_t comment_count = 0;
+        std::size_t open_count = 0;
+        if (discussion != nullptr) {
+            comment_count = discussion->comments;
+            open_count = discussion->open_amendments;
+            for (const auto& comment : discussion->latest_comments) {
+                const std::string id = std::to_string(comment.id.value());
+                comments.push_back(mstch::map{
+                    {"author_name", comment.author_name},
+                    {"when", when(request, comment.created_at)},
+                    {"body", preview_text(comment.body, kPreviewCharacters)},
+                    {"is_reply", comment.parent.has_value()},
+                    {"link", concat({discussion_path, "#comment-", id})},
+                });
+            }
+            // A summary: the word diff is on the paragraph's page (it would double the page).
+            for (const auto& amendment : discussion->latest_open_amendments) {
+                const std::string id = std::to_string(amendment.id.value());
+                amendments.push_back(mstch::map{
+                    {"id", id},
+                    {"author_name", amendment.author_name},
+                    {"when", when(request, amendment.created_at)},
+                    {"stale", amendment.stale},
+                    {"is_deletion", amendment.wording.empty()},
+                    {"reason", preview_text(amendment.reason, kPreviewCharacters)},
+                    {"can_accept", can_decide && !amendment.stale},
+                    {"accept_action", concat({path, "/amendments/", id, "/accept"})},
+                    {"link", concat({discussion_path, "#amendment-", id})},
+                });
+            }
+        }
+        const bool has_comments = !comments.empty();
+        const bool has_amendments = !amendments.empty();
+        return mstch::map{
+            {"anchor", paragraph.anchor},
+            {"text_html", markdown_html(paragraph)},
+            {"discussion_path", discussion_path},
+            {"comment_count", count_text(comment_counts, kCommentCount, comment_count)},
+            {"open_amendment_count", count_text(amendment_counts, kOpenAmendmentCount, open_count)},
+            {"comments", std::move(comments)},
+            {"has_comments", has_comments},
+            {"amendments", std::move(amendments)},
+            {"has_amendments", has_amendments},
+        };
+    };
+
+    mstch::array sections;
+    for (const auto& section : summary.text.sections()) {
+        mstch::map item;
+        if (section.heading) {
+            item.emplace("heading", paragraph_item(*section.heading));
+        }
+        mstch::array paragraphs;
+        paragraphs.reserve(section.paragraphs.size());
+        for (const auto& paragraph : section.paragraphs) {
+            paragraphs.push_back(paragraph_item(paragraph));
+        }
+        item.emplace("paragraphs", std::move(paragraphs));
+        sections.push_back(std::move(item));
+    }
+    return mstch::map{{"sections", std::move(sections)}, {"can_comment", can_comment}};
+}
+
+Response ResponsePages::paragraph(Request& request) const {
+    return paragraph_page(request, std::string(request.param("anchor")), "", 200, Typed{});
+}
+
+Response ResponsePages::paragraph_page(Request& request, const std::string& anchor,
+                                       const std::string& error, int status,
+                                       const Typed& typed) const {
     if (site_.responses == nullptr) {
         return error_page(site_, request, 503);
     }
@@ -164,34 +442,55 @@ Response ResponsePages::draft_page(Request& request, const std::string& error, i
     if (!view) {
         return error_page(site_, request, http_status(view.error().code));
     }
-    const auto* response = &view->response;
-    const auto* text = &view->text;
-    const auto* comments = &view->comments;
-    const auto* amendments = &view->amendments;
-    const Access access = view->access;
-    const bool can_comment = access >= Access::Member;
-    const bool can_decide = access >= Access::Editor;
+    // Checked after access, as the domain does: a 404 tells an outsider nothing.
+    if (!is_anchor(anchor)) {
+        return error_page(site_, request, 404);
+    }
+    const auto& paragraphs = view->text.paragraphs;
+    const auto found = std::find_if(paragraphs.begin(), paragraphs.end(),
+                                    [&](const auto& block) { return block.anchor == anchor; });
+    const responses::Paragraph* paragraph = found != paragraphs.end() ? &*found : nullptr;
+    const bool can_comment = view->access >= Access::Member && paragraph != nullptr;
+    const bool can_decide = view->access >= Access::Editor;
     const std::string path = response_path(slug);
+    const std::string current = paragraph != nullptr ? paragraph->text : std::string();
     const auto labels = mark_labels(site_, request);
 
-    // One comment form per paragraph (answering a comment is a choice in it), not one per
-    // comment: with 2,000 comments the page would carry 2,000 forms.
-    std::map<std::string, mstch::array> comments_by_anchor;
-    std::map<std::string, mstch::array> reply_choices_by_anchor;
-    for (const auto& comment : *comments) {
-        comments_by_anchor[comment.anchor].push_back(comment_item(request, comment));
-        reply_choices_by_anchor[comment.anchor].push_back(mstch::map{
-            {"id", std::to_string(comment.id.value())}, {"author_name", comment.author_name}});
+    mstch::array comments;
+    mstch::array reply_choices;
+    const std::string reply_to = typed.reply_to.value_or("");
+    reply_choices.push_back(
+        select_option("", translate(site_, request, "No one: a new comment"), reply_to));
+    for (const auto& comment : view->comments) {
+        if (comment.anchor != anchor) {
+            continue;
+        }
+        const std::string id = std::to_string(comment.id.value());
+        reply_choices.push_back(select_option(id, "#" + id + " " + comment.author_name, reply_to));
+        mstch::array replies;
+        for (const auto& reply : comment.replies) {
+            replies.push_back(mstch::map{{"id", std::to_string(reply.id.value())},
+                                         {"author_name", reply.author_name},
+                                         {"body", reply.body},
+                                         {"when", when(request, reply.created_at)}});
+        }
+        comments.push_back(mstch::map{{"id", id},
+                                      {"author_name", comment.author_name},
+                                      {"body", comment.body},
+                                      {"when", when(request, comment.created_at)},
+                                      {"version", std::to_string(comment.version_number)},
+                                      {"has_replies", !replies.empty()},
+                                      {"replies", std::move(replies)}});
     }
-    std::map<std::string, mstch::array> amendments_by_anchor;
-    for (const auto& amendment : *amendments) {
-        const auto* paragraph = text->find(amendment.anchor);
-        const std::string current = paragraph != nullptr ? paragraph->text : std::string();
+    mstch::array amendments;
+    for (const auto& amendment : view->amendments) {
+        if (amendment.anchor != anchor) {
+            continue;
+        }
         const std::string base = path + "/amendments/" + std::to_string(amendment.id.value());
         const bool is_open = amendment.state == AmendmentState::Open;
-        // Only an open amendment is compared with the current wording: a decided one is folded
-        // (its wording in a <details>), and its comparison would cost a word diff for nothing.
-        amendments_by_anchor[amendment.anchor].push_back(mstch::map{
+        // Only an open amendment is compared with the current wording: a decided one is folded.
+        amendments.push_back(mstch::map{
             {"id", std::to_string(amendment.id.value())},
             {"author_name", amendment.author_name},
             {"reason", amendment.reason},
@@ -213,82 +512,75 @@ Response ResponsePages::draft_page(Request& request, const std::string& error, i
             {"merge_action", base + "/merge"},
         });
     }
-
-    mstch::array sections;
-    for (const auto& section : text->sections()) {
-        // Each anchor appears once in a text: its comments and amendments are moved, not copied.
-        auto paragraph_item = [&](const responses::Paragraph& paragraph) {
-            auto comments_here = std::move(comments_by_anchor[paragraph.anchor]);
-            auto choices_here = std::move(reply_choices_by_anchor[paragraph.anchor]);
-            auto amendments_here = std::move(amendments_by_anchor[paragraph.anchor]);
-            const bool has_comments = !comments_here.empty();
-            const bool has_amendments = !amendments_here.empty();
-            return mstch::map{
-                {"anchor", paragraph.anchor},
-                {"text_html", statement::render_markdown(paragraph.text)},
-                {"text", paragraph.text},
-                {"comments", std::move(comments_here)},
-                {"has_comments", has_comments},
-                {"reply_choices", std::move(choices_here)},
-                {"amendments", std::move(amendments_here)},
-                {"has_amendments", has_amendments},
-                {"comment_action", path + "/comments"},
-                {"amend_action", path + "/amendments"},
-                {"can_comment", can_comment},
-            };
-        };
-        mstch::map item;
-        if (section.heading) {
-            item.emplace("heading", paragraph_item(*section.heading));
-        }
-        mstch::array paragraphs;
-        for (const auto& paragraph : section.paragraphs) {
-            paragraphs.push_back(paragraph_item(paragraph));
-        }
-        item.emplace("paragraphs", std::move(paragraphs));
-        sections.push_back(std::move(item));
+    if (paragraph == nullptr && comments.empty() && amendments.empty()) {
+        return error_page(site_, request, 404);
     }
     mstch::map data{
-        {"title", response->title},
-        {"deadline", deadline_text(site_, request, *response)},
-        {"link", response->link},
-        {"status", translate(site_, request, "Draft")},
-        {"version", std::to_string(text->version.number)},
-        {"hash", text->version.hash},
-        {"version_when", when(request, text->version.created_at)},
-        {"versions_path", path + "/versions"},
-        {"diff_path", text->version.number > 1
-                          ? path + "/diff?from=" + std::to_string(text->version.number - 1) +
-                                "&to=" + std::to_string(text->version.number)
-                          : std::string()},
-        {"sections", std::move(sections)},
+        {"title", view->response.title},
+        {"anchor", anchor},
+        {"is_heading", paragraph != nullptr && paragraph->kind == responses::BlockKind::Heading},
+        {"is_current", paragraph != nullptr},
+        {"text_html", paragraph != nullptr ? markdown_html(*paragraph) : std::string()},
+        {"draft_path", path + "#" + anchor},
+        {"version", std::to_string(view->text.version.number)},
+        {"has_comments", !comments.empty()},
+        {"comments", std::move(comments)},
+        {"has_amendments", !amendments.empty()},
+        {"amendments", std::move(amendments)},
+        {"has_reply_choices", reply_choices.size() > 1},
+        {"reply_choices", std::move(reply_choices)},
+        {"comment_action", path + "/comments"},
+        {"amend_action", path + "/amendments"},
+        {"body", typed.body},
+        {"wording", typed.wording.empty() ? current : typed.wording},
+        {"reason", typed.reason},
         {"error", error},
         {"can_comment", can_comment},
-        {"can_decide", can_decide},
     };
-    // The endorsement half (response_endorsement_pages.cpp): the answer form, the round.
-    if (auto panel = endorsement_panel(site_, request, slug)) {
-        data.emplace("endorsement", std::move(*panel));
+    if (paragraph != nullptr) {
+        if (found != paragraphs.begin()) {
+            data.emplace("previous_path", paragraph_path(slug, std::prev(found)->anchor));
+        }
+        if (std::next(found) != paragraphs.end()) {
+            data.emplace("next_path", paragraph_path(slug, std::next(found)->anchor));
+        }
     }
-    return render(site_, request, draft_, response->title, std::move(data), status,
-                  can_comment ? HasForm::Yes : HasForm::No);
+    return render(site_, request, paragraph_, view->response.title, std::move(data), status,
+                  can_comment || can_decide ? HasForm::Yes : HasForm::No);
 }
 
 Response ResponsePages::after_change(Request& request, const core::Error* error,
-                                     const std::string& anchor) const {
+                                     const std::string& anchor,
+                                     const std::optional<std::string>& return_to,
+                                     const std::string& fragment, const Typed& typed) const {
     if (error == nullptr) {
-        return Response::redirect_see_other(response_path(request.param("slug")) +
+        // The slug named a response the change was made to, and return_to is an anchor
+        // (is_anchor): the redirect stays on this site.
+        const std::string slug(request.param("slug"));
+        if (return_to) {
+            return Response::redirect_see_other(paragraph_path(slug, *return_to) +
+                                                (fragment.empty() ? "" : "#" + fragment));
+        }
+        return Response::redirect_see_other(response_path(slug) +
                                             (anchor.empty() ? "" : "#" + anchor));
     }
     if (auto page = error_page(site_, request, *error)) {
         return std::move(*page);
     }
-    return draft_page(request, translate(site_, request, error->message), http_status(error->code));
+    const std::string message = translate(site_, request, error->message);
+    if (return_to) {
+        return paragraph_page(request, *return_to, message, http_status(error->code), typed);
+    }
+    return draft_page(request, message, http_status(error->code));
 }
 
 Response ResponsePages::comment(Request& request) const {
     if (site_.responses == nullptr) {
         return error_page(site_, request, 503);
+    }
+    const auto return_to = return_to_of(request);
+    if (!return_to) {
+        return error_page(site_, request, 400);
     }
     const auto& form = request.form();
     const std::string anchor = form ? form->value("anchor") : "";
@@ -301,29 +593,44 @@ Response ResponsePages::comment(Request& request) const {
         }
         reply_to = responses::CommentId(*number);
     }
-    auto made = site_.responses->comment(member_actor(request), request.param("slug"), anchor,
-                                         form ? form->value("body") : "", reply_to);
-    return after_change(request, made ? nullptr : &made.error(),
-                        made ? made->anchor : std::string());
+    const std::string body = form ? form->value("body") : "";
+    auto made = site_.responses->comment(member_actor(request), request.param("slug"), anchor, body,
+                                         reply_to);
+    const Typed typed{
+        .body = body,
+        .reply_to = reply_to ? std::optional<std::string>(std::to_string(reply_to->value()))
+                             : std::nullopt};
+    return after_change(
+        request, made ? nullptr : &made.error(), made ? made->anchor : anchor, *return_to,
+        made ? "comment-" + std::to_string(made->id.value()) : std::string(), typed);
 }
 
 Response ResponsePages::propose(Request& request) const {
     if (site_.responses == nullptr) {
         return error_page(site_, request, 503);
     }
+    const auto return_to = return_to_of(request);
+    if (!return_to) {
+        return error_page(site_, request, 400);
+    }
     const auto& form = request.form();
     const std::string anchor = form ? form->value("anchor") : "";
+    const bool deletes = form && form->value("delete") == "1";
+    const std::string typed_wording = form ? form->value("wording") : "";
+    const std::string reason = form ? form->value("reason") : "";
+    const Typed typed{.wording = typed_wording, .reason = reason};
     // "delete" proposes removing the paragraph; its wording field is ignored then.
-    const std::string wording =
-        form && form->value("delete") == "1" ? std::string() : (form ? form->value("wording") : "");
-    if (wording.empty() && !(form && form->value("delete") == "1")) {
+    const std::string wording = deletes ? std::string() : typed_wording;
+    if (wording.empty() && !deletes) {
         const core::Error error = core::Error::invalid(
             "Give the new wording, or tick the box to propose deleting the paragraph.", "wording");
-        return after_change(request, &error, anchor);
+        return after_change(request, &error, anchor, *return_to, "", typed);
     }
     auto made = site_.responses->propose(member_actor(request), request.param("slug"), anchor,
-                                         wording, form ? form->value("reason") : "");
-    return after_change(request, made ? nullptr : &made.error(), anchor);
+                                         wording, reason);
+    return after_change(request, made ? nullptr : &made.error(), anchor, *return_to,
+                        made ? "amendment-" + std::to_string(made->id.value()) : std::string(),
+                        typed);
 }
 
 Response ResponsePages::accept(Request& request) const {
@@ -331,12 +638,20 @@ Response ResponsePages::accept(Request& request) const {
         return error_page(site_, request, 503);
     }
     const auto id = positive_number(request.param("id"));
+    const auto return_to = return_to_of(request);
     if (!id) {
         return error_page(site_, request, 404);
     }
+    if (!return_to) {
+        return error_page(site_, request, 400);
+    }
+    // The draft page's accept button names its paragraph, to come back to it.
+    const auto& form = request.form();
+    const std::string anchor =
+        form && is_anchor(form->value("anchor")) ? form->value("anchor") : "";
     auto made = site_.responses->accept(member_actor(request), request.param("slug"),
                                         responses::AmendmentId(*id));
-    return after_change(request, made ? nullptr : &made.error(), "");
+    return after_change(request, made ? nullptr : &made.error(), anchor, *return_to, "", Typed{});
 }
 
 Response ResponsePages::reject(Request& request) const {
@@ -344,14 +659,19 @@ Response ResponsePages::reject(Request& request) const {
         return error_page(site_, request, 503);
     }
     const auto id = positive_number(request.param("id"));
+    const auto return_to = return_to_of(request);
     if (!id) {
         return error_page(site_, request, 404);
+    }
+    if (!return_to) {
+        return error_page(site_, request, 400);
     }
     const auto& form = request.form();
     auto made =
         site_.responses->reject(member_actor(request), request.param("slug"),
                                 responses::AmendmentId(*id), form ? form->value("note") : "");
-    return after_change(request, made ? nullptr : &made.error(), made ? made->anchor : "");
+    return after_change(request, made ? nullptr : &made.error(), made ? made->anchor : "",
+                        *return_to, "amendment-" + std::to_string(*id), Typed{});
 }
 
 Response ResponsePages::merge(Request& request) const {
@@ -359,14 +679,18 @@ Response ResponsePages::merge(Request& request) const {
         return error_page(site_, request, 503);
     }
     const auto id = positive_number(request.param("id"));
+    const auto return_to = return_to_of(request);
     if (!id) {
         return error_page(site_, request, 404);
+    }
+    if (!return_to) {
+        return error_page(site_, request, 400);
     }
     const auto& form = request.form();
     auto made = site_.responses->merge(
         member_actor(request), request.param("slug"), responses::AmendmentId(*id),
         form ? form->value("wording") : "", form ? form->value("note") : "");
-    return after_change(request, made ? nullptr : &made.error(), "");
+    return after_change(request, made ? nullptr : &made.error(), "", *return_to, "", Typed{});
 }
 
 Response ResponsePages::versions(Request& request) const {
