@@ -24,6 +24,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <charconv>
 #include <iostream>
 #include <string>
 
@@ -61,6 +63,23 @@ std::string worker_name() {
     return std::string(host) + ":" + std::to_string(getpid());
 }
 
+// Whether `name` (a worker_name()) is a process of this host that no longer runs: a server
+// killed mid-batch, whose outbox claims the next server may take over at once. A worker of
+// another host is never judged (it may be alive); a reused pid only delays the take-over.
+bool is_dead_worker_of_this_host(const std::string& name) {
+    const std::string prefix = worker_name().substr(0, worker_name().rfind(':') + 1);
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) {
+        return false;
+    }
+    pid_t pid = 0;
+    const char* digits = name.data() + prefix.size();
+    const auto [end, error] = std::from_chars(digits, name.data() + name.size(), pid);
+    if (error != std::errc() || end != name.data() + name.size() || pid <= 0) {
+        return false;
+    }
+    return kill(pid, 0) != 0 && errno == ESRCH;
+}
+
 void log_line(const std::string& message) {
     std::cerr << "coalition: " << message << "\n";
 }
@@ -79,8 +98,9 @@ int serve(const Config& config) {
     const sigset_t stop_signals = block_stop_signals();
     auto services = open_services(config, Migrate::Yes);
     auto transport = make_transport(config, services->clock);
-    mail::OutboxWorker outbox_worker(*services->outbox, *transport, services->clock,
-                                     {.worker_name = worker_name(), .log = log_line});
+    mail::OutboxWorker outbox_worker(
+        *services->outbox, *transport, services->clock,
+        {.worker_name = worker_name(), .is_dead = is_dead_worker_of_this_host, .log = log_line});
 
     web::Metrics metrics;
     metrics.add_gauge("coalition_mail_outbox_depth", "Messages waiting in the outbox", [&services] {

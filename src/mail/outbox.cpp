@@ -217,6 +217,26 @@ void Outbox::release(std::int64_t id) {
     });
 }
 
+std::vector<std::string> Outbox::claimers() {
+    std::vector<std::string> out;
+    for (const auto& row : database_.query("SELECT DISTINCT claimed_by FROM mail_outbox "
+                                           "WHERE state = 'pending' AND claimed_by IS NOT NULL")) {
+        out.push_back(row.text(0));
+    }
+    return out;
+}
+
+std::int64_t Outbox::release_claims_of(const std::string& claimer) {
+    std::int64_t cleared = 0;
+    database_.transact([&](store::Connection& connection) {
+        cleared = connection.execute(
+            "UPDATE mail_outbox SET claimed_until = NULL, claimed_by = NULL "
+            "WHERE state = 'pending' AND claimed_by = $1",
+            {claimer});
+    });
+    return cleared;
+}
+
 std::int64_t Outbox::depth() {
     const auto row =
         database_.query_one("SELECT COUNT(*) FROM mail_outbox WHERE state = 'pending'");

@@ -71,6 +71,13 @@ public:
     // Gives a claimed but unattempted message back (a worker stopping mid-batch): due again at
     // once, and the claim's attempt is not counted.
     void release(std::int64_t id);
+    // The workers that hold claims on pending messages now (mail_outbox.claimed_by).
+    std::vector<std::string> claimers();
+    // Clears the claims `claimer` holds, so those messages are due again at once: for a worker
+    // known to be dead (its server was killed mid-batch), whose lease would otherwise hold a
+    // confirmation mail back for minutes. The claims' attempts stay counted (they may have been
+    // sent). Returns how many were cleared.
+    std::int64_t release_claims_of(const std::string& claimer);
 
     // Messages not yet sent or failed (for /metrics and /healthz).
     std::int64_t depth();

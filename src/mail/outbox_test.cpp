@@ -194,6 +194,22 @@ TEST_P(OutboxTest, ALeasedMessageReturnsOnlyWhenTheLeaseEnds) {
     EXPECT_EQ(outbox_->find(id)->state, OutboxState::Sent);
 }
 
+TEST_P(OutboxTest, ReleasingAWorkersClaimsLeavesTheOthers) {
+    const std::int64_t theirs = enqueue("alice@example.org");
+    ASSERT_EQ(outbox_->claim_due(1, seconds(300), "dead-server").size(), 1U);
+    const std::int64_t mine = enqueue("bob@example.org");
+    ASSERT_EQ(outbox_->claim_due(1, seconds(300), "this-server").size(), 1U);
+    auto claimers = outbox_->claimers();
+    std::sort(claimers.begin(), claimers.end());
+    EXPECT_EQ(claimers, (std::vector<std::string>{"dead-server", "this-server"}));
+    EXPECT_EQ(outbox_->release_claims_of("dead-server"), 1);
+    const auto claimed = outbox_->claim_due(10, seconds(300), "this-server");
+    ASSERT_EQ(claimed.size(), 1U);
+    EXPECT_EQ(claimed[0].id, theirs);
+    EXPECT_EQ(claimed[0].attempts, 2);  // The dead server's attempt stays counted.
+    EXPECT_NE(mine, theirs);
+}
+
 TEST_P(OutboxTest, RetryWaitsUntilTheNextAttempt) {
     const std::int64_t id = enqueue("alice@example.org");
     ASSERT_EQ(outbox_->claim_due(10, seconds(300), "worker-a").size(), 1U);

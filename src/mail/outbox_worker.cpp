@@ -34,10 +34,31 @@ OutboxWorker::~OutboxWorker() {
 }
 
 void OutboxWorker::start() {
+    release_claims_of_dead_workers();
     std::lock_guard lock(mutex_);
     COALITION_ASSERT(!thread_.joinable(), "OutboxWorker::start() called twice");
     stopping_ = false;
     thread_ = std::thread([this] { run(); });
+}
+
+void OutboxWorker::release_claims_of_dead_workers() {
+    if (!options_.is_dead) {
+        return;
+    }
+    try {
+        for (const auto& claimer : outbox_.claimers()) {
+            if (claimer == options_.worker_name || !options_.is_dead(claimer)) {
+                continue;
+            }
+            const std::int64_t cleared = outbox_.release_claims_of(claimer);
+            if (cleared > 0) {
+                report("outbox: took over " + std::to_string(cleared) + " message(s) claimed by " +
+                       claimer + ", which stopped mid-batch");
+            }
+        }
+    } catch (const core::Unavailable& error) {
+        report(std::string("outbox: cannot take over earlier claims: ") + error.what());
+    }
 }
 
 void OutboxWorker::notify() {

@@ -29,6 +29,10 @@ struct OutboxWorkerOptions {
     // and the worker waits this long before claiming again (as an MTA defers a dead
     // destination): not one failed connection, backoff row and log line per queued message.
     std::chrono::milliseconds unreachable_pause{std::chrono::seconds(30)};
+    // Whether the worker named so is known to be dead (its server was killed). start() first
+    // releases the claims of such workers (Outbox::release_claims_of), so their mail goes out
+    // now rather than when the lease ends. Unset: every claim waits for its lease.
+    std::function<bool(const std::string& worker_name)> is_dead;
     // Where problems are reported (a database outage, a failed message); stderr when empty.
     // Called from the worker thread. Never receives a password.
     std::function<void(const std::string&)> log;
@@ -65,6 +69,7 @@ public:
 
 private:
     void run();
+    void release_claims_of_dead_workers();
     // Delivers `item` and records the outcome; true when the relay could not be reached.
     bool handle(const OutboxItem& item);
     void report(const std::string& message);

@@ -11,6 +11,7 @@
 #include <deque>
 #include <filesystem>
 #include <memory>
+#include <thread>
 
 namespace coalition::mail {
 namespace {
@@ -187,6 +188,30 @@ TEST_P(OutboxWorkerTest, ResumesAMessageWhoseClaimerDied) {
     EXPECT_EQ(worker.run_once(), 1);
     EXPECT_EQ(outbox_->find(id)->state, OutboxState::Sent);
     EXPECT_EQ(outbox_->find(id)->attempts, 2);
+}
+
+// A server killed mid-batch: the next one to start releases its claims instead of waiting out
+// the lease; a live server's claims are left alone.
+TEST_P(OutboxWorkerTest, ReleasesTheClaimsOfDeadWorkersAtStart) {
+    const std::int64_t id = enqueue("a@example.org");
+    ASSERT_EQ(outbox_->claim_due(1, seconds(300), "dead-server").size(), 1U);
+    const std::int64_t busy = enqueue("b@example.org");
+    ASSERT_EQ(outbox_->claim_due(1, seconds(300), "live-server").size(), 1U);
+    ScriptedTransport transport;
+    OutboxWorkerOptions worker_options = options();
+    worker_options.is_dead = [](const std::string& name) { return name == "dead-server"; };
+    worker_options.poll_interval = std::chrono::milliseconds(10);
+    OutboxWorker worker(*outbox_, transport, clock_, worker_options);
+    worker.start();
+    for (int tries = 0; tries < 500 && outbox_->find(id)->state != OutboxState::Sent; ++tries) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    worker.stop();
+    EXPECT_EQ(outbox_->find(id)->state, OutboxState::Sent);  // Before the 300 s lease ended.
+    EXPECT_EQ(outbox_->find(busy)->state, OutboxState::Pending);
+    EXPECT_EQ(transport.delivered, std::vector<std::string>{"a@example.org"});
+    ASSERT_EQ(log_.size(), 1U);
+    EXPECT_NE(log_[0].find("took over 1 message(s) claimed by dead-server"), std::string::npos);
 }
 
 TEST_P(OutboxWorkerTest, KeepsGoingThroughADatabaseOutage) {

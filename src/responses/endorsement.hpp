@@ -111,6 +111,7 @@ struct Endorser {
     std::string country = {};            // ISO code.
     std::string stakeholder_group = {};  // accounts' id.
     std::uint64_t log_index = 0;
+    int position = 0;  // Its place in the editors' order (1 first); 0 when they chose none.
 };
 
 // A published response: public data only.
@@ -129,6 +130,7 @@ struct Publication {
     std::int64_t published_at = 0;
     std::vector<std::string> blocks = {};  // The final text's blocks (Markdown), in order.
     std::vector<Endorser> endorsers = {};  // Sorted by Endorsements::publication.
+    bool editors_order = false;            // Listed in an order the editors chose.
 };
 
 // Exports of a published response in `language` (labels, country and group names).
@@ -189,9 +191,17 @@ public:
     // frozen or when already published.
     core::Result<Publication> publish(const accounts::Actor& actor, std::string_view slug);
 
-    // Anyone: the published response `slug` with its endorsers sorted by name as readers of
-    // `language` expect (ICU collation, through accounts::Organisations::list); nullopt when
-    // there is no such response or it is not published (drafts stay private).
+    // Editors and admins, once published: lists the endorsers in `order` (every endorser once:
+    // Invalid with field "order" otherwise), or alphabetically again when `order` is empty.
+    // The order is presentation only: the transparency log proves who endorsed, not where each
+    // is listed. Audited ("response.order_endorsers"). Conflict before publication.
+    core::Result<void> order_endorsers(const accounts::Actor& actor, std::string_view slug,
+                                       const std::vector<accounts::OrganisationId>& order);
+
+    // Anyone: the published response `slug` with its endorsers in the editors' order, or by
+    // default sorted by name as readers of `language` expect (ICU collation, through
+    // accounts::Organisations::list); nullopt when there is no such response or it is not
+    // published (drafts stay private).
     std::optional<Publication> publication(std::string_view slug, std::string_view language) const;
 
     // The reminders due now (3 and 1 days before each open round's deadline) to representatives

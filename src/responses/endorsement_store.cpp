@@ -212,7 +212,8 @@ std::optional<PublicationRow> publication(Source source, ResponseId id) {
 std::vector<Endorser> endorsers(Source source, ResponseId id) {
     std::vector<Endorser> out;
     for (const auto& row : source.query(
-             "SELECT organisation_id, name, slug, country, stakeholder_group, log_index "
+             "SELECT organisation_id, name, slug, country, stakeholder_group, log_index, "
+             "COALESCE(position, 0) "
              "FROM response_endorsers WHERE response_id = $1 ORDER BY name, organisation_id",
              {id.value()})) {
         out.push_back(Endorser{.organisation = accounts::OrganisationId(row.integer(0)),
@@ -220,9 +221,22 @@ std::vector<Endorser> endorsers(Source source, ResponseId id) {
                                .slug = row.text(2),
                                .country = row.text(3),
                                .stakeholder_group = row.text(4),
-                               .log_index = static_cast<std::uint64_t>(row.integer(5))});
+                               .log_index = static_cast<std::uint64_t>(row.integer(5)),
+                               .position = static_cast<int>(row.integer(6))});
     }
     return out;
+}
+
+void set_endorser_order(store::Connection& connection, ResponseId id,
+                        const std::vector<accounts::OrganisationId>& order) {
+    connection.execute("UPDATE response_endorsers SET position = NULL WHERE response_id = $1",
+                       {id.value()});
+    for (std::size_t position_idx = 0; position_idx < order.size(); ++position_idx) {
+        connection.execute(
+            "UPDATE response_endorsers SET position = $3 "
+            "WHERE response_id = $1 AND organisation_id = $2",
+            {id.value(), order[position_idx].value(), static_cast<std::int64_t>(position_idx + 1)});
+    }
 }
 
 std::vector<PublishedResponse> published(Source source, std::size_t limit) {

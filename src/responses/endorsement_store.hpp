@@ -64,6 +64,10 @@ void insert_publication(store::Connection& connection, ResponseId id, const Publ
 void insert_endorser(store::Connection& connection, ResponseId id, const Endorser& endorser);
 std::optional<PublicationRow> publication(Source source, ResponseId id);
 std::vector<Endorser> endorsers(Source source, ResponseId id);  // By name bytes.
+// Gives the endorsers the positions 1, 2, … in the order of `order` (each must be an endorser of
+// `id`), or clears every position (the default order) when `order` is empty.
+void set_endorser_order(store::Connection& connection, ResponseId id,
+                        const std::vector<accounts::OrganisationId>& order);
 // Newest first, at most `limit`.
 std::vector<PublishedResponse> published(Source source, std::size_t limit);
 

@@ -536,6 +536,63 @@ TEST_P(EndorsementTest, EndorsersAreSortedAsReadersOfTheLanguageExpect) {
               (std::vector<std::string>{"auDA", "Zeta Registry", "Ångström Registry"}));
 }
 
+TEST_P(EndorsementTest, EditorsChooseTheEndorsersOrderAndCanGoBackToAlphabetical) {
+    const auto zeta = make_organisation("Zeta Registry", "member", "SE");
+    const auto zeta_user = make_user("z@zeta.example", accounts::Role::Member, zeta);
+    const Round round = freeze();
+    ASSERT_TRUE(answer(zeta_user, zeta, "endorse", round.version_hash));
+    ASSERT_TRUE(answer(member_b_, org_b_, "endorse", round.version_hash));
+    ASSERT_TRUE(answer(member_a_, org_a_, "endorse", round.version_hash));
+    const std::vector<accounts::OrganisationId> chosen{zeta, org_a_, org_b_};
+    // Not before publication.
+    EXPECT_EQ(
+        endorsements().order_endorsers(Actor::user(editor_), "gdc-response", chosen).error().code,
+        core::ErrorCode::Conflict);
+    set_time(kDeadline + 1);
+    ASSERT_TRUE(endorsements().publish(Actor::user(editor_), "gdc-response"));
+    auto names = [&] {
+        std::vector<std::string> out;
+        const auto publication = endorsements().publication("gdc-response", "en");
+        for (const auto& endorser : publication->endorsers) {
+            out.push_back(endorser.name);
+        }
+        return std::pair(out, publication->editors_order);
+    };
+    EXPECT_EQ(names(),
+              std::pair(std::vector<std::string>{"auDA", "Nominet", "Zeta Registry"}, false));
+
+    // Only editors and admins, and only a complete order of the endorsers, each once.
+    EXPECT_EQ(
+        endorsements().order_endorsers(Actor::user(member_b_), "gdc-response", chosen).error().code,
+        core::ErrorCode::Forbidden);
+    for (const auto& wrong : std::vector<std::vector<accounts::OrganisationId>>{
+             {zeta, org_a_}, {zeta, org_a_, org_a_}, {zeta, org_a_, org_b_, org_c_}}) {
+        const auto refused =
+            endorsements().order_endorsers(Actor::user(editor_), "gdc-response", wrong);
+        ASSERT_FALSE(refused.has_value());
+        EXPECT_EQ(refused.error().code, core::ErrorCode::Invalid);
+        EXPECT_EQ(refused.error().field, "order");
+    }
+    EXPECT_EQ(names().first, (std::vector<std::string>{"auDA", "Nominet", "Zeta Registry"}));
+
+    ASSERT_TRUE(endorsements().order_endorsers(Actor::user(editor_), "gdc-response", chosen));
+    EXPECT_EQ(names(),
+              std::pair(std::vector<std::string>{"Zeta Registry", "Nominet", "auDA"}, true));
+    const auto publication = endorsements().publication("gdc-response", "en");
+    EXPECT_NE(publication_text(*publication, "en")
+                  .find("- Zeta Registry (Sweden, Technical community)\n- Nominet"),
+              std::string::npos);
+    EXPECT_NE(publication_paragraphs(*publication, "en")
+                  .find("Endorsed by: Zeta Registry; Nominet; auDA."),
+              std::string::npos);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'response.order_endorsers'"), 1);
+
+    // An empty order goes back to the default.
+    ASSERT_TRUE(endorsements().order_endorsers(Actor::user(admin_), "gdc-response", {}));
+    EXPECT_EQ(names(),
+              std::pair(std::vector<std::string>{"auDA", "Nominet", "Zeta Registry"}, false));
+}
+
 TEST_P(EndorsementTest, ExportsCarryTheTextAndTheEndorsers) {
     const Round round = freeze();
     ASSERT_TRUE(answer(member_b_, org_b_, "endorse", round.version_hash));

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
 #include <map>
 #include <utility>
 
@@ -216,7 +217,8 @@ core::Result<Publication> Endorsements::publish(const Actor& actor, std::string_
                     .slug = organisation->slug.value(),
                     .country = organisation->country.code(),
                     .stakeholder_group = std::string(accounts::id(organisation->stakeholder_group)),
-                    .log_index = 0};
+                    .log_index = 0,
+                    .position = 0};
                 endorser.log_index = log_.append(
                     connection,
                     signon::endorsement_event({.response = current->slug.value(),
@@ -290,8 +292,9 @@ std::optional<Publication> Endorsements::publication(std::string_view slug,
         out.blocks.push_back(paragraph.text);
     }
     out.endorsers = endorsement_store::endorsers(database_, response->id);
-    // Alphabetical as readers of `language` expect: accounts' ICU collation of the organisations'
-    // names; an organisation deleted since comes last, by its stored name.
+    // By default alphabetical as readers of `language` expect: accounts' ICU collation of the
+    // organisations' names; an organisation deleted since comes last, by its stored name. The
+    // editors' positions, when they chose some, come first.
     std::map<std::int64_t, std::size_t> rank;
     for (const auto& organisation : organisations_.list({}, language)) {
         rank.emplace(organisation.id.value(), rank.size());
@@ -300,11 +303,66 @@ std::optional<Publication> Endorsements::publication(std::string_view slug,
         const auto found = rank.find(endorser.organisation.value());
         return found == rank.end() ? rank.size() : found->second;
     };
+    auto position_of = [](const Endorser& endorser) {
+        return endorser.position > 0 ? endorser.position : std::numeric_limits<int>::max();
+    };
     std::stable_sort(out.endorsers.begin(), out.endorsers.end(),
                      [&](const Endorser& left, const Endorser& right) {
-                         return rank_of(left) < rank_of(right);
+                         return std::pair(position_of(left), rank_of(left)) <
+                                std::pair(position_of(right), rank_of(right));
                      });
+    out.editors_order = std::any_of(out.endorsers.begin(), out.endorsers.end(),
+                                    [](const Endorser& endorser) { return endorser.position > 0; });
     return out;
+}
+
+core::Result<void> Endorsements::order_endorsers(
+    const Actor& actor, std::string_view slug, const std::vector<accounts::OrganisationId>& order) {
+    const auto response = response_store::find(database_, slug);
+    if (!response) {
+        return core::Error::not_found(
+            std::string(i18n::gettext_noop("There is no such response.")));
+    }
+    const auto viewer = drafting::viewer_of(actor, users_, organisations_);
+    if (drafting::access_of(viewer, *response) < Access::Editor) {
+        return refuse(actor, response->id.value(), "order_endorsers");
+    }
+    if (response->status != ResponseStatus::Published) {
+        return core::Error::conflict(
+            std::string(i18n::gettext_noop("This response is not published yet.")));
+    }
+    const ResponseId id = response->id;
+    const auto endorsers = endorsement_store::endorsers(database_, id);
+    std::vector<std::int64_t> expected(endorsers.size());
+    std::vector<std::int64_t> given(order.size());
+    std::transform(endorsers.begin(), endorsers.end(), expected.begin(),
+                   [](const Endorser& endorser) { return endorser.organisation.value(); });
+    std::transform(order.begin(), order.end(), given.begin(),
+                   [](accounts::OrganisationId organisation) { return organisation.value(); });
+    std::sort(expected.begin(), expected.end());
+    std::sort(given.begin(), given.end());
+    if (!order.empty() && given != expected) {
+        return core::Error::invalid(
+            std::string(i18n::gettext_noop(
+                "List every endorsing organisation once, each with its own place.")),
+            "order");
+    }
+    std::string listed;  // "12,3,7" for the audit row.
+    for (const auto organisation : order) {
+        listed += (listed.empty() ? "" : ",") + std::to_string(organisation.value());
+    }
+    return store::run_transaction_void(
+        database_,
+        core::Error::conflict(
+            std::string(i18n::gettext_noop("This response changed meanwhile: please try again."))),
+        [&](store::Connection& connection) {
+            endorsement_store::set_endorser_order(connection, id, order);
+            accounts::AuditLog::record(
+                connection, clock_.unix_now(), actor, "response.order_endorsers",
+                "response:" + std::to_string(id.value()),
+                drafting::details(
+                    {{"order", order.empty() ? std::string("alphabetical") : listed}}));
+        });
 }
 
 core::Result<std::vector<PublishedResponse>> Responses::published(std::size_t limit) const {

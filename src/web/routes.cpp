@@ -266,6 +266,7 @@ void register_routes(Router& router, Site& site) {
     router.add(M::Post, "/responses/:slug/answer",          bind(endorsement_pages, &ResponseEndorsementPages::answer), A::Member);
     router.add(M::Post, "/responses/:slug/withdraw",        bind(endorsement_pages, &ResponseEndorsementPages::withdraw), A::Member);
     router.add(M::Post, "/responses/:slug/publish",         bind(endorsement_pages, &ResponseEndorsementPages::publish), A::Member);
+    router.add(M::Post, "/responses/:slug/endorser-order",  bind(endorsement_pages, &ResponseEndorsementPages::order_endorsers), A::Member);
     router.add(M::Get,  "/responses/:slug/announce",        bind(announce_pages, &ResponseAnnouncePages::form), A::Member);
     router.add(M::Post, "/responses/:slug/announce",        bind(announce_pages, &ResponseAnnouncePages::announce), A::Member);
     router.add(M::Get,  "/responses/:slug/versions",        bind(response_pages, &ResponsePages::versions), A::Member);

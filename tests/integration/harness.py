@@ -10,6 +10,7 @@ import json
 import os
 import re
 import secrets
+import sqlite3
 import shutil
 import signal
 import subprocess
@@ -50,6 +51,18 @@ class FreshDatabase:
             self.url = f"postgresql://postgres@/{self.name}?host={socket_dir}"
         else:
             self.url = "sqlite:" + os.path.join(directory, "var", "coalition.db")
+
+    def execute(self, sql):
+        """Runs one statement without parameters (a test's direct change) on either backend."""
+        if self.name:
+            psql(sql, database=self.name)
+            return
+        connection = sqlite3.connect(self.url[len("sqlite:"):], timeout=30)
+        try:
+            connection.execute(sql)
+            connection.commit()
+        finally:
+            connection.close()
 
     def drop(self):
         if self.name:

@@ -5,11 +5,11 @@ change a new version with a word diff; a candidate organisation's representative
 an organisation and anonymous visitors never see the draft (403, or sign in first); hostile
 Markdown is not rendered as HTML."""
 import datetime
+import html
 import re
-import sqlite3
 import urllib.parse
 
-from harness import ServerTest, psql, wait_for
+from harness import ServerTest, wait_for
 
 DRAFT = """# Response to the Global Digital Compact
 
@@ -393,14 +393,8 @@ class ResponseEndorsement(ResponseTestBase):
             "version_hash": digest or shown, "answer": answer, "reason": reason})
 
     def set_deadline_past(self):
-        sql = "UPDATE response_rounds SET deadline_date = '2020-01-02', deadline_utc = 1577984400"
-        if self.database.name:
-            psql(sql, database=self.database.name)
-        else:
-            connection = sqlite3.connect(self.database.url[len("sqlite:"):])
-            connection.execute(sql)
-            connection.commit()
-            connection.close()
+        self.database.execute(
+            "UPDATE response_rounds SET deadline_date = '2020-01-02', deadline_utc = 1577984400")
 
     def test_freeze_answer_refreeze_publish(self):
         path = self.create_draft()
@@ -559,6 +553,69 @@ class ResponseEndorsement(ResponseTestBase):
         self.assertIn("gdc-response", entries)
         self.assertEqual(self.answer(ana, path, "object", organisation=organisation_auda,
                                      digest=second_hash).status, 409)
+
+
+    def test_editors_choose_the_endorsers_order(self):
+        path = self.create_draft()
+        editor = self.sign_in(self.server, "editor@nominet.example")
+        ana = self.sign_in(self.server, "ana@auda.example")
+        chen = self.sign_in(self.server, "chen@internetnz.example")
+        overview = path + "/endorsement"
+        tomorrow = (datetime.datetime.now(datetime.timezone.utc)
+                    + datetime.timedelta(days=2)).strftime("%Y-%m-%d")
+        frozen = self.post_form(editor, overview, path + "/freeze", {
+            "deadline_date": tomorrow, "deadline_time": "17:00", "deadline_zone": "UTC",
+            "based_on": "1"})
+        self.assertEqual(frozen.status, 303, frozen.text[:500])
+        for client in (editor, ana, chen):
+            self.assertEqual(self.answer(client, path, "endorse").status, 303)
+        self.set_deadline_past()
+        self.assertEqual(self.post_form(editor, overview, path + "/publish", {}).status, 303)
+        anonymous = self.server.client()
+
+        def endorsers():
+            text = anonymous.get(path + ".txt").text
+            return re.findall(r"^- (.+?) \(", text, re.M)
+
+        alphabetical = endorsers()
+        self.assertEqual(len(alphabetical), 3, alphabetical)
+        self.assertEqual(alphabetical, sorted(alphabetical, key=str.casefold))
+        self.assertIn("Listed alphabetically.", anonymous.get(path).text)
+
+        page = editor.get(overview)
+        self.assertEqual(page.status, 200)
+        places = re.findall(r'name="position-(\d+)" value="(\d+)"', page.text)
+        self.assertEqual([place for _, place in places], ["1", "2", "3"])
+        ids = [identifier for identifier, _ in places]
+        reversed_order = {f"position-{identifier}": str(3 - index)
+                          for index, identifier in enumerate(ids)}
+        # Representatives who are not editors may not reorder; nor may anyone before a place is
+        # a whole number within the list.
+        self.assertEqual(ana.post(path + "/endorser-order", form=dict(
+            reversed_order, _csrf=ana.csrf_from(ana.get(path).text), order="chosen")).status, 403)
+        for wrong in ("0", "4", "first", ""):
+            bad = self.post_form(editor, overview, path + "/endorser-order",
+                                 dict(reversed_order, order="chosen", **{f"position-{ids[0]}": wrong}))
+            self.assertEqual(bad.status, 422, wrong)
+            self.assertIn("a whole number from 1 to the number of endorsers", bad.text)
+        self.assertEqual(endorsers(), alphabetical)
+
+        saved = self.post_form(editor, overview, path + "/endorser-order",
+                               dict(reversed_order, order="chosen"))
+        self.assertEqual(saved.status, 303, saved.text[:500])
+        self.assertEqual(endorsers(), list(reversed(alphabetical)))
+        public = anonymous.get(path).text
+        self.assertIn("Listed in the order the editors chose.", public)
+        names = [re.sub(r"<[^>]+>", "", cell) for cell in
+                 re.findall(r'<tr><th scope="row"><a href="[^"]*">(.*?)</a></th>', public)]
+        self.assertEqual([html.unescape(name) for name in names], list(reversed(alphabetical)))
+        plain = anonymous.get(path + "/plain.txt").text
+        self.assertIn("Endorsed by: " + "; ".join(reversed(alphabetical)) + ".", plain)
+        self.assertIn("response.order_endorsers", self.admin.get("/admin/audit").text)
+
+        back = self.post_form(editor, overview, path + "/endorser-order", {"order": "alphabetical"})
+        self.assertEqual(back.status, 303)
+        self.assertEqual(endorsers(), alphabetical)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ address, and a SIGKILL right after the 202."""
 import os
 import re
 import signal
+import socket
 import subprocess
+import time
 import urllib.parse
 
 from harness import ROOT, SYSTEM_PYTHON, ServerTest, Server, extract_link, wait_for
@@ -451,6 +453,29 @@ class Durability(SigningTest):
         confirmed = self.confirm(path)
         self.assertEqual(confirmed.status, 200, confirmed.text[:1000])
         self.assertEqual(self.totals(), (0, 1))
+
+    def test_a_killed_servers_claimed_mail_is_sent_by_the_next_server_at_once(self):
+        # As if the server died between claiming the confirmation mail and recording it sent:
+        # the claim (leased for an hour) names a process of this host that no longer runs.
+        response = self.sign_api(individual("claimed@example.org"))
+        self.assertEqual(response.status, 202)
+        dead_pid = self.server.process.pid
+        self.server.stop(signal.SIGKILL)
+        sent_before = len(self.mails_to("claimed@example.org"))  # 0, or 1 if it went out in time.
+        until = int(time.time()) + 3600
+        self.database.execute(
+            f"UPDATE mail_outbox SET state = 'pending', next_attempt_at = 0, "
+            f"claimed_by = '{socket.gethostname()}:{dead_pid}', claimed_until = {until} "
+            f"WHERE recipients LIKE '%claimed@example.org%'")
+        restarted = Server(self.directory, self.database.url, extra_env=self.server_env()).start()
+        self.servers.append(restarted)
+        self.server = restarted
+        self.client = restarted.client()
+        # Sent (again: mail is at least once) well before the hour's lease ends.
+        wait_for(lambda: len(self.mails_to("claimed@example.org")) == sent_before + 1,
+                 what="the claimed confirmation mail, sent by the restarted server")
+        path = self.link_for("claimed@example.org", "/statement/confirm/")
+        self.assertEqual(self.confirm(path).status, 200)
 
 
 class LocalDns:

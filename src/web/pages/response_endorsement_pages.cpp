@@ -167,7 +167,11 @@ Response ResponseEndorsementPages::pdf(Request& request, const std::string& slug
     if (!publication) {
         return error_page(site_, request, 404);
     }
-    const std::string key = "response|" + slug + "|" + publication->version_hash + "|" + language;
+    // The endorsers' order is in the key: editors may change it after publication.
+    std::string key = "response|" + slug + "|" + publication->version_hash + "|" + language + "|";
+    for (const auto& endorser : publication->endorsers) {
+        key += std::to_string(endorser.organisation.value()) + ",";
+    }
     auto rendered = site_.pdf_downloads->get(key, [&] {
         std::string markdown = responses::publication_markdown(*publication, language);
         markdown.erase(0, markdown.find("\n\n") + 2);  // "# Title\n\n"
@@ -244,6 +248,7 @@ Response ResponseEndorsementPages::published_page(Request& request,
         {"blocks", std::move(blocks)},
         {"endorsers", std::move(endorsers)},
         {"has_endorsers", !publication.endorsers.empty()},
+        {"editors_order", publication.editors_order},
         {"version", std::to_string(publication.version_number)},
         {"hash", publication.version_hash},
         {"markdown_path", path + ".md"},
@@ -335,6 +340,23 @@ Response ResponseEndorsementPages::overview_page(Request& request,
     data.emplace("can_publish", state->can_publish);
     data.emplace("freeze_action", path + "/freeze");
     data.emplace("publish_action", path + "/publish");
+    if (const auto publication = site_.endorsements->publication(slug, language_of(request))) {
+        data.emplace("is_published", true);
+        data.emplace("order_action", path + "/endorser-order");
+        data.emplace("editors_order", publication->editors_order);
+        data.emplace("order_error", field_error(site_, request, errors, "order"));
+        data.emplace("endorser_count", std::to_string(publication->endorsers.size()));
+        data.emplace("has_endorsers", !publication->endorsers.empty());
+        mstch::array endorsers;
+        for (std::size_t endorser_idx = 0; endorser_idx < publication->endorsers.size();
+             ++endorser_idx) {
+            const auto& endorser = publication->endorsers[endorser_idx];
+            endorsers.push_back(mstch::map{{"id", std::to_string(endorser.organisation.value())},
+                                           {"name", endorser.name},
+                                           {"position", std::to_string(endorser_idx + 1)}});
+        }
+        data.emplace("endorsers", std::move(endorsers));
+    }
     return render(site_, request, overview_, "Endorsement", std::move(data), status, HasForm::Yes);
 }
 
@@ -423,6 +445,51 @@ Response ResponseEndorsementPages::publish(Request& request) const {
     }
     core::Error shown = error;
     shown.field = "deadline_date";
+    return overview_page(request, {}, {shown}, http_status(error.code));
+}
+
+Response ResponseEndorsementPages::order_endorsers(Request& request) const {
+    if (site_.endorsements == nullptr) {
+        return error_page(site_, request, 503);
+    }
+    const std::string slug(request.param("slug"));
+    const auto& form = request.form();
+    const auto publication = site_.endorsements->publication(slug, language_of(request));
+    std::vector<accounts::OrganisationId> order;
+    if (publication && !(form && form->value("order") == "alphabetical")) {
+        const auto count = static_cast<int>(publication->endorsers.size());
+        std::vector<std::pair<int, accounts::OrganisationId>> placed;
+        for (const auto& endorser : publication->endorsers) {
+            const std::string field = "position-" + std::to_string(endorser.organisation.value());
+            const auto place = version_number(form ? form->value(field) : "");
+            if (!place || *place > count) {
+                const core::Error error = core::Error::invalid(
+                    std::string(i18n::gettext_noop(
+                        "Give each organisation a place: a whole number from 1 to the number "
+                        "of endorsers.")),
+                    "order");
+                return overview_page(request, {}, {error}, 422);
+            }
+            placed.emplace_back(*place, endorser.organisation);
+        }
+        // Equal places keep the order shown on the form.
+        std::stable_sort(placed.begin(), placed.end(), [](const auto& left, const auto& right) {
+            return left.first < right.first;
+        });
+        for (const auto& [place, organisation] : placed) {
+            order.push_back(organisation);
+        }
+    }
+    auto ordered = site_.endorsements->order_endorsers(member_actor(request), slug, order);
+    if (ordered) {
+        return Response::redirect_see_other(response_path(slug) + "/endorsement#endorser-order");
+    }
+    const auto& error = ordered.error();
+    if (error.code == core::ErrorCode::Forbidden || error.code == core::ErrorCode::NotFound) {
+        return error_page(site_, request, http_status(error.code));
+    }
+    core::Error shown = error;
+    shown.field = "order";
     return overview_page(request, {}, {shown}, http_status(error.code));
 }
 

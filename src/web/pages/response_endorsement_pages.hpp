@@ -5,7 +5,8 @@
 // published response with its exports: /responses/SLUG (public once published; a draft stays
 // for signed-in members, handed to ResponsePages::draft), /responses/SLUG.md, /responses/SLUG.txt
 // and /responses/SLUG/plain.txt (plain paragraphs for UN consultation forms). Who may do what is
-// decided by responses::Endorsements (refusals audited there). No JavaScript.
+// decided by responses::Endorsements (refusals audited there). Once published, the overview also
+// holds the form with which editors choose the order of the endorsers. No JavaScript.
 
 #include "web/http.hpp"
 #include "web/pages/response_pages.hpp"
@@ -37,6 +38,10 @@ public:
     Response answer(Request& request) const;    // POST /responses/:slug/answer
     Response withdraw(Request& request) const;  // POST /responses/:slug/withdraw
     Response publish(Request& request) const;   // POST /responses/:slug/publish (editors)
+    // POST /responses/:slug/endorser-order (editors, once published): the places typed into the
+    // overview's order form ("position-ID" = 1, 2, …; ties keep the current order), or
+    // "alphabetical" to go back to the default.
+    Response order_endorsers(Request& request) const;
 
 private:
     Response published_page(Request& request, const responses::Publication& publication) const;
