@@ -3,6 +3,7 @@
 
 #include "processes/documents.hpp"
 
+#include "core/names.hpp"
 #include "core/text.hpp"
 #include "i18n/i18n.hpp"
 #include "processes/changes.hpp"
@@ -103,12 +104,7 @@ core::Error document_slug_conflict() {
 }  // namespace
 
 std::string_view id(DocumentKind kind) {
-    for (const auto& [entry, text] : kDocumentKinds) {
-        if (entry == kind) {
-            return text;
-        }
-    }
-    return "other";
+    return core::name_of(kDocumentKinds, kind);
 }
 
 std::string_view id(TextFormat format) {
@@ -137,12 +133,7 @@ std::string_view label(TextFormat format) {
 }
 
 std::optional<DocumentKind> parse_document_kind(std::string_view text) {
-    for (const auto& [entry, name] : kDocumentKinds) {
-        if (name == text) {
-            return entry;
-        }
-    }
-    return std::nullopt;
+    return core::value_of(kDocumentKinds, text);
 }
 
 std::optional<TextFormat> parse_text_format(std::string_view text) {

@@ -3,6 +3,7 @@
 
 #include "responses/announcements.hpp"
 
+#include "core/names.hpp"
 #include "core/text.hpp"
 #include "i18n/i18n.hpp"
 #include "processes/processes.hpp"
@@ -75,39 +76,19 @@ std::vector<AnnouncementEvent> offered(const Response& response, const std::opti
 }  // namespace
 
 std::string_view id(AnnouncementEvent event) {
-    for (const auto& [value, name] : kEventIds) {
-        if (value == event) {
-            return name;
-        }
-    }
-    return "draft";
+    return core::name_of(kEventIds, event);
 }
 
 std::optional<AnnouncementEvent> parse_announcement_event(std::string_view text) {
-    for (const auto& [value, name] : kEventIds) {
-        if (name == text) {
-            return value;
-        }
-    }
-    return std::nullopt;
+    return core::value_of(kEventIds, text);
 }
 
 std::string_view id(PostOutcome outcome) {
-    for (const auto& [value, name] : kOutcomeIds) {
-        if (value == outcome) {
-            return name;
-        }
-    }
-    return "accepted";
+    return core::name_of(kOutcomeIds, outcome);
 }
 
 std::optional<PostOutcome> parse_post_outcome(std::string_view text) {
-    for (const auto& [value, name] : kOutcomeIds) {
-        if (name == text) {
-            return value;
-        }
-    }
-    return std::nullopt;
+    return core::value_of(kOutcomeIds, text);
 }
 
 AnnouncementMail compose_announcement(const AnnouncementText& text, std::string_view language) {

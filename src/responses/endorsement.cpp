@@ -3,6 +3,7 @@
 
 #include "responses/endorsement.hpp"
 
+#include "core/names.hpp"
 #include "i18n/i18n.hpp"
 #include "responses/drafting.hpp"
 #include "responses/endorsement_store.hpp"
@@ -78,21 +79,11 @@ std::string valid_language(std::string_view language) {
 }  // namespace
 
 std::string_view id(AnswerKind kind) {
-    for (const auto& [value, name] : kAnswerIds) {
-        if (value == kind) {
-            return name;
-        }
-    }
-    return "abstain";
+    return core::name_of(kAnswerIds, kind);
 }
 
 std::optional<AnswerKind> parse_answer_kind(std::string_view text) {
-    for (const auto& [value, name] : kAnswerIds) {
-        if (name == text) {
-            return value;
-        }
-    }
-    return std::nullopt;
+    return core::value_of(kAnswerIds, text);
 }
 
 Endorsements::Endorsements(store::Database& database, const core::Clock& clock,

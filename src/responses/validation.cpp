@@ -1,5 +1,6 @@
 // The ids of statuses and states, and the validation of the admin's response form.
 
+#include "core/names.hpp"
 #include "core/text.hpp"
 #include "i18n/i18n.hpp"
 #include "responses/responses.hpp"
@@ -20,26 +21,6 @@ constexpr std::array<std::pair<AmendmentState, std::string_view>, 4> kStates = {
      {AmendmentState::Accepted, "accepted"},
      {AmendmentState::Rejected, "rejected"},
      {AmendmentState::Merged, "merged"}}};
-
-template <typename Table, typename Enum>
-std::string_view lookup(const Table& table, Enum value) {
-    for (const auto& [entry, text] : table) {
-        if (entry == value) {
-            return text;
-        }
-    }
-    return "";
-}
-
-template <typename Enum, typename Table>
-std::optional<Enum> parse(const Table& table, std::string_view text) {
-    for (const auto& [entry, name] : table) {
-        if (name == text) {
-            return entry;
-        }
-    }
-    return std::nullopt;
-}
 
 // One line of text from a form: valid UTF-8, no control characters (line breaks included),
 // trimmed and NFC. An error names `field`.
@@ -65,16 +46,16 @@ core::Result<std::string> one_line(std::string_view input, const std::string& fi
 }  // namespace
 
 std::string_view id(ResponseStatus status) {
-    return lookup(kStatuses, status);
+    return core::name_of(kStatuses, status);
 }
 std::string_view id(AmendmentState state) {
-    return lookup(kStates, state);
+    return core::name_of(kStates, state);
 }
 std::optional<ResponseStatus> parse_response_status(std::string_view text) {
-    return parse<ResponseStatus>(kStatuses, text);
+    return core::value_of(kStatuses, text);
 }
 std::optional<AmendmentState> parse_amendment_state(std::string_view text) {
-    return parse<AmendmentState>(kStates, text);
+    return core::value_of(kStates, text);
 }
 
 accounts::Validated<ResponseFields> validate(const ResponseDraft& draft) {

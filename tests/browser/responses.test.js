@@ -300,6 +300,10 @@ describe('joint responses in the browser', { concurrency: 1 }, () => {
             await visit(page, `${kDraft}/endorsement`);
             const published = await submit(page, page.locator(`main form[action="${kDraft}/publish"]`));
             assert.equal(published.status(), 303, `publishing answered ${published.status()}`);
+            // Once published the overview holds the endorsers' order section.
+            await visit(page, `${kDraft}/endorsement`);
+            assert.equal(await page.locator('main h2#endorser-order').count(), 1);
+            await audit(page, kLanguages[0], 'endorsement-published');
         });
     });
 
