@@ -7,12 +7,10 @@ import email.message
 import email.policy
 import re
 import smtplib
-import sqlite3
 import unittest
 import urllib.parse
 import xml.etree.ElementTree as ElementTree
 
-import harness
 from harness import ServerTest
 from test_list_mail import dot_stuffed
 
@@ -89,16 +87,8 @@ class ArchiveWebMatrix(ServerTest):
             self.ids[name] = (thread["id"], [m["id"] for m in detail["messages"]])
 
     def set_visibility(self, name, visibility):
-        sql = f"UPDATE lists SET archive_visibility = '{visibility}' WHERE name = '{name}'"
-        if harness.BACKEND == "postgresql":
-            harness.psql(sql, database=self.database.name)
-        else:
-            connection = sqlite3.connect(self.database.url[len("sqlite:"):])
-            try:
-                with connection:
-                    connection.execute(sql)
-            finally:
-                connection.close()
+        self.database.execute(
+            f"UPDATE lists SET archive_visibility = '{visibility}' WHERE name = '{name}'")
 
     def post(self, list_name, data):
         client = self.server.lmtp()

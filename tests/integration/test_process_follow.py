@@ -6,12 +6,11 @@ and the processes API's writes: bearer tokens from `coalition token create`, RFC
 listing each invalid field."""
 import json
 import re
-import sqlite3
 import urllib.parse
 
 import icalendar
 
-from harness import ServerTest, extract_link, psql, wait_for
+from harness import ServerTest, extract_link, wait_for
 
 
 class ProcessFollow(ServerTest):
@@ -144,14 +143,7 @@ class ProcessFollow(ServerTest):
     def test_expired_confirmation_link_is_refused(self):
         path = self.follow_by_mail("late@example.org")
         # The server's clock cannot be moved from here: the stored expiry is moved instead.
-        if self.database.url.startswith("sqlite:"):
-            connection = sqlite3.connect(self.database.url[len("sqlite:"):])
-            connection.execute("UPDATE process_follow_confirmations SET expires_at = 1")
-            connection.commit()
-            connection.close()
-        else:
-            psql("UPDATE process_follow_confirmations SET expires_at = 1",
-                 database=self.database.name)
+        self.database.execute("UPDATE process_follow_confirmations SET expires_at = 1")
         self.assertEqual(self.client.get(path).status, 410)
 
     def test_signed_in_member_follows_with_one_click(self):

@@ -10,10 +10,9 @@ import email
 import email.policy
 import html
 import os
-import sqlite3
 import urllib.parse
 
-from harness import extract_link, psql, wait_for
+from harness import extract_link, wait_for
 from test_responses import ResponseTestBase
 
 LIST = "discuss@lists.example.org"
@@ -210,16 +209,6 @@ class ResponseAnnounceTest(ResponseTestBase):
 class DeliveredStatementNamesAResponse(ResponseTestBase):
     """Publications (issue #5): a delivered statement may name a published joint response; the
     admin form offers only published ones, and the public listing links to it."""
-
-    def set_deadline_past(self):
-        sql = "UPDATE response_rounds SET deadline_date = '2020-01-02', deadline_utc = 1577984400"
-        if self.database.name:
-            psql(sql, database=self.database.name)
-        else:
-            connection = sqlite3.connect(self.database.url[len("sqlite:"):])
-            connection.execute(sql)
-            connection.commit()
-            connection.close()
 
     def test_delivery_links_to_the_published_response(self):
         path = self.create_draft()

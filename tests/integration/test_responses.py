@@ -7,7 +7,6 @@ Markdown is not rendered as HTML."""
 import datetime
 import html
 import re
-import urllib.parse
 
 from harness import ServerTest, wait_for
 
@@ -64,6 +63,11 @@ class ResponseTestBase(ServerTest):
         self.assertEqual(created.status, 303,
                          re.findall(r'class="error-message".*?</p>', created.text, re.S))
         return created.header("location")
+
+    def set_deadline_past(self):
+        """Moves the open round's deadline into the past (the server's clock cannot be moved)."""
+        self.database.execute(
+            "UPDATE response_rounds SET deadline_date = '2020-01-02', deadline_utc = 1577984400")
 
     def post_form(self, client, page_path, action, fields):
         page = client.get(page_path)
@@ -392,9 +396,6 @@ class ResponseEndorsement(ResponseTestBase):
             "_csrf": client.csrf_from(page), "organisation": organisation or own,
             "version_hash": digest or shown, "answer": answer, "reason": reason})
 
-    def set_deadline_past(self):
-        self.database.execute(
-            "UPDATE response_rounds SET deadline_date = '2020-01-02', deadline_utc = 1577984400")
 
     def test_freeze_answer_refreeze_publish(self):
         path = self.create_draft()
