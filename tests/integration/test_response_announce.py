@@ -106,8 +106,8 @@ class ResponseAnnounceTest(ResponseTestBase):
         self.assertEqual(posted.header("location"), announce + "?outcome=accepted")
         done = editor.get(posted.header("location"))
         self.assertIn("The announcement was posted", done.text)
-        self.assertRegex(done.text, r"announced on\s+<a href=\"/lists/discuss/archive\">discuss</a>"
-                                    r"\s+by Editor")
+        self.assertRegex(done.text, r"<td><a href=\"/lists/discuss/archive\">discuss</a></td>"
+                                    r"<td>Editor</td>")
 
         # The member subscribed to the list receives it with the list's headers and the link.
         def delivered():
