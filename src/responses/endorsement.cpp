@@ -133,15 +133,24 @@ core::Result<void> Endorsements::check_representative(const Actor& actor, std::i
     return {};
 }
 
-core::Result<Round> Endorsements::freeze(const Actor& actor, std::string_view slug,
-                                         const FreezeInput& input) {
-    const auto response = response_store::find(database_, slug);
+core::Result<Response> Endorsements::editable(const Actor& actor, std::string_view slug,
+                                              std::string_view attempt) {
+    auto response = response_store::find(database_, slug);
     if (!response) {
         return not_found();
     }
     const auto viewer = drafting::viewer_of(actor, users_, organisations_);
     if (drafting::access_of(viewer, *response) < Access::Editor) {
-        return refuse(actor, response->id.value(), "freeze");
+        return refuse(actor, response->id.value(), attempt);
+    }
+    return std::move(*response);
+}
+
+core::Result<Round> Endorsements::freeze(const Actor& actor, std::string_view slug,
+                                         const FreezeInput& input) {
+    const auto response = editable(actor, slug, "freeze");
+    if (!response) {
+        return response.error();
     }
     const core::Error published = core::Error::conflict(
         std::string(i18n::gettext_noop("This response is already published.")));
@@ -381,13 +390,9 @@ core::Result<EndorsementState> Endorsements::state(const Actor& actor, std::stri
 
 core::Result<EndorsementOverview> Endorsements::overview(const Actor& actor,
                                                          std::string_view slug) {
-    const auto response = response_store::find(database_, slug);
+    const auto response = editable(actor, slug, "overview");
     if (!response) {
-        return not_found();
-    }
-    const auto viewer = drafting::viewer_of(actor, users_, organisations_);
-    if (drafting::access_of(viewer, *response) < Access::Editor) {
-        return refuse(actor, response->id.value(), "overview");
+        return response.error();
     }
     EndorsementOverview out;
     out.round = endorsement_store::latest_round(database_, response->id);

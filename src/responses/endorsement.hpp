@@ -26,6 +26,7 @@
 
 namespace coalition::responses {
 
+struct Response;
 struct ResponseSettings;
 
 enum class AnswerKind { Endorse, Abstain, Object };
@@ -213,6 +214,10 @@ public:
 private:
     core::Error refuse(const accounts::Actor& actor, std::int64_t response_id,
                        std::string_view attempt);
+    // Response `slug` when `actor` edits it (or is an admin); NotFound, or Forbidden audited as
+    // `attempt`.
+    core::Result<Response> editable(const accounts::Actor& actor, std::string_view slug,
+                                    std::string_view attempt);
     std::string language_of(accounts::UserId user) const;
     core::Result<void> check_representative(const accounts::Actor& actor, std::int64_t response_id,
                                             accounts::OrganisationId organisation,

@@ -165,14 +165,9 @@ std::string publication_paragraphs(const Publication& publication, std::string_v
 }
 
 core::Result<Publication> Endorsements::publish(const Actor& actor, std::string_view slug) {
-    const auto response = response_store::find(database_, slug);
+    const auto response = editable(actor, slug, "publish");
     if (!response) {
-        return core::Error::not_found(
-            std::string(i18n::gettext_noop("There is no such response.")));
-    }
-    const auto viewer = drafting::viewer_of(actor, users_, organisations_);
-    if (drafting::access_of(viewer, *response) < Access::Editor) {
-        return refuse(actor, response->id.value(), "publish");
+        return response.error();
     }
     const ResponseId id = response->id;
     const core::Error already = core::Error::conflict(
@@ -318,14 +313,9 @@ std::optional<Publication> Endorsements::publication(std::string_view slug,
 
 core::Result<void> Endorsements::order_endorsers(
     const Actor& actor, std::string_view slug, const std::vector<accounts::OrganisationId>& order) {
-    const auto response = response_store::find(database_, slug);
+    const auto response = editable(actor, slug, "order_endorsers");
     if (!response) {
-        return core::Error::not_found(
-            std::string(i18n::gettext_noop("There is no such response.")));
-    }
-    const auto viewer = drafting::viewer_of(actor, users_, organisations_);
-    if (drafting::access_of(viewer, *response) < Access::Editor) {
-        return refuse(actor, response->id.value(), "order_endorsers");
+        return response.error();
     }
     if (response->status != ResponseStatus::Published) {
         return core::Error::conflict(

@@ -439,13 +439,7 @@ Response ResponseEndorsementPages::publish(Request& request) const {
     if (published) {
         return Response::redirect_see_other(response_path(published->slug));
     }
-    const auto& error = published.error();
-    if (error.code == core::ErrorCode::Forbidden || error.code == core::ErrorCode::NotFound) {
-        return error_page(site_, request, http_status(error.code));
-    }
-    core::Error shown = error;
-    shown.field = "deadline_date";
-    return overview_page(request, {}, {shown}, http_status(error.code));
+    return overview_with_error(request, published.error(), "deadline_date");
 }
 
 Response ResponseEndorsementPages::order_endorsers(Request& request) const {
@@ -484,12 +478,16 @@ Response ResponseEndorsementPages::order_endorsers(Request& request) const {
     if (ordered) {
         return Response::redirect_see_other(response_path(slug) + "/endorsement#endorser-order");
     }
-    const auto& error = ordered.error();
+    return overview_with_error(request, ordered.error(), "order");
+}
+
+Response ResponseEndorsementPages::overview_with_error(Request& request, const core::Error& error,
+                                                       std::string_view field) const {
     if (error.code == core::ErrorCode::Forbidden || error.code == core::ErrorCode::NotFound) {
         return error_page(site_, request, http_status(error.code));
     }
     core::Error shown = error;
-    shown.field = "order";
+    shown.field = std::string(field);
     return overview_page(request, {}, {shown}, http_status(error.code));
 }
 

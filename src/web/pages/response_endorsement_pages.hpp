@@ -48,6 +48,10 @@ private:
     Response pdf(Request& request, const std::string& slug, const std::string& language) const;
     Response overview_page(Request& request, const responses::FreezeInput& input,
                            const std::vector<core::Error>& errors, int status) const;
+    // A refusal of an editor's action on the overview: the 403/404 page, or the overview with
+    // `error` shown at `field`.
+    Response overview_with_error(Request& request, const core::Error& error,
+                                 std::string_view field) const;
     Response after_change(Request& request, const core::Error* error,
                           std::string_view fragment) const;
 
