@@ -49,9 +49,9 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$work/var"
 if [[ $backend == postgresql ]]; then
-  name=bench_$$
-  psql -h "$COALITION_TEST_POSTGRES_SOCKET_DIR" -U postgres -qc "CREATE DATABASE $name"
-  export COALITION_DATABASE_URL="postgresql://postgres@/$name?host=$COALITION_TEST_POSTGRES_SOCKET_DIR"
+  database_name=bench_$$
+  psql -h "$COALITION_TEST_POSTGRES_SOCKET_DIR" -U postgres -qc "CREATE DATABASE $database_name"
+  export COALITION_DATABASE_URL="postgresql://postgres@/$database_name?host=$COALITION_TEST_POSTGRES_SOCKET_DIR"
 else
   export COALITION_DATABASE_URL="sqlite:$work/var/coalition.db"
 fi
@@ -88,7 +88,7 @@ notmuch new --quiet >/dev/null
 notmuch_import_ms=$(( $(now_ms) - start ))
 
 if [[ $backend == postgresql ]]; then
-  ours_size=$(psql -h "$COALITION_TEST_POSTGRES_SOCKET_DIR" -U postgres -d "$name" -qAtc \
+  ours_size=$(psql -h "$COALITION_TEST_POSTGRES_SOCKET_DIR" -U postgres -d "$database_name" -qAtc \
     "SELECT sum(pg_total_relation_size(c)) FROM unnest(ARRAY['archive_messages','archive_search','archive_threads','archive_references','archive_attachments']::regclass[]) c")
 else
   ours_size=$(stat -c %s "$work/var/coalition.db")
