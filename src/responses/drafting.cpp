@@ -609,16 +609,13 @@ core::Result<Amendment> Responses::reject(const Actor& actor, std::string_view s
 core::Result<DraftSummary> Responses::summary(const Actor& actor, std::string_view slug,
                                               std::size_t comments_kept,
                                               std::size_t amendments_kept) {
-    auto loaded = load(actor, slug, Access::Partner, "read");
-    if (!loaded) {
-        return loaded.error();
+    auto current = current_draft(actor, slug);
+    if (!current) {
+        return current.error();
     }
-    auto text =
-        response_store::text(database_, loaded->response.id, loaded->response.current_version);
-    COALITION_ASSERT(text.has_value(), "every response has a current version");
-    DraftSummary out{.response = std::move(loaded->response),
-                     .access = loaded->access,
-                     .text = std::move(*text)};
+    DraftSummary out{.response = std::move(current->response),
+                     .access = current->access,
+                     .text = std::move(current->text)};
     std::unordered_map<std::string_view, const Paragraph*> paragraphs;
     paragraphs.reserve(out.text.paragraphs.size());
     for (const auto& paragraph : out.text.paragraphs) {

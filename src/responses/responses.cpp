@@ -379,7 +379,7 @@ core::Result<std::vector<Amendment>> Responses::amendments(const Actor& actor,
     return amendments_of(loaded->response, text ? &*text : nullptr);
 }
 
-core::Result<DraftView> Responses::view(const Actor& actor, std::string_view slug) {
+core::Result<DraftView> Responses::current_draft(const Actor& actor, std::string_view slug) {
     auto loaded = load(actor, slug, Access::Partner, "read");
     if (!loaded) {
         return loaded.error();
@@ -387,11 +387,18 @@ core::Result<DraftView> Responses::view(const Actor& actor, std::string_view slu
     auto text =
         response_store::text(database_, loaded->response.id, loaded->response.current_version);
     COALITION_ASSERT(text.has_value(), "every response has a current version");
-    DraftView view{.response = std::move(loaded->response),
-                   .access = loaded->access,
-                   .text = std::move(*text)};
-    view.comments = comments_of(view.response, &view.text);
-    view.amendments = amendments_of(view.response, &view.text);
+    return DraftView{.response = std::move(loaded->response),
+                     .access = loaded->access,
+                     .text = std::move(*text)};
+}
+
+core::Result<DraftView> Responses::view(const Actor& actor, std::string_view slug) {
+    auto view = current_draft(actor, slug);
+    if (!view) {
+        return view.error();
+    }
+    view->comments = comments_of(view->response, &view->text);
+    view->amendments = amendments_of(view->response, &view->text);
     return view;
 }
 

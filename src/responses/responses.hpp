@@ -383,6 +383,9 @@ private:
     struct Loaded;
     core::Result<Loaded> load(const accounts::Actor& actor, std::string_view slug, Access needed,
                               std::string_view attempt);
+    // The draft `slug` at its current version for a reader (Partner and above), its comments and
+    // amendments not read: what view() and summary() both start from.
+    core::Result<DraftView> current_draft(const accounts::Actor& actor, std::string_view slug);
     core::Error refuse(const accounts::Actor& actor, std::string_view subject,
                        std::string_view attempt);
     core::Result<void> check_editors(const std::vector<accounts::UserId>& editors) const;

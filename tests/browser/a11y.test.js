@@ -11,27 +11,11 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const axe = require('axe-core');
-const { chromium } = require('playwright-core');
 const { Server } = require('./server');
 
-const kBinary = process.env.COALITION_BINARY;
-const kChromium = process.env.COALITION_CHROMIUM || '/usr/bin/chromium';
-// Without the background-networking flags Chromium keeps dialling out, and this machine's closed
-// network refuses it many times a second (env/machines/cpp.md). Playwright adds --headless and
-// creates a fresh, empty --user-data-dir for every launch.
-const kChromiumArgs = [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-];
-const kAxeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-const kFailingImpacts = new Set(['serious', 'critical']);
-const kAdmin = { email: 'admin@coalition.example', password: 'coalition-demo' };
-const kScreenshots = path.join(__dirname, 'screenshots');
+const {
+    kAdmin, kAxeTags, kBinary, kChromium, kFailingImpacts, kScreenshots, launchBrowser,
+} = require('./support');
 const kViewport = { width: 1280, height: 900 };
 const kNarrowViewport = { width: 320, height: 640 };
 
@@ -104,7 +88,7 @@ before(async () => {
     fs.mkdirSync(kScreenshots, { recursive: true });
     server = new Server(kBinary);
     await server.start();
-    browser = await chromium.launch({ executablePath: kChromium, headless: true, args: kChromiumArgs });
+    browser = await launchBrowser();
 });
 
 after(async () => {
