@@ -599,6 +599,9 @@ class ResponseEndorsement(ResponseTestBase):
                                  dict(reversed_order, order="chosen", **{f"position-{ids[0]}": wrong}))
             self.assertEqual(bad.status, 422, wrong)
             self.assertIn("a whole number from 1 to the number of endorsers", bad.text)
+            # The form comes back with what was typed, marked invalid, to be corrected.
+            self.assertIn(f'name="position-{ids[0]}" value="{html.escape(wrong)}"', bad.text)
+            self.assertIn('aria-invalid="true"', bad.text)
         self.assertEqual(endorsers(), alphabetical)
 
         saved = self.post_form(editor, overview, path + "/endorser-order",

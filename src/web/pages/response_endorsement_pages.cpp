@@ -344,16 +344,23 @@ Response ResponseEndorsementPages::overview_page(Request& request,
         data.emplace("is_published", true);
         data.emplace("order_action", path + "/endorser-order");
         data.emplace("editors_order", publication->editors_order);
-        data.emplace("order_error", field_error(site_, request, errors, "order"));
+        const std::string order_error = field_error(site_, request, errors, "order");
+        // A refused order comes back with the places the editor typed, to be corrected.
+        const auto& form = request.form();
+        const bool show_typed = !order_error.empty() && form.has_value();
+        data.emplace("order_error", order_error);
         data.emplace("endorser_count", std::to_string(publication->endorsers.size()));
         data.emplace("has_endorsers", !publication->endorsers.empty());
         mstch::array endorsers;
         for (std::size_t endorser_idx = 0; endorser_idx < publication->endorsers.size();
              ++endorser_idx) {
             const auto& endorser = publication->endorsers[endorser_idx];
-            endorsers.push_back(mstch::map{{"id", std::to_string(endorser.organisation.value())},
-                                           {"name", endorser.name},
-                                           {"position", std::to_string(endorser_idx + 1)}});
+            const std::string id = std::to_string(endorser.organisation.value());
+            endorsers.push_back(
+                mstch::map{{"id", id},
+                           {"name", endorser.name},
+                           {"position", show_typed ? std::string(form->value("position-" + id))
+                                                   : std::to_string(endorser_idx + 1)}});
         }
         data.emplace("endorsers", std::move(endorsers));
     }
