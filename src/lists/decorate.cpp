@@ -111,6 +111,16 @@ std::string uri_list(const std::vector<std::string>& uris) {
     return out;
 }
 
+int count_of(GMimeHeaderList* headers, const char* name) {
+    int count = 0;
+    for (int idx = 0; idx < g_mime_header_list_get_count(headers); ++idx) {
+        const char* header_name =
+            g_mime_header_get_name(g_mime_header_list_get_header_at(headers, idx));
+        count += g_ascii_strcasecmp(header_name, name) == 0 ? 1 : 0;
+    }
+    return count;
+}
+
 void remove_all(GMimeHeaderList* headers, const char* name) {
     while (g_mime_header_list_remove(headers, name)) {
     }
@@ -183,16 +193,19 @@ void apply_subject(GMimeMessage* message, const List& list) {
     const char* current = g_mime_message_get_subject(message);
     const std::string subject = mail::header_safe_text(current != nullptr ? current : "");
     const std::string prefixed = prefixed_subject(subject, prefix);
+    GMimeHeaderList* headers = g_mime_object_get_header_list(GMIME_OBJECT(message));
     // An unchanged subject keeps its original bytes (and its original encoding).
-    if (current != nullptr && prefixed == current) {
+    if (current != nullptr && prefixed == current && count_of(headers, "Subject") == 1) {
         return;
     }
+    // RFC 5322 §3.6 allows one Subject; with several, readers disagree on which one they show
+    // (GMime reports one, and set_subject rewrites another), so the post keeps only ours.
+    remove_all(headers, "Subject");
     g_mime_message_set_subject(message, prefixed.c_str(), "utf-8");
     if (prefixed.find("=?") != std::string::npos) {
         // GMime writes text that looks like an encoded word (left over from a broken one in the
         // original) as it is, and readers would then decode it: encode the whole subject.
-        GMimeHeader* header = g_mime_header_list_get_header(
-            g_mime_object_get_header_list(GMIME_OBJECT(message)), "Subject");
+        GMimeHeader* header = g_mime_header_list_get_header(headers, "Subject");
         g_mime_header_set_raw_value(header, (" " + encoded_words(prefixed) + "\n").c_str());
     }
 }

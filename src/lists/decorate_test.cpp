@@ -256,6 +256,28 @@ TEST(Decorate, ChineseSubjectGetsThePrefixAndStaysEncoded) {
     EXPECT_TRUE(is_ascii(header_block(out)));
 }
 
+TEST(Decorate, SeveralSubjectsBecomeOneAndStayOneWhenDecoratedAgain) {
+    // Found by decorate_fuzz: with two Subject headers, GMime read one and rewrote the other, so
+    // a second decoration (a post relayed through a second list) changed what readers saw.
+    const std::string raw = headers_then(std::string("Subject: Re: [discuss] R\xf1\xfa.\x00\x10"
+                                                     "a\x00\x00"
+                                                     "e: [discuss] hi\n"
+                                                     "Subject: Re: [discuss] Re: [discuss] hi\n",
+                                                     88),
+                                         "Hi\n");
+    const std::string once = decorated(make_list(), raw);
+    const std::string block = header_block(once);
+    std::size_t subjects = 0;
+    for (auto at = block.find("\r\nSubject:"); at != std::string::npos;
+         at = block.find("\r\nSubject:", at + 1)) {
+        ++subjects;
+    }
+    EXPECT_EQ(subjects, 1U) << block;
+    const std::string shown = subject(reparse(once).get());
+    EXPECT_TRUE(shown.starts_with("Re: [discuss] ")) << shown;
+    EXPECT_EQ(subject(reparse(decorated(make_list(), once)).get()), shown);
+}
+
 TEST(Decorate, MessageWithoutSubjectGetsOne) {
     auto message = reparse(decorated(make_list(), headers_then("", "Body\n")));
     EXPECT_EQ(subject(message.get()), "[discuss] (no subject)");
