@@ -173,6 +173,7 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::string_vi
             search::index(connection, *again);
         }
     }
+    archive_store::raise_revision(connection, list_id);
     return Stored{*id, *thread, false};
 }
 
@@ -189,6 +190,10 @@ std::optional<ArchivedMessage> Archive::message(MessageId id) const {
 
 std::vector<MessageRef> Archive::find_by_message_id(std::string_view message_id) const {
     return archive_store::find_by_message_id(database_, message_id);
+}
+
+std::int64_t Archive::revision(std::int64_t list_id) const {
+    return archive_store::revision(database_, list_id);
 }
 
 std::vector<ThreadSummary> Archive::threads(std::int64_t list_id, std::string_view month,

@@ -7,7 +7,8 @@
 // decided by the caller (web), which knows the list's archive visibility.
 //
 // Tables: archive_messages, archive_threads, archive_references (migration 0014), the search
-// index (migration 0015). Bytes are stored base64 (TEXT), as list_posts does.
+// index (migration 0015), archive_revisions (0028). Bytes are stored base64 (TEXT), as list_posts
+// does.
 
 #include "archive/message.hpp"
 #include "archive/search.hpp"
@@ -67,6 +68,12 @@ public:
     // By Message-ID (without <>), in any list (for /r/MESSAGE-ID); several lists may hold it:
     // every match, oldest first.
     std::vector<MessageRef> find_by_message_id(std::string_view message_id) const;
+
+    // The list's archive revision: raised in the transaction of every message store() archives
+    // in the list (and so of every re-threading), never lowered; 0 before the first. Anything
+    // derived from the list's messages and threads and read after this call is at least this
+    // new, so it may be kept until a later call returns a greater revision. One indexed read.
+    std::int64_t revision(std::int64_t list_id) const;
 
     // Threads of a list, latest activity first; `month` "YYYY-MM" limits to threads with a
     // message in that month ("" for all).

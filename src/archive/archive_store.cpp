@@ -332,6 +332,13 @@ void refresh_thread(store::Connection& connection, ThreadId thread) {
          first->integer(0), subject, base_subject(subject)});
 }
 
+void raise_revision(store::Connection& connection, std::int64_t list_id) {
+    connection.execute(
+        "INSERT INTO archive_revisions (list_id, revision) VALUES ($1, 1) "
+        "ON CONFLICT (list_id) DO UPDATE SET revision = archive_revisions.revision + 1",
+        {list_id});
+}
+
 std::optional<ArchivedMessage> load(store::Connection& connection, MessageId id) {
     const auto row = connection.query_one(
         std::string(kMessageColumns) + "FROM archive_messages WHERE id = $1", {id.value()});
@@ -372,6 +379,12 @@ std::vector<MessageRef> find_by_message_id(store::Database& database, std::strin
         refs.push_back(MessageRef{MessageId(row.integer(0)), row.integer(1)});
     }
     return refs;
+}
+
+std::int64_t revision(store::Database& database, std::int64_t list_id) {
+    const auto row =
+        database.query_one("SELECT revision FROM archive_revisions WHERE list_id = $1", {list_id});
+    return row ? row->integer(0) : 0;
 }
 
 std::vector<ThreadSummary> threads(store::Database& database, std::int64_t list_id,

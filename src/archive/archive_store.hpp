@@ -61,12 +61,17 @@ void count_into_thread(store::Connection& connection, ThreadId thread,
 // Recomputes a thread's summary from its messages (after a merge).
 void refresh_thread(store::Connection& connection, ThreadId thread);
 
+// Raises the list's archive revision (archive_revisions; the first raise makes it 1). Called last
+// in store(), so the row lock PostgreSQL takes is held only until the commit that follows.
+void raise_revision(store::Connection& connection, std::int64_t list_id);
+
 // A message without raw bytes (for re-indexing after a merge), on the caller's transaction.
 std::optional<ArchivedMessage> load(store::Connection& connection, MessageId id);
 
 // Readers.
 std::optional<ArchivedMessage> message(store::Database& database, MessageId id, bool with_raw);
 std::vector<MessageRef> find_by_message_id(store::Database& database, std::string_view message_id);
+std::int64_t revision(store::Database& database, std::int64_t list_id);  // 0 without a row.
 // [from, until) limits to threads with a message dated in it; both nullopt for all.
 std::vector<ThreadSummary> threads(store::Database& database, std::int64_t list_id,
                                    std::optional<std::pair<std::int64_t, std::int64_t>> range,

@@ -302,6 +302,31 @@ TEST_P(ArchiveStore, AttachmentsAreStoredWithTheirBytes) {
     EXPECT_EQ(archive.thread_tree(stored.thread).at(0).message.attachments.size(), 1U);
 }
 
+TEST_P(ArchiveStore, RevisionRisesWithEveryArchivedMessageOfItsList_Issue7) {
+    Archive archive(*database_);
+    EXPECT_EQ(archive.revision(list_), 0);
+    const auto root = put(mail("root@x", "Plan", kJune2024));
+    const std::int64_t after_root = archive.revision(list_);
+    EXPECT_GT(after_root, 0);
+    // A duplicate writes nothing, so nothing kept from the list goes stale.
+    EXPECT_TRUE(put(mail("root@x", "Plan", kJune2024)).duplicate);
+    EXPECT_EQ(archive.revision(list_), after_root);
+    // Another list's message leaves this list's revision alone.
+    put(mail("elsewhere@x", "Plan", kJune2024), kJune2024 + 365 * kDay, other_list_);
+    EXPECT_EQ(archive.revision(list_), after_root);
+    EXPECT_GT(archive.revision(other_list_), 0);
+    // A reply raises it, and so does a late parent that re-links threads.
+    put(mail("reply@x", "Re: Plan", kJune2024 + 60, "root@x"));
+    const std::int64_t after_reply = archive.revision(list_);
+    EXPECT_GT(after_reply, after_root);
+    put(mail("child@x", "Re: Agenda", kJune2024 + 60, "parent@x"));
+    const std::int64_t after_child = archive.revision(list_);
+    EXPECT_GT(after_child, after_reply);
+    const auto parent = put(mail("parent@x", "Agenda", kJune2024, "root@x"));
+    EXPECT_EQ(parent.thread, root.thread);
+    EXPECT_GT(archive.revision(list_), after_child);
+}
+
 TEST(Permalink, Path) {
     EXPECT_EQ(permalink_path("discuss", MessageId(42)), "/lists/discuss/m/42");
 }
