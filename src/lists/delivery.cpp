@@ -411,8 +411,14 @@ void DeliveryWorker::Impl::send(const Batch& batch, std::size_t index) {
             members.push_back(row.member);
         }
         const auto links = subscriptions.links(list, members);
-        std::string bytes;
-        bytes.reserve(batch.decorated->size() + 1024);
+        // The members who can be sent to, each with its own envelope (VERP).
+        struct Personal {
+            const RecipientRow* row;
+            core::Email email;
+            const std::string* unsubscribe_url;
+        };
+        std::vector<Personal> personal;
+        personal.reserve(batch.recipients.size());
         for (std::size_t row_idx = 0; row_idx < batch.recipients.size(); ++row_idx) {
             const RecipientRow& row = batch.recipients[row_idx];
             auto email = core::Email::parse(row.email);
@@ -422,16 +428,37 @@ void DeliveryWorker::Impl::send(const Batch& batch, std::size_t index) {
                       email ? "No longer a member of the list." : "Not a deliverable address."});
                 continue;
             }
-            const mail::Envelope envelope{
-                .mail_from = ListAddress::bounces_for(list.name, list.domain, *email).envelope(),
-                .recipients = {email->envelope()},
-                .needs_smtputf8 = email->needs_smtputf8()};
-            bytes.assign(personal_header_block(PersonalHeaders{
-                .unsubscribe_url = links[row_idx]->unsubscribe_url, .unsubscribe_mailto = leave}));
-            bytes.append(*batch.decorated);
-            const auto results = transmit(index, envelope, bytes,
-                                          job_prefix + std::to_string(row.member.value()) + ".eml");
-            note(row, std::optional<core::Email>(*email), results.front());
+            personal.push_back({&row, std::move(*email), &links[row_idx]->unsubscribe_url});
+        }
+        // Each member's header block in front of the shared decorated bytes.
+        const auto transaction_for = [&](std::size_t idx) {
+            const Personal& member = personal[idx];
+            mail::SmtpTransaction transaction{
+                .envelope =
+                    {.mail_from =
+                         ListAddress::bounces_for(list.name, list.domain, member.email).envelope(),
+                     .recipients = {member.email.envelope()},
+                     .needs_smtputf8 = member.email.needs_smtputf8()},
+                .bytes = personal_header_block(PersonalHeaders{
+                    .unsubscribe_url = *member.unsubscribe_url, .unsubscribe_mailto = leave})};
+            transaction.bytes.append(*batch.decorated);
+            return transaction;
+        };
+        const auto decided = [&](std::size_t idx, std::vector<mail::DeliveryOutcome>&& results) {
+            note(*personal[idx].row, std::optional<core::Email>(personal[idx].email),
+                 results.front());
+        };
+        if (transports[index]) {
+            // Pipelined to the relay when it can: one round trip a member.
+            transports[index]->deliver_sequence(personal.size(), transaction_for, decided);
+        } else {
+            for (std::size_t idx = 0; idx < personal.size(); ++idx) {
+                const auto transaction = transaction_for(idx);
+                decided(idx,
+                        transmit(index, transaction.envelope, transaction.bytes,
+                                 job_prefix + std::to_string(personal[idx].row->member.value()) +
+                                     ".eml"));
+            }
         }
     }
     const std::int64_t now = clock.unix_now();

@@ -372,14 +372,53 @@ DeliveryOutcome SmtpTransport::deliver(const Envelope& envelope, const std::stri
 
 std::vector<DeliveryOutcome> SmtpTransport::deliver_each(const Envelope& envelope,
                                                          const std::string& bytes) {
-    COALITION_ASSERT(!envelope.recipients.empty(), "a message needs at least one recipient");
     std::lock_guard lock(mutex_);
+    return deliver_each_locked(envelope, bytes);
+}
+
+SmtpPipeline* SmtpTransport::pipeline() {
+    const bool plain =
+        relay_.url.starts_with("smtp://") && !relay_.starttls && relay_.username.empty();
+    if (!plain || relay_cannot_pipeline_) {
+        return nullptr;
+    }
+    if (!pipeline_) {
+        // SmtpRelay::parse leaves "smtp://HOST:PORT".
+        const std::string authority = relay_.url.substr(std::string_view("smtp://").size());
+        const std::size_t colon = authority.rfind(':');
+        pipeline_ =
+            std::make_unique<SmtpPipeline>(authority.substr(0, colon), authority.substr(colon + 1),
+                                           relay_.helo_domain, relay_.timeout_seconds);
+    }
+    // Unreachable now: the pipeline reports that for each transaction, as libcurl would.
+    if (!pipeline_->connect() && !pipeline_->capabilities().pipelining) {
+        relay_cannot_pipeline_ = true;
+        connections_opened_ += pipeline_->connections_opened();
+        pipeline_.reset();
+        return nullptr;
+    }
+    return pipeline_.get();
+}
+
+void SmtpTransport::deliver_sequence(std::size_t count, const SmtpPipeline::NextTransaction& next,
+                                     const SmtpPipeline::Decided& decided) {
+    std::lock_guard lock(mutex_);
+    if (SmtpPipeline* session = pipeline()) {
+        session->send(count, next, decided);
+        return;
+    }
+    for (std::size_t index = 0; index < count; ++index) {
+        const SmtpTransaction transaction = next(index);
+        decided(index, deliver_each_locked(transaction.envelope, transaction.bytes));
+    }
+}
+
+std::vector<DeliveryOutcome> SmtpTransport::deliver_each_locked(const Envelope& envelope,
+                                                                const std::string& bytes) {
+    COALITION_ASSERT(!envelope.recipients.empty(), "a message needs at least one recipient");
     const std::size_t count = envelope.recipients.size();
     std::vector<std::optional<DeliveryOutcome>> outcomes(count);
-    const DeliveryOutcome no_smtputf8{
-        DeliveryOutcome::Kind::Failed,
-        "The relay does not offer SMTPUTF8 (RFC 6531), which this address needs; it was not "
-        "sent."};
+    const DeliveryOutcome no_smtputf8{DeliveryOutcome::Kind::Failed, std::string(kNoSmtputf8Reply)};
     const bool sender_needs = !is_ascii(envelope.mail_from);
     bool tried_without = false;
     while (true) {
@@ -420,7 +459,11 @@ std::vector<DeliveryOutcome> SmtpTransport::deliver_each(const Envelope& envelop
     std::vector<DeliveryOutcome> result;
     result.reserve(count);
     for (auto& outcome : outcomes) {
-        result.push_back(outcome ? std::move(*outcome) : no_smtputf8);
+        if (outcome) {
+            result.push_back(std::move(*outcome));
+        } else {
+            result.push_back(no_smtputf8);
+        }
     }
     return result;
 }
@@ -431,7 +474,7 @@ std::string SmtpTransport::describe() const {
 
 long SmtpTransport::connections_opened() const {
     std::lock_guard lock(mutex_);
-    return connections_opened_;
+    return connections_opened_ + (pipeline_ ? pipeline_->connections_opened() : 0);
 }
 
 }  // namespace coalition::mail

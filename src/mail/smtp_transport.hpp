@@ -4,6 +4,7 @@
 // it and an address needs it.
 
 #include "core/result.hpp"
+#include "mail/smtp_pipeline.hpp"
 #include "mail/transport.hpp"
 
 #include <memory>
@@ -60,6 +61,14 @@ public:
     // saying so and are never sent. Returns one outcome per recipient, in envelope order.
     std::vector<DeliveryOutcome> deliver_each(const Envelope& envelope, const std::string& bytes);
 
+    // A run of transactions with recipients judged one by one, as deliver_each() judges them,
+    // each asked of `next` just before it is sent and reported to `decided` (not necessarily
+    // in order). To a plain smtp:// relay (no STARTTLS, no AUTH) that offers PIPELINING, they
+    // go pipelined by SmtpPipeline, one round trip a message; otherwise one deliver_each()
+    // after the other.
+    void deliver_sequence(std::size_t count, const SmtpPipeline::NextTransaction& next,
+                          const SmtpPipeline::Decided& decided);
+
     // TCP connections opened so far (libcurl's CURLINFO_NUM_CONNECTS, summed): stays 1 while
     // the connection is reused.
     long connections_opened() const;
@@ -70,11 +79,17 @@ private:
     // One curl_easy_perform (and one immediate retry on a stale kept connection). Needs mutex_.
     Performed perform(const std::string& mail_from, const std::vector<std::string>& recipients,
                       const std::string& bytes, bool allow_fails, bool require_smtputf8);
+    std::vector<DeliveryOutcome> deliver_each_locked(const Envelope& envelope,
+                                                     const std::string& bytes);
+    // The pipelined session when this relay can have one. Needs mutex_.
+    SmtpPipeline* pipeline();
 
     const SmtpRelay relay_;
     mutable std::mutex mutex_;
-    std::unique_ptr<Session> session_;  // Guarded by mutex_.
-    long connections_opened_ = 0;       // Guarded by mutex_.
+    std::unique_ptr<Session> session_;        // Guarded by mutex_.
+    long connections_opened_ = 0;             // Guarded by mutex_.
+    std::unique_ptr<SmtpPipeline> pipeline_;  // Guarded by mutex_.
+    bool relay_cannot_pipeline_ = false;      // Its EHLO lacked PIPELINING. Guarded by mutex_.
 };
 
 }  // namespace coalition::mail

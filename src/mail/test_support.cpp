@@ -146,6 +146,7 @@ std::vector<SinkMessage> SmtpSink::messages() const {
         if (!json.at("authenticated_as").is_null()) {
             message.authenticated_as = json.at("authenticated_as").get<std::string>();
         }
+        message.pipelined = json.value("pipelined", false);
         messages.push_back(std::move(message));
     }
 }

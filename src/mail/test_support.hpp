@@ -32,6 +32,7 @@ struct SinkMessage {
     bool smtputf8 = false;
     int connection = 0;
     std::string authenticated_as;  // "" when no AUTH.
+    bool pipelined = false;        // The client's next commands had arrived when it ended.
 };
 
 // The sink, started with Debian's /usr/bin/python3. Stopped (and waited for) on destruction.
