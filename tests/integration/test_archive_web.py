@@ -16,7 +16,7 @@ import unittest
 import urllib.parse
 import xml.etree.ElementTree as ElementTree
 
-from harness import ServerTest
+from harness import BACKEND, ServerTest
 
 DOMAIN = "lists.example.org"
 POSTER = "ana@example.org"
@@ -446,6 +446,100 @@ class ArchiveWeb(ServerTest):
         # Members see full addresses in a members archive.
         root_id = mem["root1@example.org"][0]
         self.assertIn("ana@example.org", member.get(f"/lists/mem/m/{root_id}").text)
+
+    # ---- thread pages are kept rendered (issue #7) ----
+
+    def archive_late_reply(self, name, subject="Late reply from Carla"):
+        """Archives a reply to root1 in list `name` from another process (the CLI), so only the
+        database can tell a running server that its kept thread page is stale."""
+        path = os.path.join(self.directory, f"late-{name}.mbox")
+        message = (
+            "From carla@example.com Fri Jan 02 09:00:00 2026\n"
+            f"From: Carla <carla@example.com>\nSubject: {subject}\n"
+            "Message-ID: <late1@example.org>\nIn-Reply-To: <reply1@example.org>\n"
+            "References: <root1@example.org> <reply1@example.org>\n"
+            "Date: Fri, 02 Jan 2026 08:00:00 +0000\n\nCarla agrees; write to carla@example.com.\n\n")
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(message)
+        imported = self.cli("archive", "import", name, path)
+        self.assertEqual(imported.returncode, 0, imported.stdout + imported.stderr)
+
+    def test_kept_thread_page_changes_when_a_reply_is_archived_Issue7(self):
+        anonymous = self.server.client()
+        thread_id = self.ids(anonymous, "pub")["root1@example.org"][1]
+        path = f"/lists/pub/t/{thread_id}"
+        first = anonymous.get(path)
+        self.assertEqual(first.status, 200)
+        self.assertIn("2 messages", first.text)
+        self.assertEqual(anonymous.get(path).text, first.text)  # Served from what was kept.
+        self.archive_late_reply("pub")
+        after = anonymous.get(path)
+        self.assertEqual(after.status, 200)
+        self.assertIn("3 messages", after.text)
+        self.assertIn("Late reply from Carla", after.text)
+        self.assertIn("Carla agrees", after.text)
+        self.assertNotIn("carla@example.com", after.text)  # Still obscured for a visitor.
+        self.assertIn("c\u2026@example.com", after.text)
+
+    def test_kept_thread_variants_do_not_leak_Issue7(self):
+        anonymous = self.server.client()
+        thread_id = self.ids(anonymous, "pub")["root1@example.org"][1]
+        path = f"/lists/pub/t/{thread_id}"
+        # A member's view (full addresses) is made first; a visitor's stays obscured.
+        self.assertIn("ana@example.org", self.admin.get(path).text)
+        visitor = anonymous.get(path).text
+        self.assertNotIn("ana@example.org", visitor)
+        self.assertIn("a\u2026@example.org", visitor)
+        self.assertIn("ana@example.org", self.admin.get(path).text)
+        # Each language its own body: French after English, then English again.
+        self.assertIn(">Permalink<", visitor)
+        french = self.server.client().get(path + "?lang=fr").text
+        self.assertIn(">Lien permanent<", french)
+        self.assertNotIn(">Permalink<", french)
+        self.assertIn(">Permalink<", self.server.client().get(path).text)
+
+    def test_members_archive_refuses_visitors_after_a_member_read_it_Issue7(self):
+        mem = self.ids(self.admin, "mem")
+        thread_id = mem["root1@example.org"][1]
+        path = f"/lists/mem/t/{thread_id}"
+        member = self.sign_in(self.server, MEMBER)
+        self.assertEqual(member.get(path).status, 200)
+        self.assertEqual(member.get(path).status, 200)
+        anonymous = self.server.client().get(path)
+        self.assertEqual(anonymous.status, 303)
+        self.assertNotIn(b"Geneva", anonymous.body)
+        outsider = self.sign_in(self.server, OUTSIDER).get(path)
+        self.assertEqual(outsider.status, 404)
+        self.assertNotIn(b"Geneva", outsider.body)
+        # A list made members-only after its pages were kept refuses visitors at once.
+        public = self.server.client()
+        pub_thread = self.ids(public, "pub")["root1@example.org"][1]
+        self.assertEqual(public.get(f"/lists/pub/t/{pub_thread}").status, 200)
+        self.set_visibility("pub", "members")
+        refused = self.server.client().get(f"/lists/pub/t/{pub_thread}")
+        self.assertEqual(refused.status, 303)
+        self.assertNotIn(b"Geneva", refused.body)
+
+    @unittest.skipIf(BACKEND != "postgresql", "two servers share a database on PostgreSQL")
+    def test_kept_thread_page_changes_when_another_server_archives_Issue7(self):
+        second = self.start_server(demo=False)
+        anonymous = self.server.client()
+        thread_id = self.ids(anonymous, "pub")["root1@example.org"][1]
+        path = f"/lists/pub/t/{thread_id}"
+        self.assertIn("2 messages", anonymous.get(path).text)
+        # The reply comes in over the second server's LMTP; the first server's page shows it.
+        late = REPLY.replace("reply1@", "late2@").replace("Bo <bo@example.net>",
+                                                          "Ana Example <ana@example.org>")
+        late = late.replace("Thanks, looks right to me.", "Seen on the other server.")
+        first_server = self.server
+        self.server = second
+        try:
+            self.lmtp_post(late.encode(), [f"pub@{DOMAIN}"])
+        finally:
+            self.server = first_server
+        after = anonymous.get(path)
+        self.assertIn("3 messages", after.text)
+        self.assertIn("Seen on the other server.", after.text)
 
 
 if __name__ == "__main__":

@@ -241,6 +241,24 @@ mstch::map list_data(const lists::List& list) {
     };
 }
 
+// The key of a thread's kept part: everything its HTML depends on besides the list's archive
+// revision (the list's name and posting address are in its links). nullopt for a language that
+// is not supported, so made-up tags cannot grow the cache.
+std::optional<std::string> thread_key(const Request& request, const lists::List& list,
+                                      const Viewer& viewer, std::int64_t thread_id) {
+    const std::string_view language = language_of(request);
+    const auto& languages = i18n::supported_languages();
+    const bool is_supported =
+        std::any_of(languages.begin(), languages.end(),
+                    [&](const i18n::Language& supported) { return supported.tag == language; });
+    if (!is_supported) {
+        return std::nullopt;
+    }
+    return std::to_string(list.id.value()) + ' ' + std::to_string(thread_id) + ' ' +
+           std::string(language) + ' ' + (viewer.full_addresses ? "full" : "obscured") + ' ' +
+           list.name + ' ' + list.posting_address().unicode();
+}
+
 Response download(std::string body, std::string_view content_type, std::string_view filename) {
     auto response = file_download(std::move(body), content_type, filename);
     response.headers.set("Content-Security-Policy", "sandbox; default-src 'none'");
@@ -249,13 +267,33 @@ Response download(std::string body, std::string_view content_type, std::string_v
 
 }  // namespace
 
+// What a thread page keeps per thread and viewer kind (see the header).
+struct ArchivePages::KeptThread {
+    archive::ThreadSummary summary;
+    std::string tree_html;                  // templates/archive_thread_tree.mustache.
+    std::vector<std::int64_t> message_ids;  // For the milestones about this thread (processes).
+
+    std::size_t bytes() const {
+        std::size_t total = sizeof(KeptThread) + tree_html.size() + summary.subject.size() +
+                            summary.first_author.size() + message_ids.size() * sizeof(std::int64_t);
+        for (const auto& name : summary.participants) {
+            total += name.size();
+        }
+        return total;
+    }
+};
+
 ArchivePages::ArchivePages(Site& site)
     : site_(site),
       index_(site.pages.require("archive_index")),
       thread_(site.pages.require("archive_thread")),
+      thread_tree_(site.pages.require("archive_thread_tree")),
       message_(site.pages.require("archive_message")),
-      search_(site.pages.require("archive_search")) {
+      search_(site.pages.require("archive_search")),
+      kept_threads_(std::make_unique<RenderCache<KeptThread>>(kKeptThreadBytes)) {
 }
+
+ArchivePages::~ArchivePages() = default;
 
 std::optional<Response> ArchivePages::find(const Request& request, std::optional<Found>& found,
                                            bool browser) const {
@@ -358,39 +396,66 @@ Response ArchivePages::threads_page(Request& request, const Found& found,
     return render(site_, request, index_, list.title(), std::move(data));
 }
 
+std::shared_ptr<const ArchivePages::KeptThread> ArchivePages::thread_part(
+    const Request& request, const Found& found, std::int64_t thread_id) const {
+    const lists::List& list = found.list;
+    // Read before the thread: whatever is read after it is at least as new, so it may be kept
+    // under this revision (at worst a newer body is rendered again at the next revision).
+    const std::int64_t revision = site_.archive->revision(list.id.value());
+    const auto key = thread_key(request, list, found.viewer, thread_id);
+    if (key) {
+        if (auto kept = kept_threads_->find(*key, revision)) {
+            return kept;
+        }
+    }
+    auto summary = site_.archive->thread(archive::ThreadId(thread_id));
+    if (!summary || summary->list_id != list.id.value()) {
+        return nullptr;
+    }
+    auto made = std::make_shared<KeptThread>();
+    Nesting nesting;
+    mstch::array items;
+    for (const auto& entry : site_.archive->thread_tree(summary->id)) {
+        auto data = message_data(site_, request, list, found.viewer, entry.message);
+        data.emplace("before_html", nesting.before(entry.depth));
+        items.push_back(std::move(data));
+        made->message_ids.push_back(entry.message.id.value());
+    }
+    // The part template reads only its own data, so rendering it alone gives the same HTML as
+    // rendering it inside the page.
+    const mstch::node data =
+        mstch::map{{"items", std::move(items)}, {"after_html", nesting.after()}};
+    made->tree_html = site_.pages.templates().render(thread_tree_, data, language_of(request));
+    made->summary = std::move(*summary);
+    if (key) {
+        kept_threads_->keep(*key, revision, made, made->bytes());
+    }
+    return made;
+}
+
 Response ArchivePages::thread(Request& request) const {
     std::optional<Found> found;
     if (auto answer = find(request, found, true)) {
-        return std::move(*answer);
+        return std::move(*answer);  // Visibility first: nothing kept is looked at before.
     }
     const auto id = parse_id(request.param("thread"));
-    const auto summary = id ? site_.archive->thread(archive::ThreadId(*id))
-                            : std::optional<archive::ThreadSummary>{};
-    if (!summary || summary->list_id != found->list.id.value()) {
+    const auto kept = id ? thread_part(request, *found, *id) : nullptr;
+    if (!kept) {
         return list_pages::error(site_, request, 404);
     }
-    Nesting nesting;
-    mstch::array items;
-    std::vector<std::int64_t> message_ids;  // For the milestones about this thread (processes).
-    for (const auto& entry : site_.archive->thread_tree(summary->id)) {
-        auto data = message_data(site_, request, found->list, found->viewer, entry.message);
-        data.emplace("before_html", nesting.before(entry.depth));
-        items.push_back(std::move(data));
-        message_ids.push_back(entry.message.id.value());
-    }
-    auto milestones = milestones_about_thread(site_, request, message_ids);
+    const archive::ThreadSummary& summary = kept->summary;
+    auto milestones = milestones_about_thread(site_, request, kept->message_ids);
     const bool has_milestones = !milestones.empty();
-    const std::string url = list_url(found->list) + "/t/" + std::to_string(summary->id.value());
+    const std::string url = list_url(found->list) + "/t/" + std::to_string(summary.id.value());
     return render(
-        site_, request, thread_, summary->subject.empty() ? "(no subject)" : summary->subject,
+        site_, request, thread_, summary.subject.empty() ? "(no subject)" : summary.subject,
         {{"list", list_data(found->list)},
-         {"subject", summary->subject},
+         {"subject", summary.subject},
          {"messages",
-          translate_count(site_, request, kMessages, static_cast<long>(summary->message_count))},
-         {"started", time_data(summary->started_at)},
-         {"last_activity", time_data(summary->last_activity)},
-         {"items", std::move(items)},
-         {"after_html", nesting.after()},
+          translate_count(site_, request, kMessages, static_cast<long>(summary.message_count))},
+         {"started", time_data(summary.started_at)},
+         {"last_activity", time_data(summary.last_activity)},
+         {"tree_html", kept->tree_html},
          {"export_url", url + "/export.mbox"},
          {"milestones", std::move(milestones)},
          {"has_milestones", has_milestones}});

@@ -11,12 +11,24 @@
 // moderators and admins. A visitor who may not read gets 404 (the archive's existence is not
 // confirmed), except an anonymous visitor on a Members archive in a browser path (pages,
 // downloads), who is sent to sign in (303 /signin?next=…). Feeds and the API answer 404.
+//
+// A thread's messages (the costly part of its page: every message read, threaded, split into
+// quotes and rendered) are kept rendered per thread, language and address obscuring, stamped
+// with the list's archive revision (archive::Archive::revision: one row read per request, raised
+// by any server that archives a message in the list), at most kKeptThreadBytes, least recently
+// used dropped first. Who may read is decided before anything kept is looked at; the layout
+// around it (signed-in name, CSRF token) and the milestones (viewer's zone, today) are made per
+// request.
 
 #include "lists/lists.hpp"
 #include "web/http.hpp"
+#include "web/render_cache.hpp"
 #include "web/site.hpp"
 #include "web/templates.hpp"
 
+#include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +60,7 @@ Response denied(const Site& site, const Request& request, const lists::List& lis
 class ArchivePages {
 public:
     explicit ArchivePages(Site& site);
+    ~ArchivePages();
     Response index(Request& request) const;          // GET /lists/:name/archive[?page=N]
     Response month(Request& request) const;          // GET /lists/:name/archive/:month
     Response thread(Request& request) const;         // GET /lists/:name/t/:thread
@@ -62,7 +75,12 @@ public:
     Response feed_threads(Request& request) const;   // GET /lists/:name/feeds/threads.atom
     Response feed_messages(Request& request) const;  // GET /lists/:name/feeds/messages.atom
 
+    // The budget of kept thread bodies. A thread of 50 messages renders to about 100 kB, so this
+    // keeps a few hundred of the most read threads.
+    static constexpr std::size_t kKeptThreadBytes = std::size_t{32} << 20;
+
 private:
+    struct KeptThread;
     struct Found {
         lists::List list;
         archive_access::Viewer viewer;
@@ -72,14 +90,21 @@ private:
     std::optional<Response> find(const Request& request, std::optional<Found>& found,
                                  bool browser) const;
     Response threads_page(Request& request, const Found& found, const std::string& month) const;
+    // The thread's summary and rendered tree for this viewer: the kept one when the list's archive
+    // has not changed since it was rendered, else read, rendered and kept. nullptr when the list
+    // has no such thread.
+    std::shared_ptr<const KeptThread> thread_part(const Request& request, const Found& found,
+                                                  std::int64_t thread_id) const;
     Response search_page(Request& request, const std::vector<lists::List>& lists,
                          const lists::List* list) const;
 
     Site& site_;
     TemplateRef index_;
     TemplateRef thread_;
+    TemplateRef thread_tree_;
     TemplateRef message_;
     TemplateRef search_;
+    std::unique_ptr<RenderCache<KeptThread>> kept_threads_;
 };
 
 }  // namespace coalition::web
