@@ -368,97 +368,85 @@ void DeliveryWorker::Impl::send(const Batch& batch, std::size_t index) {
     };
     const std::string job_prefix = std::to_string(batch.job) + "-";
 
-    if (settings.bulk) {
-        const std::string mail_from = list.address(AddressRole::Bounces).envelope();
-        for (std::size_t start = 0; start < batch.recipients.size();
-             start += settings.bulk_recipients) {
-            const std::size_t end =
-                std::min(batch.recipients.size(), start + settings.bulk_recipients);
-            mail::Envelope envelope{
-                .mail_from = mail_from, .recipients = {}, .needs_smtputf8 = false};
-            std::vector<std::optional<core::Email>> emails;
-            std::vector<const RecipientRow*> rows;
-            for (std::size_t idx = start; idx < end; ++idx) {
-                const RecipientRow& row = batch.recipients[idx];
-                auto email = core::Email::parse(row.email);
-                if (!email) {
-                    note(row, std::nullopt,
-                         {mail::DeliveryOutcome::Kind::Failed, "Not a deliverable address."});
-                    continue;
-                }
-                envelope.needs_smtputf8 = envelope.needs_smtputf8 || email->needs_smtputf8();
-                envelope.recipients.push_back(email->envelope());
-                emails.push_back(std::move(*email));
-                rows.push_back(&row);
-            }
-            if (rows.empty()) {
-                continue;
-            }
-            const auto results =
-                transmit(index, envelope, *batch.decorated,
-                         job_prefix + std::to_string(rows.front()->member.value()) + "-bulk.eml");
-            for (std::size_t idx = 0; idx < rows.size(); ++idx) {
-                note(*rows[idx], emails[idx], results[idx]);
-            }
-        }
-    } else {
-        const std::string leave = "mailto:" + list.address(AddressRole::Leave).envelope();
-        // The links of the whole batch in one read; the shared decorated bytes are copied into
-        // one buffer a sender reuses, behind each recipient's own header block.
+    // Each transaction's rows and addresses, in envelope order, and how to compose it.
+    struct Addressed {
+        std::vector<const RecipientRow*> rows;
+        std::vector<core::Email> emails;
+        std::vector<const std::string*> unsubscribe_urls;  // Personalised only.
+    };
+    std::vector<Addressed> transactions;
+    std::vector<std::optional<MemberLinks>> links;
+    if (!settings.bulk) {
+        // The links of the whole batch in one read.
         std::vector<MemberId> members;
         members.reserve(batch.recipients.size());
         for (const RecipientRow& row : batch.recipients) {
             members.push_back(row.member);
         }
-        const auto links = subscriptions.links(list, members);
-        // The members who can be sent to, each with its own envelope (VERP).
-        struct Personal {
-            const RecipientRow* row;
-            core::Email email;
-            const std::string* unsubscribe_url;
-        };
-        std::vector<Personal> personal;
-        personal.reserve(batch.recipients.size());
-        for (std::size_t row_idx = 0; row_idx < batch.recipients.size(); ++row_idx) {
-            const RecipientRow& row = batch.recipients[row_idx];
-            auto email = core::Email::parse(row.email);
-            if (!email || !links[row_idx]) {
-                note(row, std::nullopt,
-                     {mail::DeliveryOutcome::Kind::Failed,
-                      email ? "No longer a member of the list." : "Not a deliverable address."});
-                continue;
-            }
-            personal.push_back({&row, std::move(*email), &links[row_idx]->unsubscribe_url});
+        links = subscriptions.links(list, members);
+    }
+    for (std::size_t row_idx = 0; row_idx < batch.recipients.size(); ++row_idx) {
+        const RecipientRow& row = batch.recipients[row_idx];
+        auto email = core::Email::parse(row.email);
+        if (!email || (!settings.bulk && !links[row_idx])) {
+            note(row, std::nullopt,
+                 {mail::DeliveryOutcome::Kind::Failed,
+                  email ? "No longer a member of the list." : "Not a deliverable address."});
+            continue;
         }
-        // Each member's header block in front of the shared decorated bytes.
-        const auto transaction_for = [&](std::size_t idx) {
-            const Personal& member = personal[idx];
-            mail::SmtpTransaction transaction{
-                .envelope =
-                    {.mail_from =
-                         ListAddress::bounces_for(list.name, list.domain, member.email).envelope(),
-                     .recipients = {member.email.envelope()},
-                     .needs_smtputf8 = member.email.needs_smtputf8()},
-                .bytes = personal_header_block(PersonalHeaders{
-                    .unsubscribe_url = *member.unsubscribe_url, .unsubscribe_mailto = leave})};
-            transaction.bytes.append(*batch.decorated);
-            return transaction;
-        };
-        const auto decided = [&](std::size_t idx, std::vector<mail::DeliveryOutcome>&& results) {
-            note(*personal[idx].row, std::optional<core::Email>(personal[idx].email),
-                 results.front());
-        };
-        if (transports[index]) {
-            // Pipelined to the relay when it can: one round trip a member.
-            transports[index]->deliver_sequence(personal.size(), transaction_for, decided);
+        // Personalised: one member a transaction (VERP); bulk: up to bulk_recipients.
+        if (transactions.empty() || !settings.bulk ||
+            transactions.back().rows.size() >= settings.bulk_recipients) {
+            transactions.emplace_back();
+        }
+        Addressed& addressed = transactions.back();
+        addressed.rows.push_back(&row);
+        addressed.emails.push_back(std::move(*email));
+        if (!settings.bulk) {
+            addressed.unsubscribe_urls.push_back(&links[row_idx]->unsubscribe_url);
+        }
+    }
+    const std::string bounces_address = list.address(AddressRole::Bounces).envelope();
+    const std::string leave = "mailto:" + list.address(AddressRole::Leave).envelope();
+    const auto transaction_for = [&](std::size_t idx) {
+        const Addressed& addressed = transactions[idx];
+        mail::SmtpTransaction transaction;
+        for (const core::Email& email : addressed.emails) {
+            transaction.envelope.recipients.push_back(email.envelope());
+            transaction.envelope.needs_smtputf8 =
+                transaction.envelope.needs_smtputf8 || email.needs_smtputf8();
+        }
+        if (settings.bulk) {
+            transaction.envelope.mail_from = bounces_address;
         } else {
-            for (std::size_t idx = 0; idx < personal.size(); ++idx) {
-                const auto transaction = transaction_for(idx);
-                decided(idx,
-                        transmit(index, transaction.envelope, transaction.bytes,
-                                 job_prefix + std::to_string(personal[idx].row->member.value()) +
-                                     ".eml"));
-            }
+            // The member's own bounce address and header block before the shared bytes.
+            const core::Email& member = addressed.emails.front();
+            transaction.envelope.mail_from =
+                ListAddress::bounces_for(list.name, list.domain, member).envelope();
+            transaction.bytes = personal_header_block(
+                PersonalHeaders{.unsubscribe_url = *addressed.unsubscribe_urls.front(),
+                                .unsubscribe_mailto = leave});
+        }
+        transaction.bytes.append(*batch.decorated);
+        return transaction;
+    };
+    const auto decided = [&](std::size_t idx, std::vector<mail::DeliveryOutcome>&& results) {
+        const Addressed& addressed = transactions[idx];
+        for (std::size_t position = 0; position < addressed.rows.size(); ++position) {
+            note(*addressed.rows[position], addressed.emails[position], results[position]);
+        }
+    };
+    if (transports[index]) {
+        // Pipelined to the relay when it can: one round trip a transaction.
+        transports[index]->deliver_sequence(transactions.size(), transaction_for, decided);
+    } else {
+        for (std::size_t idx = 0; idx < transactions.size(); ++idx) {
+            const auto transaction = transaction_for(idx);
+            const std::string file_name =
+                std::to_string(transactions[idx].rows.front()->member.value()) +
+                (settings.bulk ? "-bulk.eml" : ".eml");
+            decided(idx, transmit(index, transaction.envelope, transaction.bytes,
+                                  job_prefix + file_name));
         }
     }
     const std::int64_t now = clock.unix_now();
