@@ -204,24 +204,36 @@ core::Result<Results> search(store::Database& database, const Query& query) {
                  " WHERE s.document @@ CAST($1 AS tsquery)";
     const std::string where = from + filters(query, dialect, params);
 
-    const auto count = database.query_one("SELECT count(*)" + where, params);
-    results.total = count ? static_cast<std::size_t>(count->integer(0)) : 0;
-    if (results.total == 0 || query.offset >= results.total) {
-        return results;
-    }
     // bm25: lower is better, the subject weighs twice the body. ts_rank_cd: higher is better,
     // subject (A) 1.0 against body (D) 0.1, divided by 1 + log(length) (normalisation 1).
     const std::string score = sqlite ? "-bm25(archive_search, 2.0, 1.0)"
                                      : "ts_rank_cd(s.document, CAST($1 AS tsquery), 1)";
-    const std::string limit = "$" + std::to_string(params.size() + 1);
-    const std::string offset = "$" + std::to_string(params.size() + 2);
-    params.emplace_back(static_cast<std::int64_t>(std::min(query.limit, kMaxLimit)));
-    params.emplace_back(static_cast<std::int64_t>(query.offset));
+    store::Params page_params = params;
+    const std::string limit = "$" + std::to_string(page_params.size() + 1);
+    const std::string offset = "$" + std::to_string(page_params.size() + 2);
+    page_params.emplace_back(static_cast<std::int64_t>(std::min(query.limit, kMaxLimit)));
+    page_params.emplace_back(static_cast<std::int64_t>(query.offset));
+    // One pass over the matches: the page is chosen from ids, dates and scores alone, with the
+    // total counted beside it, and only the page's rows are read whole (sorting every match
+    // with its body would read, and detoast, thousands of bodies for a common word).
+    // (The scores are materialised first: FTS5's bm25() cannot run inside a window query.)
     const store::Rows rows = database.query(
-        "SELECT m.id, m.list_id, m.thread_id, m.subject, m.author_name, m.date, m.body_text, " +
-            score + " AS score" + where + " ORDER BY score DESC, m.date DESC, m.id DESC LIMIT " +
-            limit + " OFFSET " + offset,
-        params);
+        "WITH matches AS MATERIALIZED (SELECT m.id AS id, m.date AS date, " + score + " AS score" +
+            where +
+            "), page AS (SELECT id, date, score, count(*) OVER () AS total FROM matches"
+            " ORDER BY score DESC, date DESC, id DESC LIMIT " +
+            limit + " OFFSET " + offset +
+            ") SELECT m.id, m.list_id, m.thread_id, m.subject, m.author_name, m.date, "
+            "m.body_text, page.score, page.total FROM page JOIN archive_messages m ON m.id = "
+            "page.id ORDER BY page.score DESC, page.date DESC, page.id DESC",
+        page_params);
+    if (!rows.empty()) {
+        results.total = static_cast<std::size_t>(rows.front().integer(8));
+    } else if (query.offset > 0 || query.limit == 0) {
+        // A page past the end (or none asked for): say how many there are.
+        const auto count = database.query_one("SELECT count(*)" + where, params);
+        results.total = count ? static_cast<std::size_t>(count->integer(0)) : 0;
+    }
     for (const store::Row& row : rows) {
         Hit hit;
         hit.message = MessageId(row.integer(0));

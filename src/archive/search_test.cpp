@@ -338,7 +338,15 @@ TEST_P(SearchTest, TotalLimitAndOffset) {
     EXPECT_EQ(page.total, 7u);
     EXPECT_EQ(page.hits.size(), 1u);
     query.offset = 7;
-    EXPECT_TRUE(find(query).hits.empty());
+    page = find(query);
+    EXPECT_TRUE(page.hits.empty());
+    EXPECT_EQ(page.total, 7u) << "a page past the end still says how many there are";
+    query.offset = 3;
+    query.text = "repeated -nothing";
+    EXPECT_EQ(find(query).total, 7u);
+    query.text = "absent";
+    query.offset = 0;
+    EXPECT_EQ(find(query).total, 0u);
 }
 
 TEST_P(SearchTest, RankingPrefersSubjectAndDensity) {
