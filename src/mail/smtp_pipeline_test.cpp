@@ -33,6 +33,20 @@ std::string message_for(const std::string& recipient, const std::string& body) {
     return "From: list@lists.example\r\nTo: " + recipient + "\r\nSubject: hi\r\n\r\n" + body;
 }
 
+// What sends a run: the pipeline itself, or a transport choosing how.
+auto through(SmtpPipeline& pipeline) {
+    return
+        [&pipeline](std::size_t count, const SmtpPipeline::NextTransaction& next,
+                    const SmtpPipeline::Decided& decided) { pipeline.send(count, next, decided); };
+}
+
+auto through(SmtpTransport& transport) {
+    return [&transport](std::size_t count, const SmtpPipeline::NextTransaction& next,
+                        const SmtpPipeline::Decided& decided) {
+        transport.deliver_sequence(count, next, decided);
+    };
+}
+
 // Runs `transactions` through `send` and collects what was decided, by index.
 struct Decisions {
     std::map<std::size_t, std::vector<DeliveryOutcome>> outcomes;
@@ -93,10 +107,7 @@ TEST(SmtpPipeline, SendsARunPipelinedOnOneConnectionWithTheExactBytes) {
     START_SINK(sink);
     auto pipeline = pipeline_to(sink->port());
     const auto transactions = to_members(30, "Line\r\n.\r\n..dots ");
-    const Decisions result =
-        run_sequence([&](auto count, const auto& next,
-                         const auto& decided) { pipeline.send(count, next, decided); },
-                     transactions);
+    const Decisions result = run_sequence(through(pipeline), transactions);
     for (const auto& [index, outcomes] : result.outcomes) {
         EXPECT_EQ(outcomes[0].kind, DeliveryOutcome::Kind::Sent) << outcomes[0].reply;
         EXPECT_TRUE(outcomes[0].reply.starts_with("250 ")) << outcomes[0].reply;
@@ -115,9 +126,7 @@ TEST(SmtpPipeline, SendsARunPipelinedOnOneConnectionWithTheExactBytes) {
     EXPECT_EQ(pipeline.connections_opened(), 1);
 
     // The connection is kept for the next run.
-    run_sequence([&](auto count, const auto& next,
-                     const auto& decided) { pipeline.send(count, next, decided); },
-                 {to_one("later@example.org")});
+    run_sequence(through(pipeline), {to_one("later@example.org")});
     EXPECT_EQ(pipeline.connections_opened(), 1);
     EXPECT_EQ(sink->messages().size(), transactions.size() + 1);
 }
@@ -132,10 +141,7 @@ TEST(SmtpPipeline, JudgesEveryRecipientAndCarriesOnAfterRefusals) {
         to_one("busy@example.org"),   to_one("alice@example.org"),
         to_one("nobody@example.org"), several,
         to_one("spam@example.org"),   to_one("carol@example.org")};
-    const Decisions result =
-        run_sequence([&](auto count, const auto& next,
-                         const auto& decided) { pipeline.send(count, next, decided); },
-                     transactions);
+    const Decisions result = run_sequence(through(pipeline), transactions);
     using Kind = DeliveryOutcome::Kind;
     const auto& outcomes = result.outcomes;
     EXPECT_EQ(outcomes.at(0)[0].kind, Kind::Retry);
@@ -157,9 +163,7 @@ TEST(SmtpPipeline, JudgesEveryRecipientAndCarriesOnAfterRefusals) {
     EXPECT_EQ(received[2].rcpt_tos, std::vector<std::string>{"carol@example.org"});
 
     // A run that ends in a refusal leaves the relay mid-transaction; the next run still works.
-    const auto send = [&](auto count, const auto& next, const auto& decided) {
-        pipeline.send(count, next, decided);
-    };
+    const auto send = through(pipeline);
     EXPECT_EQ(run_sequence(send, {to_one("busy@example.org")}).outcomes.at(0)[0].kind, Kind::Retry);
     const auto later = run_sequence(send, {to_one("dave@example.org")}).outcomes.at(0)[0];
     EXPECT_EQ(later.kind, Kind::Sent) << later.reply;
@@ -172,9 +176,7 @@ TEST(SmtpPipeline, Utf8AddressesNeedTheRelaysSmtputf8) {
         START_SINK(sink);
         auto pipeline = pipeline_to(sink->port());
         const Decisions result =
-            run_sequence([&](auto count, const auto& next,
-                             const auto& decided) { pipeline.send(count, next, decided); },
-                         {to_one("анна@xn--e1afmkfd.xn--p1ai")});
+            run_sequence(through(pipeline), {to_one("анна@xn--e1afmkfd.xn--p1ai")});
         EXPECT_EQ(result.outcomes.at(0)[0].kind, DeliveryOutcome::Kind::Sent);
         ASSERT_EQ(sink->messages().size(), 1U);
         EXPECT_TRUE(sink->messages()[0].smtputf8);
@@ -184,9 +186,7 @@ TEST(SmtpPipeline, Utf8AddressesNeedTheRelaysSmtputf8) {
     SmtpTransaction utf8_sender = to_one("alice@example.org");
     utf8_sender.envelope.mail_from = "list-bounces+анна=x.example@lists.example";
     const Decisions result = run_sequence(
-        [&](auto count, const auto& next, const auto& decided) {
-            pipeline.send(count, next, decided);
-        },
+        through(pipeline),
         {to_one("анна@xn--e1afmkfd.xn--p1ai"), utf8_sender, to_one("bob@example.org")});
     EXPECT_EQ(result.outcomes.at(0)[0].kind, DeliveryOutcome::Kind::Failed);
     EXPECT_EQ(result.outcomes.at(0)[0].reply, kNoSmtputf8Reply);
@@ -200,10 +200,7 @@ TEST(SmtpPipeline, ARelayThatClosesIsFollowedOnANewConnectionAndNothingIsLost) {
     START_SINK(sink, "--close-after", "3");
     auto pipeline = pipeline_to(sink->port());
     const auto transactions = to_members(10);
-    const Decisions result =
-        run_sequence([&](auto count, const auto& next,
-                         const auto& decided) { pipeline.send(count, next, decided); },
-                     transactions);
+    const Decisions result = run_sequence(through(pipeline), transactions);
     for (const auto& [index, outcomes] : result.outcomes) {
         EXPECT_EQ(outcomes[0].kind, DeliveryOutcome::Kind::Sent) << index << outcomes[0].reply;
     }
@@ -218,9 +215,7 @@ TEST(SmtpPipeline, ARelayThatClosesIsFollowedOnANewConnectionAndNothingIsLost) {
 TEST(SmtpPipeline, NoRelayMeansRetryForEveryone) {
     auto pipeline = pipeline_to(testing::closed_port());
     const Decisions result =
-        run_sequence([&](auto count, const auto& next,
-                         const auto& decided) { pipeline.send(count, next, decided); },
-                     {to_one("alice@example.org"), to_one("bob@example.org")});
+        run_sequence(through(pipeline), {to_one("alice@example.org"), to_one("bob@example.org")});
     for (const auto& [index, outcomes] : result.outcomes) {
         EXPECT_EQ(outcomes[0].kind, DeliveryOutcome::Kind::Retry);
         EXPECT_TRUE(outcomes[0].relay_unreachable);
@@ -287,10 +282,8 @@ TEST(SmtpPipeline, GarbageOrSilenceFromANewConnectionEndsTheRunWithRetry) {
     for (const std::string answer : {"garbage\r\n", "", "250 ok\r\n", "25", "999 what\r\n"}) {
         OneShotRelay relay(answer);
         auto pipeline = pipeline_to(relay.port());
-        const Decisions result =
-            run_sequence([&](auto count, const auto& next,
-                             const auto& decided) { pipeline.send(count, next, decided); },
-                         {to_one("alice@example.org"), to_one("bob@example.org")});
+        const Decisions result = run_sequence(
+            through(pipeline), {to_one("alice@example.org"), to_one("bob@example.org")});
         for (const auto& [index, outcomes] : result.outcomes) {
             EXPECT_EQ(outcomes[0].kind, DeliveryOutcome::Kind::Retry) << answer;
             EXPECT_FALSE(outcomes[0].relay_unreachable);
@@ -306,10 +299,7 @@ TEST(SmtpTransport, DeliverSequenceUsesLibcurlWhenTheRelayCannotPipeline) {
     ASSERT_TRUE(relay);
     SmtpTransport transport(*relay);
     const auto transactions = to_members(4);
-    const Decisions result =
-        run_sequence([&](auto count, const auto& next,
-                         const auto& decided) { transport.deliver_sequence(count, next, decided); },
-                     transactions);
+    const Decisions result = run_sequence(through(transport), transactions);
     for (const auto& [index, outcomes] : result.outcomes) {
         EXPECT_EQ(outcomes[0].kind, DeliveryOutcome::Kind::Sent) << outcomes[0].reply;
     }
@@ -326,9 +316,7 @@ TEST(SmtpTransport, DeliverSequencePipelinesToAPlainRelay) {
     ASSERT_TRUE(relay);
     SmtpTransport transport(*relay);
     const Decisions result =
-        run_sequence([&](auto count, const auto& next,
-                         const auto& decided) { transport.deliver_sequence(count, next, decided); },
-                     {to_one("alice@example.org"), to_one("bob@example.org")});
+        run_sequence(through(transport), {to_one("alice@example.org"), to_one("bob@example.org")});
     const auto received = sink->messages();
     ASSERT_EQ(received.size(), 2U);
     EXPECT_TRUE(received[0].pipelined);
