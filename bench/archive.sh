@@ -51,7 +51,8 @@ mkdir -p "$work/var"
 if [[ $backend == postgresql ]]; then
   database_name=bench_$$
   psql -h "$COALITION_TEST_POSTGRES_SOCKET_DIR" -U postgres -qc "CREATE DATABASE $database_name"
-  export COALITION_DATABASE_URL="postgresql://postgres@/$database_name?host=$COALITION_TEST_POSTGRES_SOCKET_DIR"
+  # ARCHIVE_BENCH_PG_PARAMS adds connection parameters, e.g. "&pool_size=32".
+  export COALITION_DATABASE_URL="postgresql://postgres@/$database_name?host=$COALITION_TEST_POSTGRES_SOCKET_DIR${ARCHIVE_BENCH_PG_PARAMS:-}"
 else
   export COALITION_DATABASE_URL="sqlite:$work/var/coalition.db"
 fi
