@@ -224,7 +224,8 @@ core::Result<Results> search(store::Database& database, const Query& query) {
             " ORDER BY score DESC, date DESC, id DESC LIMIT " +
             limit + " OFFSET " + offset +
             ") SELECT m.id, m.list_id, m.thread_id, m.subject, m.author_name, m.date, "
-            "m.body_text, page.score, page.total FROM page JOIN archive_messages m ON m.id = "
+            "m.body_text, page.score, page.total, m.author_email FROM page JOIN archive_messages m "
+            "ON m.id = "
             "page.id ORDER BY page.score DESC, page.date DESC, page.id DESC",
         page_params);
     if (!rows.empty()) {
@@ -241,6 +242,7 @@ core::Result<Results> search(store::Database& database, const Query& query) {
         hit.thread = ThreadId(row.integer(2));
         hit.subject = row.text(3);
         hit.author_name = row.text(4);
+        hit.author_email = row.text(9);
         hit.date = row.integer(5);
         hit.snippet_html = snippet_html(row.text(6), *parsed);
         hit.score = row.real(7);

@@ -55,6 +55,7 @@ struct Hit {
     ThreadId thread;
     std::string subject;
     std::string author_name;
+    std::string author_email;  // For display when the name is empty.
     std::int64_t date = 0;
     // Escaped HTML: a window of the text around the hits, each hit in <mark>…</mark>.
     std::string snippet_html;

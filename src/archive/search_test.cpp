@@ -333,6 +333,8 @@ TEST_P(SearchTest, TotalLimitAndOffset) {
     Results page = find(query);
     EXPECT_EQ(page.total, 7u);
     EXPECT_EQ(page.hits.size(), 3u);
+    EXPECT_EQ(page.hits[0].author_name, "Ada");
+    EXPECT_EQ(page.hits[0].author_email, "ada@example.org");
     query.offset = 6;
     page = find(query);
     EXPECT_EQ(page.total, 7u);

@@ -8,13 +8,12 @@
 
 const { after, before, describe, test } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
 const path = require('node:path');
 const axe = require('axe-core');
 const { Server } = require('./server');
 
 const {
-    kAdmin, kAxeTags, kBinary, kChromium, kFailingImpacts, kScreenshots, launchBrowser,
+    kAdmin, kAxeTags, kBinary, kFailingImpacts, kScreenshots, checkPrerequisites, launchBrowser, stopAll,
 } = require('./support');
 const kViewport = { width: 1280, height: 900 };
 const kNarrowViewport = { width: 320, height: 640 };
@@ -83,26 +82,17 @@ const findings = [];
 const notes = [];
 
 before(async () => {
-    assert.ok(kBinary, 'COALITION_BINARY must name the coalition binary (tests/browser/run sets it)');
-    assert.ok(fs.existsSync(kChromium), `${kChromium} is missing: scripts/install-deps --with-test-tools`);
-    fs.mkdirSync(kScreenshots, { recursive: true });
+    checkPrerequisites();
     server = new Server(kBinary);
     await server.start();
     browser = await launchBrowser();
 });
 
 after(async () => {
-    if (browser) {
-        await browser.close();
-    }
-    if (server) {
-        const started = server.baseUrl !== null;
-        const code = await server.stop();
-        server.cleanUp();
+    try {
+        await stopAll(browser, server);
+    } finally {
         printSummary();
-        if (started) {
-            assert.equal(code, 0, `coalition serve did not exit 0 on SIGTERM:\n${server.log.slice(-2000)}`);
-        }
     }
 });
 

@@ -412,6 +412,19 @@ class ArchiveWeb(ServerTest):
         if not readable:
             self.assertFalse(location.startswith(f"/lists/{name}/"), f"{who} /r/")
 
+    def test_search_shows_the_address_of_a_nameless_author(self):
+        nameless = (ROOT.replace("root1@", "nameless1@")
+                    .replace("From: Ana Example <ana@example.org>", "From: ana@example.org")
+                    .replace("Agenda for Geneva", "Zanzibar minutes")
+                    .replace("Here is the agenda for the Geneva meeting.", "Minutes of the Zanzibar call."))
+        self.lmtp_post(nameless.encode(), [f"pub@{DOMAIN}"])
+        for client, shown in ((self.server.client(), "a…@example.org"), (self.admin, "ana@example.org")):
+            page = client.get("/lists/pub/search?q=Zanzibar")
+            self.assertEqual(page.status, 200)
+            meta = re.search(r'<p class="archive-thread-meta">(.*?)</p>', page.text, re.S).group(1)
+            # The author line names somebody: the address (obscured for visitors), never "· date".
+            self.assertTrue(meta.startswith(f"<bdi>{shown}</bdi> · "), meta)
+
     def test_visibility_on_every_path(self):
         mem = self.ids(self.admin, "mem")
         priv = self.ids(self.admin, "priv")

@@ -666,9 +666,10 @@ Response ArchivePages::search_page(Request& request, const std::vector<lists::Li
                 hits.push_back(mstch::map{
                     {"url", archive::permalink_path(owner->name, hit.message)},
                     {"subject", hit.subject},
-                    {"author", viewer.full_addresses
-                                   ? hit.author_name
-                                   : archive_view::obscure_addresses(hit.author_name)},
+                    {"author", author_of(viewer.full_addresses
+                                             ? hit.author_name
+                                             : archive_view::obscure_addresses(hit.author_name),
+                                         hit.author_email, viewer)},
                     {"list_title", owner->title()},
                     {"date", time_data(hit.date)},
                     {"snippet_html", hit.snippet_html},
