@@ -150,7 +150,8 @@ int serve(const Config& config) {
     web::HttpServer server(router,
                            {.host = config.http.listen.host,
                             .port = config.http.listen.port,
-                            .threads = static_cast<std::size_t>(config.http.threads),
+                            .threads = config.http_io_threads(),
+                            .write_threads = static_cast<std::size_t>(config.http.write_threads),
                             .max_body_bytes = static_cast<std::size_t>(config.http.max_body_bytes)},
                            &metrics);
     LogWorker log_worker(*services->transparency_log, *services->signatures,

@@ -5,11 +5,13 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <string_view>
+#include <thread>
 
 extern char** environ;
 
@@ -154,7 +156,9 @@ const std::map<std::string, Key>& keys() {
              c.http.listen = require_listen(k, v);
          })},
         {"http.threads",
-         integer_key(1, 256, [](Config& c, std::int64_t v) { c.http.threads = v; })},
+         integer_key(0, 256, [](Config& c, std::int64_t v) { c.http.threads = v; })},
+        {"http.write_threads",
+         integer_key(1, 256, [](Config& c, std::int64_t v) { c.http.write_threads = v; })},
         {"http.max_body_bytes",
          integer_key(1024, 1024LL * 1024 * 1024,
                      [](Config& c, std::int64_t v) { c.http.max_body_bytes = v; })},
@@ -347,6 +351,14 @@ LoadedConfig load_config(const std::string& path, const Environment& environment
         }
     }
     return loaded;
+}
+
+std::size_t Config::http_io_threads() const {
+    if (http.threads > 0) {
+        return static_cast<std::size_t>(http.threads);
+    }
+    const std::size_t cores = std::max(2U, std::thread::hardware_concurrency());
+    return database.url.starts_with("sqlite:") ? cores : 4 * cores;
 }
 
 }  // namespace coalition::app

@@ -25,10 +25,15 @@ struct Config {
     } site;
     struct Http {
         ListenAddress listen{"127.0.0.1", 8080};
-        // Handlers block until their write commits (SQLite group-commits every waiting body at
-        // once), so threads bound a commit's batch: 4 gave ~440 sign-ups/s, 32 ~1,700/s
-        // (bench/signon.sh, same load). A waiting thread costs no CPU.
-        std::int64_t threads = 32;
+        // I/O threads, which also answer GET and HEAD. 0: one per core on SQLite (a read takes
+        // microseconds; more threads than cores only lengthen the latency tail: /healthz p99
+        // 33 ms with 32, 5 ms with 2 — bench/http.sh), four per core on PostgreSQL, whose reads
+        // wait for the network.
+        std::int64_t threads = 0;
+        // Handlers of every other method block until their write commits (SQLite group-commits
+        // every waiting body at once), so these threads bound a commit's batch: 4 gave ~440
+        // sign-ups/s, 32 ~1,700/s (bench/signon.sh, same load). A waiting thread costs no CPU.
+        std::int64_t write_threads = 32;
         std::int64_t max_body_bytes = std::int64_t{1024} * 1024;
     } http;
     struct Database {
@@ -73,6 +78,8 @@ struct Config {
     } signon;
 
     bool uses_https() const { return site.base_url.rfind("https://", 0) == 0; }
+    // http.threads with 0 resolved for this machine and database (see Http::threads).
+    std::size_t http_io_threads() const;
 };
 
 // Where a configuration came from, for the start-up log line.

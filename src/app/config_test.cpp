@@ -95,7 +95,9 @@ TEST_F(ConfigFile, ErrorsNameTheKey) {
     EXPECT_NE(error_for("[http]\nlisten = \"host:99999\"\n").find("[http] listen"),
               std::string::npos);
     EXPECT_NE(error_for("[http]\nthreads = \"four\"\n").find("[http] threads"), std::string::npos);
-    EXPECT_NE(error_for("[http]\nthreads = 0\n").find("[http] threads"), std::string::npos);
+    EXPECT_NE(error_for("[http]\nthreads = -1\n").find("[http] threads"), std::string::npos);
+    EXPECT_NE(error_for("[http]\nwrite_threads = 0\n").find("[http] write_threads"),
+              std::string::npos);
     EXPECT_NE(error_for("[mail]\nstarttls = \"maybe\"\n").find("[mail] starttls"),
               std::string::npos);
     EXPECT_NE(error_for("[mail]\nrelay = \"http://x\"\n").find("[mail] relay"), std::string::npos);

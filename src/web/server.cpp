@@ -12,6 +12,7 @@
 
 #include <restinio/all.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <future>
@@ -93,6 +94,7 @@ struct HttpServer::Impl {
         server.reset();
     }
     std::vector<std::thread> workers;
+    std::unique_ptr<asio::thread_pool> write_pool;  // Handlers of methods other than GET/HEAD.
     std::atomic<std::uint16_t> bound_port{0};
     std::atomic<bool> stopping{false};
 
@@ -170,9 +172,21 @@ struct HttpServer::Impl {
         }
     }
 
-    void handle(const restinio::request_handle_t& source) {
+    // Reads answer on the I/O thread that parsed them; anything else waits for a commit and goes
+    // to the write pool. Counted in flight from here, so stop() waits for queued writes too.
+    void accept(const restinio::request_handle_t& source) {
         const auto started = std::chrono::steady_clock::now();
         begin_request();
+        const auto method = source->header().method();
+        if (method == restinio::http_method_get() || method == restinio::http_method_head()) {
+            handle(source, started);
+            return;
+        }
+        asio::post(*write_pool, [this, source, started] { handle(source, started); });
+    }
+
+    void handle(const restinio::request_handle_t& source,
+                std::chrono::steady_clock::time_point started) {
         Request request;
         bool readable = convert(*source, request);
         Response response = respond(request, readable);
@@ -243,7 +257,7 @@ void HttpServer::start() {
     settings.address(options.host)
         .port(options.port)
         .request_handler([&impl](const restinio::request_handle_t& request) {
-            impl.handle(request);
+            impl.accept(request);
             return restinio::request_accepted();
         })
         .read_next_http_message_timelimit(options.read_timeout)
@@ -270,6 +284,8 @@ void HttpServer::start() {
         throw core::StartupError("cannot listen on " + options.host + ":" +
                                  std::to_string(options.port) + ": " + error.what());
     }
+    impl.write_pool =
+        std::make_unique<asio::thread_pool>(std::max<std::size_t>(1, options.write_threads));
     impl.workers.reserve(threads);
     for (std::size_t thread_idx = 0; thread_idx < threads; ++thread_idx) {
         impl.workers.emplace_back([&impl] {
@@ -312,6 +328,7 @@ void HttpServer::stop() {
         worker.join();
     }
     impl.workers.clear();
+    impl.write_pool->join();
 }
 
 }  // namespace coalition::web

@@ -162,7 +162,7 @@ protected:
         });
         ServerOptions options;
         options.port = 0;
-        options.threads = 4;
+        options.threads = 2;
         options.max_body_bytes = 1024;
         server_ = std::make_unique<HttpServer>(router_, options, &metrics_);
         server_->start();
@@ -355,6 +355,56 @@ TEST_F(ServerTest, StopFinishesTheRequestInFlight) {
     EXPECT_EQ(slow_reply.headers["connection"], "close");
     EXPECT_FALSE(accepts_connections(port));
     server_->stop();  // A second stop() is harmless.
+}
+
+// A write waiting for its commit runs on the write pool: with one I/O thread and one write
+// thread, a read is answered while the write waits, and stop() waits for the write's answer.
+TEST(HttpServer, ReadsAreAnsweredWhileAWriteWaitsAndStopWaitsForTheWrite) {
+    Router router(RouterOptions{"secret", true, "/signin"});
+    Gate gate;
+    router.add(Method::Get, "/hello", [](Request&) { return Response::text("hello"); });
+    router.add(Method::Post, "/api/v1/slow", [&gate](Request&) {
+        gate.enter_and_wait();
+        return Response::json("{}");
+    });
+    ServerOptions options;
+    options.port = 0;
+    options.threads = 1;
+    options.write_threads = 1;
+    HttpServer server(router, options);
+    server.start();
+    const std::string base = "http://127.0.0.1:" + std::to_string(server.port());
+
+    Reply write_reply;
+    std::thread writer([&base, &write_reply] {
+        Client client;
+        write_reply =
+            client.send("POST", base + "/api/v1/slow", "{}", {"Content-Type: application/json"});
+    });
+    gate.wait_until_entered();
+    Client reader;
+    const Reply read_reply = reader.send("GET", base + "/hello");
+    if (read_reply.body != "hello") {  // The read waited for the write (and timed out).
+        gate.release();
+        writer.join();
+        FAIL() << "the read was not answered while the write waited";
+    }
+
+    std::atomic<bool> stop_returned{false};
+    std::thread stopper([&server, &stop_returned] {
+        server.stop();
+        stop_returned = true;
+    });
+    const std::uint16_t port = server.port();
+    while (accepts_connections(port)) {
+        std::this_thread::yield();
+    }
+    EXPECT_FALSE(stop_returned.load());
+    gate.release();
+    stopper.join();
+    writer.join();
+    EXPECT_EQ(write_reply.status, 200);
+    EXPECT_EQ(write_reply.body, "{}");
 }
 
 TEST(HttpServer, BindFailureIsAStartupError) {
