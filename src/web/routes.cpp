@@ -115,7 +115,8 @@ void register_routes(Router& router, Site& site) {
         return error_page(site, request, status);
     });
 
-    auto home = std::make_shared<HomePages>(site);
+    auto process_pages = std::make_shared<ProcessPages>(site);
+    auto home = std::make_shared<HomePages>(site, process_pages);
     auto members = std::make_shared<MembersPages>(site);
     auto sign_in = std::make_shared<SignInPages>(site);
     auto admin = std::make_shared<AdminPages>(site);
@@ -130,7 +131,6 @@ void register_routes(Router& router, Site& site) {
     auto log_api = std::make_shared<LogApi>(site);
     auto list_pages = std::make_shared<ListPages>(site);
     auto list_admin = std::make_shared<ListAdminPages>(site);
-    auto process_pages = std::make_shared<ProcessPages>(site);
     auto document_pages = std::make_shared<ProcessDocumentPages>(site);
     auto process_follow = std::make_shared<ProcessFollowPages>(site);
     auto processes_api = std::make_shared<ProcessesApi>(site);

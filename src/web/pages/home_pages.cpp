@@ -5,12 +5,16 @@
 
 namespace coalition::web {
 
-HomePages::HomePages(Site& site)
-    : site_(site), home_(site.pages.require("home")), upcoming_(site.pages.require("upcoming")) {
+HomePages::HomePages(Site& site, std::shared_ptr<const ProcessPages> processes)
+    : site_(site),
+      processes_(std::move(processes)),
+      home_(site.pages.require("home")),
+      upcoming_(site.pages.require("upcoming")) {
 }
 
+// The page's only data besides its text is the outlook panel, so it is kept as /processes is.
 Response HomePages::home(Request& request) const {
-    return render(site_, request, home_, "Home", process_outlook_data(site_, request));
+    return processes_->home(request, home_);
 }
 
 Response HomePages::upcoming(Request& request, std::string_view title,

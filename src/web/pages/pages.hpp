@@ -14,9 +14,11 @@
 
 namespace coalition::web {
 
+class ProcessPages;
+
 class HomePages {
 public:
-    explicit HomePages(Site& site);
+    HomePages(Site& site, std::shared_ptr<const ProcessPages> processes);
     Response home(Request& request) const;
     // The areas that later capabilities fill (lists, processes).
     Response lists(Request& request) const;
@@ -25,6 +27,7 @@ public:
 private:
     Response upcoming(Request& request, std::string_view title, std::string_view summary) const;
     Site& site_;
+    std::shared_ptr<const ProcessPages> processes_;
     TemplateRef home_;
     TemplateRef upcoming_;
 };

@@ -887,12 +887,6 @@ mstch::array milestones_about_thread(const Site& site, const Request& request,
     return out;
 }
 
-mstch::map process_outlook_data(const Site& site, const Request& request) {
-    const auto snapshot = site.processes.snapshot();
-    const std::string zone = viewer_zone(request);
-    return mstch::map{{"outlook", outlook_map(site, request, snapshot->processes(), zone, now())}};
-}
-
 // The feeds (/calendar.ics, each /processes/SLUG/calendar.ics, /processes/feed.atom) as one
 // revision of the processes made them, each kept with its gzip representation until a newer
 // revision is asked for. The whole calendar is about 10 MB (+ 1 MB gzip) at 500 processes × 40
@@ -1032,30 +1026,49 @@ std::optional<std::string> list_cache_key(const Request& request, std::string_vi
 }  // namespace
 
 Response ProcessPages::list(Request& request) const {
+    return outlook_page(
+        request, list_, "Processes", "",
+        [this, &request](const std::vector<Process>& all, const std::string& zone,
+                         std::int64_t at) { return list_data(site_, request, all, zone, at); });
+}
+
+Response ProcessPages::home(Request& request, TemplateRef home) const {
+    return outlook_page(request, home, "Home", "home ",
+                        [this, &request](const std::vector<Process>& all, const std::string& zone,
+                                         std::int64_t at) {
+                            return mstch::map{
+                                {"site_name", site_.settings.name},
+                                {"outlook", outlook_map(site_, request, all, zone, at)}};
+                        });
+}
+
+Response ProcessPages::outlook_page(Request& request, TemplateRef body_template,
+                                    std::string_view title, std::string_view key_prefix,
+                                    const OutlookData& data_of) const {
     const std::int64_t at = now();
     const std::string zone = viewer_zone(request);
     const auto snapshot = site_.processes.snapshot();
     const auto& all = snapshot->processes();
     const auto key = snapshot->revision() ? list_cache_key(request, zone) : std::nullopt;
     if (!key) {
-        auto response =
-            render(site_, request, list_, "Processes", list_data(site_, request, all, zone, at));
+        auto response = render(site_, request, body_template, title, data_of(all, zone, at));
         remember_zone(site_, request, response);
         return response;
     }
-    auto body = list_cache_->find(*snapshot->revision(), *key, at);
+    const std::string cache_key = std::string(key_prefix) + *key;
+    auto body = list_cache_->find(*snapshot->revision(), cache_key, at);
     if (!body) {
-        const mstch::node data = list_data(site_, request, all, zone, at);
+        const mstch::node data = data_of(all, zone, at);
         body = std::make_shared<const std::string>(
-            site_.pages.templates().render(list_, data, language_of(request)));
-        list_cache_->keep(*snapshot->revision(), *key,
+            site_.pages.templates().render(body_template, data, language_of(request)));
+        list_cache_->keep(*snapshot->revision(), cache_key,
                           ListCache::Body{.html = body,
                                           .valid_from = at,
                                           .valid_until = processes::next_outlook_change(
                                               all, at, kOutlookHorizon)});
     }
     auto response =
-        render(site_, request, prerendered_, "Processes", mstch::map{{"content_html", *body}});
+        render(site_, request, prerendered_, title, mstch::map{{"content_html", *body}});
     remember_zone(site_, request, response);
     // Not gzip'd: the page (268 kB at 500 processes, 33 kB gzip'd) is wrapped in the layout per
     // request, and gzip per request (compress_for, level 1) took its p99 from 9 to 27 ms under

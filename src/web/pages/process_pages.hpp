@@ -14,8 +14,10 @@
 #include <mstch/mstch.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace coalition::web {
@@ -23,10 +25,6 @@ namespace coalition::web {
 // Admins and moderators keep the processes, milestones and documents (issue #6); the routes
 // under /admin/processes and /admin/milestones admit exactly them.
 bool may_edit_processes(const Request& request);
-
-// {"outlook": {open_now, closing_soon, coming_up, has_any}} for templates/process_outlook.mustache
-// at the request's time, in the viewer's zone and language.
-mstch::map process_outlook_data(const Site& site, const Request& request);
 
 // The milestones linking any of a thread's messages (`archive_message_ids`), for the archive's
 // thread page: [{title, kind_label, process_name, url (the process page's milestone anchor),
@@ -48,7 +46,9 @@ public:
     ProcessPages& operator=(const ProcessPages&) = delete;
     // The list's body is rendered once per revision of the processes, language, zone and admin
     // flag, and kept until the next instant it would change (processes::next_outlook_change).
-    Response list(Request& request) const;      // GET /processes[?tz=]
+    Response list(Request& request) const;  // GET /processes[?tz=]
+    // GET /: the `home` template (site_name, outlook), kept like the list's body.
+    Response home(Request& request, TemplateRef home) const;
     Response process(Request& request) const;   // GET /processes/:slug
     Response calendar(Request& request) const;  // GET /processes/calendar[?month=YYYY-MM&tz=]
     // The feeds are rendered once per revision of the processes (processes::Snapshot) and kept
@@ -72,6 +72,12 @@ public:
 private:
     struct FeedCache;
     struct ListCache;
+    using OutlookData = std::function<mstch::map(const std::vector<processes::Process>& all,
+                                                 const std::string& zone, std::int64_t at)>;
+    // `body_template` rendered alone from data_of(processes, zone, now) inside the layout; the
+    // body kept in list_cache_ under key_prefix + the list's key (see list()).
+    Response outlook_page(Request& request, TemplateRef body_template, std::string_view title,
+                          std::string_view key_prefix, const OutlookData& data_of) const;
 
     Site& site_;
     std::unique_ptr<FeedCache> feed_cache_;
