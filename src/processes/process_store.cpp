@@ -121,7 +121,7 @@ void raise_revision(store::Connection& connection, std::int64_t now) {
 
 std::optional<Revision> revision(store::Database& database) {
     const auto row =
-        database.query_revision("SELECT revision, changed_at FROM process_revision WHERE id = 1");
+        database.query_one("SELECT revision, changed_at FROM process_revision WHERE id = 1");
     if (!row) {
         return std::nullopt;
     }

@@ -18,8 +18,7 @@ constexpr std::string_view kDraftQuery =
 }  // namespace
 
 std::optional<std::int64_t> revision(store::Database& database) {
-    const auto row =
-        database.query_revision("SELECT revision FROM statement_revision WHERE id = 1");
+    const auto row = database.query_one("SELECT revision FROM statement_revision WHERE id = 1");
     if (!row) {
         return std::nullopt;
     }

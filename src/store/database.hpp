@@ -94,16 +94,6 @@ public:
     virtual Rows query(std::string_view sql, const Params& params = {}) = 0;
     std::optional<Row> query_one(std::string_view sql, const Params& params = {});
 
-    // Reads the one row of a revision counter: a value that every change to what it guards bumps
-    // in the change's own transaction (the caches of pages and snapshots compare it per request).
-    // SQLite may answer from memory: only this process's writer commits changes, except the
-    // command line's (`coalition statement publish`, `archive import` …), which a read at most
-    // kRevisionLag old misses; any commit by this process makes the next call read again.
-    // PostgreSQL always reads (other servers commit too).
-    virtual std::optional<Row> query_revision(std::string_view sql, const Params& params = {}) {
-        return query_one(sql, params);
-    }
-
     // Runs `body` in one transaction and commits it; returns only after the commit is durable.
     // If `body` throws, its changes are rolled back and the exception is rethrown to the caller.
     // A failed statement fails the whole body on both backends (PostgreSQL aborts the

@@ -355,7 +355,6 @@ void SqliteDatabase::write_batch(std::deque<WriteRequest*>& batch) {
             std::lock_guard lock(queue_mutex_);
             ++commits_;
         }
-        commit_generation_.fetch_add(1, std::memory_order_release);
         for (auto& [request, error] : outcomes) {
             if (error) {
                 request->done.set_exception(error);
@@ -411,50 +410,6 @@ Rows SqliteDatabase::query(std::string_view sql, const Params& params) {
         release_reader(std::move(reader));
         throw;
     }
-}
-
-namespace {
-
-// The statement and its parameters, as the key of a remembered revision read.
-std::string revision_key(std::string_view sql, const Params& params) {
-    std::string key(sql);
-    for (const Value& param : params) {
-        key.push_back('\0');
-        key.push_back(static_cast<char>('0' + param.index()));
-        if (const auto* integer = std::get_if<std::int64_t>(&param)) {
-            key += std::to_string(*integer);
-        } else if (const auto* real = std::get_if<double>(&param)) {
-            key += std::to_string(*real);
-        } else if (const auto* text = std::get_if<std::string>(&param)) {
-            key += *text;
-        }
-    }
-    return key;
-}
-
-}  // namespace
-
-std::optional<Row> SqliteDatabase::query_revision(std::string_view sql, const Params& params) {
-    std::string key = revision_key(sql, params);
-    // Read before the query: a commit during it leaves the remembered row stale, and marked so.
-    const auto generation = commit_generation_.load(std::memory_order_acquire);
-    const auto now = std::chrono::steady_clock::now();
-    {
-        std::lock_guard lock(revisions_mutex_);
-        const auto found = revisions_.find(key);
-        if (found != revisions_.end() && found->second.generation == generation &&
-            now - found->second.read_at < kRevisionLag) {
-            return found->second.row;
-        }
-    }
-    auto row = query_one(sql, params);
-    std::lock_guard lock(revisions_mutex_);
-    if (revisions_.size() >= kMaxRevisions) {
-        revisions_.clear();
-    }
-    revisions_.insert_or_assign(std::move(key),
-                                RevisionRead{.row = row, .generation = generation, .read_at = now});
-    return row;
 }
 
 bool SqliteDatabase::is_healthy() {

@@ -7,8 +7,6 @@
 
 #include <sqlite3.h>
 
-#include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -16,7 +14,6 @@
 #include <future>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -62,11 +59,6 @@ private:
 class SqliteDatabase final : public Database {
 public:
     static constexpr int kReaderCount = 4;
-    // How old a revision read from memory may be (query_revision): the command line's changes are
-    // seen within it. A command runs for 40 ms or more, so a page read before it started and again
-    // after it ended always shows its change.
-    static constexpr std::chrono::milliseconds kRevisionLag{20};
-    static constexpr std::size_t kMaxRevisions = 4096;  // Past it the memory starts again.
 
     explicit SqliteDatabase(std::string path);
     ~SqliteDatabase() override;
@@ -74,7 +66,6 @@ public:
     // store::Database
     Dialect dialect() const override { return Dialect::Sqlite; }
     Rows query(std::string_view sql, const Params& params = {}) override;
-    std::optional<Row> query_revision(std::string_view sql, const Params& params = {}) override;
     void transact(const std::function<void(Connection&)>& body) override;
     std::string describe() const override { return "sqlite:" + path_; }
     bool is_healthy() override;
@@ -103,16 +94,6 @@ private:
     std::deque<WriteRequest*> queue_;  // Guarded by queue_mutex_.
     bool stopping_ = false;            // Guarded by queue_mutex_.
     std::uint64_t commits_ = 0;        // Guarded by queue_mutex_.
-    // Bumped after every commit, before its writers are answered (query_revision's staleness).
-    std::atomic<std::uint64_t> commit_generation_{0};
-
-    struct RevisionRead {
-        std::optional<Row> row;
-        std::uint64_t generation = 0;  // commit_generation_ before the read.
-        std::chrono::steady_clock::time_point read_at;
-    };
-    std::mutex revisions_mutex_;
-    std::unordered_map<std::string, RevisionRead> revisions_;  // Guarded by revisions_mutex_.
 
     std::mutex readers_mutex_;
     std::condition_variable reader_returned_;

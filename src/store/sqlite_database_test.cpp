@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <chrono>
 #include <filesystem>
 #include <future>
 #include <thread>
@@ -142,35 +141,6 @@ TEST_F(SqliteDatabaseTest, CommittedWritesSurviveReopening) {
     database_.reset();
     database_ = std::make_unique<SqliteDatabase>((directory_ / "db.sqlite").string());
     EXPECT_EQ(database_->query_one("SELECT v FROM t WHERE id = 1")->text(0), "durable");
-}
-
-// A revision read comes from memory until this process commits or kRevisionLag passes: own
-// changes are seen at once, another process's (the command line's) within the lag.
-TEST_F(SqliteDatabaseTest, RevisionReadsSeeOwnCommitsAtOnceAndOthersWithinTheLag) {
-    constexpr std::string_view kRead = "SELECT v FROM t WHERE id = $1";
-    database_->transact([](Connection& connection) {
-        connection.execute("INSERT INTO t (id, v) VALUES (1, 'one'), (2, 'two')");
-    });
-    EXPECT_EQ(database_->query_revision(kRead, {std::int64_t{1}})->text(0), "one");
-    database_->transact(
-        [](Connection& connection) { connection.execute("UPDATE t SET v = 'own' WHERE id = 1"); });
-    EXPECT_EQ(database_->query_revision(kRead, {std::int64_t{1}})->text(0), "own");
-
-    // Opened first: opening takes longer than the lag under the sanitizers.
-    SqliteDatabase other_process((directory_ / "db.sqlite").string());
-    const auto started = std::chrono::steady_clock::now();
-    EXPECT_EQ(database_->query_revision(kRead, {std::int64_t{2}})->text(0), "two");
-
-    other_process.transact([](Connection& connection) {
-        connection.execute("UPDATE t SET v = 'other' WHERE id = 2");
-    });
-    const auto remembered = database_->query_revision(kRead, {std::int64_t{2}})->text(0);
-    if (std::chrono::steady_clock::now() - started < SqliteDatabase::kRevisionLag) {
-        EXPECT_EQ(remembered, "two");  // Read from memory: nothing of ours was committed.
-    }
-    std::this_thread::sleep_for(SqliteDatabase::kRevisionLag);
-    EXPECT_EQ(database_->query_revision(kRead, {std::int64_t{2}})->text(0), "other");
-    EXPECT_EQ(database_->query_one(kRead, {std::int64_t{2}})->text(0), "other");
 }
 
 TEST_F(SqliteDatabaseTest, ParameterMistakesAreBugs) {
