@@ -133,11 +133,6 @@ void set_select_options(mstch::map& form, const std::string& name, mstch::array 
 
 namespace {
 
-struct CountryName {
-    std::string code;
-    std::string name;
-};
-
 std::vector<CountryName> countries_sorted_for(const std::string& language) {
     std::vector<CountryName> countries;
     for (const auto& country : accounts::all_countries()) {
@@ -159,28 +154,15 @@ std::vector<CountryName> countries_sorted_for(const std::string& language) {
 
 }  // namespace
 
+const std::vector<CountryName>& countries_by_name(std::string_view language) {
+    // About 250 ICU look-ups and a collator per language.
+    static const PerLanguage<std::vector<CountryName>> table(countries_sorted_for);
+    return table.get(language);
+}
+
 mstch::array country_options(std::string_view language, std::string_view selected,
                              std::string placeholder) {
-    // Built once for every supported language (about 250 ICU look-ups each), then read-only.
-    static const auto table = [] {
-        std::vector<std::pair<std::string, std::vector<CountryName>>> built;
-        for (const auto& supported : i18n::supported_languages()) {
-            built.emplace_back(supported.tag, countries_sorted_for(supported.tag));
-        }
-        return built;
-    }();
-    const std::vector<CountryName>* countries = nullptr;
-    for (const auto& [tag, sorted] : table) {
-        if (tag == language || (tag == "en" && countries == nullptr)) {
-            countries = &sorted;
-        }
-        if (tag == language) {
-            break;
-        }
-    }
-    if (countries == nullptr) {
-        countries = &table.front().second;
-    }
+    const std::vector<CountryName>* countries = &countries_by_name(language);
     std::string code;
     for (const char c : core::trim(selected)) {
         code += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;

@@ -8,6 +8,10 @@
 #include "web/layout.hpp"
 #include "web/site.hpp"
 
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,9 +63,57 @@ mstch::map select_option(std::string_view value, std::string label, std::string_
 // Adds the <option>s of select field `name` to a form_data() map (templates/admin_select.mustache).
 void set_select_options(mstch::map& form, const std::string& name, mstch::array options);
 
+// One value per supported language, built by `build(tag)` on the first get() in that language
+// (not before: a table no visitor asks for costs no memory), then read-only; get() is safe from
+// any thread. An unsupported tag gets English.
+template <typename T>
+class PerLanguage {
+public:
+    explicit PerLanguage(std::function<T(const std::string& tag)> build)
+        : build_(std::move(build)),
+          slots_(std::make_unique<Slot[]>(i18n::supported_languages().size())) {}
+
+    const T& get(std::string_view language) const {
+        const auto& languages = i18n::supported_languages();
+        std::size_t index = languages.size();
+        for (std::size_t candidate = 0; candidate < languages.size(); ++candidate) {
+            if (languages[candidate].tag == language) {
+                index = candidate;
+                break;
+            }
+            if (languages[candidate].tag == "en" && index == languages.size()) {
+                index = candidate;
+            }
+        }
+        if (index == languages.size()) {
+            index = 0;
+        }
+        Slot& slot = slots_[index];
+        std::call_once(slot.built, [&] { slot.value.emplace(build_(languages[index].tag)); });
+        return *slot.value;
+    }
+
+private:
+    struct Slot {
+        std::once_flag built;
+        std::optional<T> value;
+    };
+    std::function<T(const std::string&)> build_;
+    std::unique_ptr<Slot[]> slots_;
+};
+
+// A country's ISO code and its name in one language.
+struct CountryName {
+    std::string code;
+    std::string name;
+};
+
+// Every country by its name in `language`, sorted as readers of that language expect (ICU
+// collation); built on the first use of each language.
+const std::vector<CountryName>& countries_by_name(std::string_view language);
+
 // The <option>s of a country select: `placeholder` (value "") first, then every country by its
-// name in `language`, sorted as readers of that language expect (ICU collation, built once per
-// language); `selected` is an ISO code in any case.
+// name in `language` (countries_by_name); `selected` is an ISO code in any case.
 mstch::array country_options(std::string_view language, std::string_view selected,
                              std::string placeholder);
 

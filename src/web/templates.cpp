@@ -4,7 +4,9 @@
 #include "core/unavailable.hpp"
 
 #include <charconv>
+#include <limits>
 #include <map>
+#include <mutex>
 
 namespace coalition::web {
 
@@ -21,17 +23,20 @@ constexpr std::string_view kTemplateSuffix = ".mustache";
 
 enum class NodeKind { Text, Variable, RawVariable, Section, Inverted, Partial, Translation };
 
+// A Translation node compiled without a catalog (lambda output): its children render as they are.
+constexpr std::size_t kNoTranslation = std::numeric_limits<std::size_t>::max();
+
 }  // namespace
 
 struct TemplateNode {
     NodeKind kind = NodeKind::Text;
     std::string text;               // Text: the literal. Section: its raw source. Partial: name.
     std::vector<std::string> path;  // The looked-up name split at dots; empty for "{{.}}".
-    std::vector<TemplateNode> children;  // Section and Inverted bodies.
+    // Section and Inverted bodies; a Translation's only when it has no catalog translation.
+    std::vector<TemplateNode> children;
     const CompiledTemplate* partial = nullptr;
-    // Translation: the compiled translation per language, indexed like supported_languages().
-    // Empty when compiled without a catalog (lambda output): the children render as they are.
-    std::vector<std::vector<TemplateNode>> translations;
+    // Translation: the index of its msgid in Templates::Impl::msgids, or kNoTranslation.
+    std::size_t translation = kNoTranslation;
 };
 
 struct CompiledTemplate {
@@ -39,8 +44,46 @@ struct CompiledTemplate {
     std::vector<TemplateNode> nodes;
 };
 
+namespace {
+
+// The distinct {{#_}} msgids of a set of templates, in the order first seen, each with the
+// template that first used it (named in errors).
+struct Msgids {
+    std::vector<std::string> texts;
+    std::vector<std::string> template_names;
+    std::map<std::string, std::size_t, std::less<>> index;
+
+    std::size_t add(std::string msgid, std::string_view template_name) {
+        auto found = index.find(msgid);
+        if (found != index.end()) {
+            return found->second;
+        }
+        texts.push_back(msgid);
+        template_names.emplace_back(template_name);
+        index.emplace(std::move(msgid), texts.size() - 1);
+        return texts.size() - 1;
+    }
+};
+
+}  // namespace
+
+// Translations are checked for every language at compile time but kept compiled only for the
+// languages that render: each language's are compiled again on its first render (the catalog
+// and the templates do not change, so that cannot fail), which keeps the memory of languages
+// nobody asks for free.
 struct Templates::Impl {
+    struct Language {
+        std::once_flag compiled;
+        // The compiled translation of each msgid, indexed like `msgids`.
+        std::vector<std::vector<TemplateNode>> translations;
+    };
+
     std::map<std::string, CompiledTemplate, std::less<>> templates;
+    const i18n::Catalog* catalog = nullptr;
+    std::vector<std::string> msgids;
+    std::unique_ptr<Language[]> languages;  // Indexed like supported_languages().
+
+    const std::vector<std::vector<TemplateNode>>& translations(std::size_t language_index);
 };
 
 const std::string& TemplateRef::name() const {
@@ -151,8 +194,11 @@ std::vector<std::string> split_path(std::string_view name) {
 
 class Parser {
 public:
-    Parser(std::string_view source, std::string_view template_name, const i18n::Catalog* catalog)
-        : source_(source), template_name_(template_name), catalog_(catalog) {}
+    // With a catalog, each {{#_}} text is checked to compile in every language and its msgid
+    // recorded in `msgids`; without (`msgids` null), its children render as they are.
+    Parser(std::string_view source, std::string_view template_name, const i18n::Catalog* catalog,
+           Msgids* msgids)
+        : source_(source), template_name_(template_name), catalog_(catalog), msgids_(msgids) {}
 
     core::Result<std::vector<TemplateNode>> parse() {
         struct OpenSection {
@@ -226,6 +272,7 @@ public:
                     }
                     OpenSection section = std::move(open_sections.back());
                     open_sections.pop_back();
+                    section.node.children.shrink_to_fit();  // Kept for the server's life.
                     section.node.text =
                         std::string(source_.substr(section.body_start, open - section.body_start));
                     if (section.node.path.size() == 1 &&
@@ -238,7 +285,14 @@ public:
                             return translated.error();
                         }
                         section.node.kind = NodeKind::Translation;
-                        section.node.translations = std::move(*translated);
+                        section.node.translation = *translated;
+                        if (*translated != kNoTranslation) {
+                            // Never rendered: each language renders its own translation.
+                            section.node.text.clear();
+                            section.node.text.shrink_to_fit();
+                            section.node.children.clear();
+                            section.node.children.shrink_to_fit();
+                        }
                     }
                     current().push_back(std::move(section.node));
                     break;
@@ -275,6 +329,7 @@ public:
             return fail(open_sections.back().tag_start,
                         "section '" + open_sections.back().node.text + "' is never closed");
         }
+        top.shrink_to_fit();
         return top;
     }
 
@@ -305,30 +360,36 @@ private:
         return node;
     }
 
-    core::Result<std::vector<std::vector<TemplateNode>>> translation(std::size_t offset,
-                                                                     std::string_view raw) const {
-        std::vector<std::vector<TemplateNode>> translations;
-        if (catalog_ == nullptr) {
-            return translations;
+    // The msgid's index in msgids_ once its translation compiles in every language (the trees
+    // are dropped; partials in them are checked once every template is known).
+    core::Result<std::size_t> translation(std::size_t offset, std::string_view raw) const {
+        if (catalog_ == nullptr || msgids_ == nullptr) {
+            return kNoTranslation;
         }
         std::string msgid = translation_msgid(raw);
         for (const i18n::Language& language : i18n::supported_languages()) {
             std::string translated = catalog_->translate(language.tag, msgid);
             std::string name = std::string(template_name_) + " {{#_}} in " + language.tag;
-            auto nodes = Parser(translated, name, nullptr).parse();
+            auto nodes = Parser(translated, name, nullptr, nullptr).parse();
             if (!nodes) {
                 return fail(offset, "the translation of \"" + msgid + "\" into " + language.tag +
                                         " does not compile: " + nodes.error().message);
             }
-            translations.push_back(std::move(*nodes));
         }
-        return translations;
+        return msgids_->add(std::move(msgid), template_name_);
     }
 
     std::string_view source_;
     std::string_view template_name_;
     const i18n::Catalog* catalog_;
+    Msgids* msgids_;
 };
+
+// The translation of `msgid` into `language` compiled, its partials resolved against `all`.
+core::Result<std::vector<TemplateNode>> compile_translation(
+    const i18n::Catalog& catalog, const std::string& msgid, const i18n::Language& language,
+    const std::map<std::string, CompiledTemplate, std::less<>>& all,
+    const std::string& template_name);
 
 core::Result<void> resolve_partials(std::vector<TemplateNode>& nodes,
                                     const std::map<std::string, CompiledTemplate, std::less<>>& all,
@@ -345,13 +406,24 @@ core::Result<void> resolve_partials(std::vector<TemplateNode>& nodes,
         if (auto result = resolve_partials(node.children, all, template_name); !result) {
             return result;
         }
-        for (auto& translated : node.translations) {
-            if (auto result = resolve_partials(translated, all, template_name); !result) {
-                return result;
-            }
-        }
     }
     return {};
+}
+
+core::Result<std::vector<TemplateNode>> compile_translation(
+    const i18n::Catalog& catalog, const std::string& msgid, const i18n::Language& language,
+    const std::map<std::string, CompiledTemplate, std::less<>>& all,
+    const std::string& template_name) {
+    std::string translated = catalog.translate(language.tag, msgid);
+    std::string name = template_name + " {{#_}} in " + language.tag;
+    auto nodes = Parser(translated, name, nullptr, nullptr).parse();
+    if (!nodes) {
+        return nodes.error();
+    }
+    if (auto resolved = resolve_partials(*nodes, all, template_name); !resolved) {
+        return resolved.error();
+    }
+    return nodes;
 }
 
 bool is_falsy(const mstch::node& value) {
@@ -391,8 +463,10 @@ const mstch::node* member(const mstch::node& value, const std::string& name) {
 
 class Renderer {
 public:
-    Renderer(std::size_t language_index, std::vector<const mstch::node*> stack, std::string& out)
-        : language_index_(language_index), stack_(std::move(stack)), out_(out) {}
+    // `translations`: the render language's compiled translations, indexed by msgid.
+    Renderer(const std::vector<std::vector<TemplateNode>>& translations,
+             std::vector<const mstch::node*> stack, std::string& out)
+        : translations_(translations), stack_(std::move(stack)), out_(out) {}
 
     void render(const std::vector<TemplateNode>& nodes) {
         COALITION_ASSERT(depth_ < kMaxRenderDepth,
@@ -430,8 +504,8 @@ private:
                 render(node.partial->nodes);
                 return;
             case NodeKind::Translation:
-                render(node.translations.empty() ? node.children
-                                                 : node.translations[language_index_]);
+                render(node.translation == kNoTranslation ? node.children
+                                                          : translations_[node.translation]);
                 return;
         }
     }
@@ -469,11 +543,11 @@ private:
             std::swap(scalar, out_);
             return scalar;
         }
-        auto nodes = Parser(*text, "lambda result", nullptr).parse();
+        auto nodes = Parser(*text, "lambda result", nullptr, nullptr).parse();
         COALITION_ASSERT(nodes.has_value(), "a template lambda returned a malformed template");
         COALITION_ASSERT(!has_partial(*nodes), "a template lambda returned a partial tag");
         std::string expanded;
-        Renderer nested(language_index_, stack_, expanded);
+        Renderer nested(translations_, stack_, expanded);
         nested.depth_ = depth_;
         nested.render(*nodes);
         return expanded;
@@ -528,7 +602,7 @@ private:
         }
     }
 
-    std::size_t language_index_;
+    const std::vector<std::vector<TemplateNode>>& translations_;
     std::vector<const mstch::node*> stack_;
     std::string& out_;
     int depth_ = 0;
@@ -559,11 +633,12 @@ Templates::~Templates() = default;
 core::Result<Templates> Templates::compile(
     const std::vector<std::pair<std::string, std::string>>& sources, const i18n::Catalog& catalog) {
     auto impl = std::make_unique<Impl>();
+    Msgids msgids;
     for (const auto& [name, source] : sources) {
         if (impl->templates.count(name) != 0) {
             return core::Error::invalid("template '" + name + "' is defined twice");
         }
-        auto nodes = Parser(source, name, &catalog).parse();
+        auto nodes = Parser(source, name, &catalog, &msgids).parse();
         if (!nodes) {
             return nodes.error();
         }
@@ -574,7 +649,36 @@ core::Result<Templates> Templates::compile(
             return resolved.error();
         }
     }
+    // The partials named in translations, checked now in every language; a language's trees
+    // are compiled again on its first render (Impl::translations).
+    for (const i18n::Language& language : i18n::supported_languages()) {
+        for (std::size_t index = 0; index < msgids.texts.size(); ++index) {
+            auto compiled = compile_translation(catalog, msgids.texts[index], language,
+                                                impl->templates, msgids.template_names[index]);
+            if (!compiled) {
+                return compiled.error();
+            }
+        }
+    }
+    impl->catalog = &catalog;
+    impl->msgids = std::move(msgids.texts);
+    impl->languages = std::make_unique<Impl::Language[]>(i18n::supported_languages().size());
     return Templates(std::move(impl));
+}
+
+const std::vector<std::vector<TemplateNode>>& Templates::Impl::translations(
+    std::size_t language_index) {
+    Language& language = languages[language_index];
+    std::call_once(language.compiled, [&] {
+        const i18n::Language& tag = i18n::supported_languages()[language_index];
+        language.translations.reserve(msgids.size());
+        for (const std::string& msgid : msgids) {
+            auto compiled = compile_translation(*catalog, msgid, tag, templates, "");
+            COALITION_ASSERT(compiled.has_value(), "a translation that compiled at start-up fails");
+            language.translations.push_back(std::move(*compiled));
+        }
+    });
+    return language.translations;
 }
 
 Templates Templates::embedded(const i18n::Catalog& catalog) {
@@ -610,7 +714,8 @@ TemplateRef Templates::require(std::string_view name) const {
 void Templates::render(TemplateRef compiled, const std::vector<const mstch::node*>& stack,
                        std::string_view language, std::string& out) const {
     COALITION_ASSERT(!stack.empty(), "render needs at least one data node");
-    Renderer(language_index(language), stack, out).render(compiled.compiled_->nodes);
+    Renderer(impl_->translations(language_index(language)), stack, out)
+        .render(compiled.compiled_->nodes);
 }
 
 std::string Templates::render(TemplateRef compiled, const mstch::node& data,

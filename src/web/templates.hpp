@@ -48,13 +48,15 @@ private:
 };
 
 // A set of compiled templates that can include each other as partials. Immutable after
-// construction; render from any number of threads at once.
+// construction (but for each language's translations, compiled once on its first render under a
+// std::call_once); render from any number of threads at once.
 class Templates {
 public:
     // Compiles `sources` (name, Mustache text; a template is a partial under its name). Fails with
     // Invalid, naming the template and line, on a syntax error, an unknown partial, a forbidden
-    // unescaped tag, or a translation of a {{#_}} text that does not compile. `catalog` is read
-    // only during the call: each {{#_}} text is translated into every language and compiled now.
+    // unescaped tag, or a translation of a {{#_}} text that does not compile: each {{#_}} text is
+    // translated into every language and checked now, but a language's translations are kept
+    // compiled only from its first render on, so `catalog` must outlive the Templates.
     static core::Result<Templates> compile(
         const std::vector<std::pair<std::string, std::string>>& sources,
         const i18n::Catalog& catalog);

@@ -9,9 +9,6 @@
 #include "web/page.hpp"
 #include "web/pages/pages.hpp"
 
-#include <unicode/coll.h>
-#include <unicode/locid.h>
-
 #include <algorithm>
 #include <charconv>
 #include <map>
@@ -69,56 +66,6 @@ std::string_view state_msgid(mail::OutboxState state) {
             return i18n::gettext_noop("Failed");
     }
     return "";
-}
-
-struct CountryName {
-    std::string code;
-    std::string name;
-};
-
-std::vector<CountryName> countries_sorted_for(const std::string& language) {
-    std::vector<CountryName> countries;
-    for (const auto& country : accounts::all_countries()) {
-        countries.push_back({country.code(), country.name(language)});
-    }
-    UErrorCode status = U_ZERO_ERROR;
-    std::unique_ptr<icu::Collator> collator(
-        icu::Collator::createInstance(icu::Locale(language.c_str()), status));
-    if (U_FAILURE(status) || collator == nullptr) {
-        std::sort(
-            countries.begin(), countries.end(),
-            [](const CountryName& lhs, const CountryName& rhs) { return lhs.name < rhs.name; });
-        return countries;
-    }
-    std::sort(countries.begin(), countries.end(),
-              [&](const CountryName& lhs, const CountryName& rhs) {
-                  UErrorCode compare_status = U_ZERO_ERROR;
-                  return collator->compareUTF8(lhs.name, rhs.name, compare_status) == UCOL_LESS;
-              });
-    return countries;
-}
-
-// Every country by its name in `language`, sorted as readers of that language expect. Built once
-// for all supported languages (about 250 ICU look-ups each), then read-only.
-const std::vector<CountryName>& countries_by_name(std::string_view language) {
-    static const auto table = [] {
-        std::vector<std::pair<std::string, std::vector<CountryName>>> built;
-        for (const auto& supported : i18n::supported_languages()) {
-            built.emplace_back(supported.tag, countries_sorted_for(supported.tag));
-        }
-        return built;
-    }();
-    for (const auto& [tag, countries] : table) {
-        if (tag == language) {
-            return countries;
-        }
-    }
-    for (const auto& [tag, countries] : table) {
-        if (tag == "en") {
-            return countries;
-        }
-    }
-    return table.front().second;
 }
 
 accounts::OrganisationDraft draft_from(const Request& request) {
@@ -412,7 +359,6 @@ AdminPages::AdminPages(Site& site)
       outbox_message_(site.pages.require("admin_outbox_message")),
       audit_(site.pages.require("admin_audit")) {
     site.pages.require("admin_select");
-    countries_by_name("en");  // Builds the country table now rather than on the first request.
 }
 
 Response AdminPages::index(Request& request) const {

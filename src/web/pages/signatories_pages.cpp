@@ -81,24 +81,8 @@ CountryNames country_names_for(const std::string& language) {
 }
 
 const CountryNames& country_names(std::string_view language) {
-    static const auto table = [] {
-        std::vector<std::pair<std::string, CountryNames>> built;
-        for (const auto& supported : i18n::supported_languages()) {
-            built.emplace_back(supported.tag, country_names_for(supported.tag));
-        }
-        return built;
-    }();
-    for (const auto& [tag, names] : table) {
-        if (tag == language) {
-            return names;
-        }
-    }
-    for (const auto& [tag, names] : table) {
-        if (tag == "en") {
-            return names;
-        }
-    }
-    return table.front().second;
+    static const PerLanguage<CountryNames> table(country_names_for);
+    return table.get(language);
 }
 
 std::string country_name(std::string_view code, std::string_view language) {
@@ -463,7 +447,6 @@ SignatoriesPages::SignatoriesPages(Site& site)
       list_(site.pages.require("statement_signatories")),
       cache_(std::make_unique<Cache>()) {
     site.pages.require("admin_select");
-    country_names("en");  // Builds the country tables now rather than on the first request.
 }
 
 SignatoriesPages::~SignatoriesPages() = default;
