@@ -11,9 +11,9 @@
 # and finally runs bench/log.sh (log append rate, inclusion proof at 1,000,000 leaves).
 # Prints sustained rates and p99 latencies beside the targets of issue #3.
 # Usage: bench/signon.sh [--no-build] [--backend sqlite|postgresql|both] [--duration S] [--signatures N]
-#                        [--http-threads N]
-# --http-threads sets COALITION_HTTP_THREADS (default: the server's, 4). Each sign-up holds an HTTP
-# thread until its commit, so the thread count bounds how many sign-ups one group commit can take.
+#                        [--write-threads N]
+# --write-threads sets COALITION_HTTP_WRITE_THREADS (default: the server's, 32). Each sign-up holds
+# a write thread until its commit, so the count bounds how many sign-ups one group commit takes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 binary="$root/build/coalition"
@@ -21,7 +21,7 @@ build=1
 backend=both
 duration=10
 fill_to=100000
-http_threads=
+write_threads=
 while (($# > 0)); do
   case "$1" in
     --no-build) build=0 ;;
@@ -29,7 +29,7 @@ while (($# > 0)); do
     --backend) backend=$2; shift ;;
     --duration) duration=$2; shift ;;
     --signatures) fill_to=$2; shift ;;
-    --http-threads) http_threads=$2; shift ;;
+    --write-threads) write_threads=$2; shift ;;
     -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "bench/signon.sh: unknown option $1" >&2; exit 2 ;;
   esac
@@ -43,8 +43,8 @@ fi
 [[ -x "$binary" ]] || { echo "bench/signon.sh: no binary at $binary" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "bench/signon.sh: wrk is missing" >&2; exit 1; }
 
-if [[ -n $http_threads ]]; then
-  export COALITION_HTTP_THREADS=$http_threads
+if [[ -n $write_threads ]]; then
+  export COALITION_HTTP_WRITE_THREADS=$write_threads
 fi
 if [[ $backend == both ]]; then
   "$0" --no-build --binary "$binary" --backend sqlite --duration "$duration" --signatures "$fill_to"
@@ -199,4 +199,4 @@ printf '%-44s %14s %14s\n' "list page p99 (ms), first page" "$list_p99" "< 20"
 printf '%-44s %14s %14s\n' "list page p99 (ms), page 1000 by name" "$deep_p99" "< 20"
 printf '%-44s %14s %14s\n' "list page requests/s" "$list_rate" ""
 printf '%-44s %14s %14s\n' "server peak RSS (MB)" "$((rss / 1024))" ""
-printf '%-44s %14s %14s\n' "HTTP threads" "${COALITION_HTTP_THREADS:-default}" ""
+printf '%-44s %14s %14s\n' "HTTP write threads" "${COALITION_HTTP_WRITE_THREADS:-default}" ""
