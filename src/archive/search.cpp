@@ -224,9 +224,9 @@ core::Result<Results> search(store::Database& database, const Query& query) {
             " ORDER BY score DESC, date DESC, id DESC LIMIT " +
             limit + " OFFSET " + offset +
             ") SELECT m.id, m.list_id, m.thread_id, m.subject, m.author_name, m.date, "
-            "m.body_text, page.score, page.total, m.author_email FROM page JOIN archive_messages m "
-            "ON m.id = "
-            "page.id ORDER BY page.score DESC, page.date DESC, page.id DESC",
+            "m.body_text, page.score, page.total, m.author_email "
+            "FROM page JOIN archive_messages m ON m.id = page.id "
+            "ORDER BY page.score DESC, page.date DESC, page.id DESC",
         page_params);
     if (!rows.empty()) {
         results.total = static_cast<std::size_t>(rows.front().integer(8));

@@ -5,6 +5,7 @@
 // translate through the same catalog. English is the source language, so an untranslated
 // message shows in English. Start with Catalog::embedded(); scripts/update-po refreshes po/.
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,6 +24,10 @@ struct Language {
 
 // The six UN languages, in the UN's order (Arabic, Chinese, English, French, Russian, Spanish).
 const std::vector<Language>& supported_languages();
+
+// The index in supported_languages() of the language whose tag is exactly `tag`; English's when
+// none is (for tables kept per language).
+std::size_t language_index(std::string_view tag);
 
 // The supported language for `tag` ("fr", "fr-CA", "fr_CA" and "FR" all give French); nullptr
 // if none. Only the primary subtag counts, so "zh-Hant-TW" gives Chinese.

@@ -40,6 +40,18 @@ TEST(Languages, FindLanguageUsesThePrimarySubtag) {
     EXPECT_EQ(find_language(std::string_view("fr\0x", 4)), nullptr);
 }
 
+TEST(Languages, LanguageIndexIsExactWithEnglishAsFallback) {
+    const auto& languages = supported_languages();
+    for (std::size_t index = 0; index < languages.size(); ++index) {
+        EXPECT_EQ(language_index(languages[index].tag), index);
+    }
+    const std::size_t english = language_index("en");
+    EXPECT_EQ(languages[english].tag, "en");
+    EXPECT_EQ(language_index("de"), english);
+    EXPECT_EQ(language_index("FR"), english);  // Tags are canonical by now: exact match only.
+    EXPECT_EQ(language_index(""), english);
+}
+
 TEST(Negotiate, HonoursQualityValues) {
     EXPECT_EQ(negotiate("fr-CH, fr;q=0.9, en;q=0.8, de;q=0.7, *;q=0.5"), "fr");
     EXPECT_EQ(negotiate("de, ru;q=0.5, en;q=0.4"), "ru");

@@ -53,6 +53,18 @@ const std::vector<Language>& supported_languages() {
     return languages;
 }
 
+std::size_t language_index(std::string_view tag) {
+    const auto& languages = supported_languages();
+    std::size_t english = 0;
+    for (std::size_t index = 0; index < languages.size(); ++index) {
+        if (languages[index].tag == tag) {
+            return index;
+        }
+        english = languages[index].tag == "en" ? index : english;
+    }
+    return english;
+}
+
 const Language* find_language(std::string_view tag) {
     std::string_view primary = tag.substr(0, tag.find_first_of("-_"));
     for (const Language& language : supported_languages()) {

@@ -164,18 +164,6 @@ TemplateRef Pages::require(std::string_view name) const {
     return templates_.require(name);
 }
 
-std::size_t Pages::language_index(std::string_view tag) const {
-    const auto& languages = i18n::supported_languages();
-    std::size_t english = 0;
-    for (std::size_t index = 0; index < languages.size(); ++index) {
-        if (languages[index].tag == tag) {
-            return index;
-        }
-        english = languages[index].tag == "en" ? index : english;
-    }
-    return english;
-}
-
 // What does not change between requests in one language, built once: the per-request map goes
 // on top of it in the context stack, so a page allocates only what is its own.
 mstch::node Pages::shell_data(const i18n::Language& language) {
@@ -223,7 +211,7 @@ mstch::node Pages::request_data(const PageContext& context) {
 
 std::string Pages::render_page(const PageContext& context, TemplateRef body,
                                mstch::map data) const {
-    std::size_t language = language_index(context.language);
+    std::size_t language = i18n::language_index(context.language);
     const std::string& tag = i18n::supported_languages()[language].tag;
     const mstch::node& shell = shells_[language];
     mstch::node request = request_data(context);

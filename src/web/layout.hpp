@@ -101,7 +101,6 @@ public:
     const Templates& templates() const { return templates_; }
 
 private:
-    std::size_t language_index(std::string_view tag) const;
     static mstch::node shell_data(const i18n::Language& language);
     static mstch::node request_data(const PageContext& context);
 

@@ -162,13 +162,13 @@ const std::vector<CountryName>& countries_by_name(std::string_view language) {
 
 mstch::array country_options(std::string_view language, std::string_view selected,
                              std::string placeholder) {
-    const std::vector<CountryName>* countries = &countries_by_name(language);
+    const std::vector<CountryName>& countries = countries_by_name(language);
     std::string code;
     for (const char c : core::trim(selected)) {
         code += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
     }
     mstch::array options{select_option("", std::move(placeholder), code)};
-    for (const auto& entry : *countries) {
+    for (const auto& entry : countries) {
         options.push_back(select_option(entry.code, entry.name, code));
     }
     return options;

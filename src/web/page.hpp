@@ -74,22 +74,10 @@ public:
           slots_(std::make_unique<Slot[]>(i18n::supported_languages().size())) {}
 
     const T& get(std::string_view language) const {
-        const auto& languages = i18n::supported_languages();
-        std::size_t index = languages.size();
-        for (std::size_t candidate = 0; candidate < languages.size(); ++candidate) {
-            if (languages[candidate].tag == language) {
-                index = candidate;
-                break;
-            }
-            if (languages[candidate].tag == "en" && index == languages.size()) {
-                index = candidate;
-            }
-        }
-        if (index == languages.size()) {
-            index = 0;
-        }
+        const std::size_t index = i18n::language_index(language);
         Slot& slot = slots_[index];
-        std::call_once(slot.built, [&] { slot.value.emplace(build_(languages[index].tag)); });
+        std::call_once(slot.built,
+                       [&] { slot.value.emplace(build_(i18n::supported_languages()[index].tag)); });
         return *slot.value;
     }
 

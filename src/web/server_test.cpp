@@ -136,6 +136,26 @@ bool accepts_connections(std::uint16_t port) {
     return connected;
 }
 
+// Stops `server` from another thread while `gate` holds a handler: checks that stop() closes the
+// listener and then waits for the handler, releases it, and returns once stop() has returned.
+void stop_while_a_handler_waits(HttpServer& server, Gate& gate) {
+    const std::uint16_t port = server.port();
+    std::atomic<bool> stop_returned{false};
+    std::thread stopper([&server, &stop_returned] {
+        server.stop();
+        stop_returned = true;
+    });
+    // Once the listener is closed, stop() is waiting for the handler.
+    while (accepts_connections(port)) {
+        std::this_thread::yield();
+    }
+    EXPECT_FALSE(stop_returned.load());
+    gate.release();
+    stopper.join();
+    EXPECT_TRUE(stop_returned.load());
+    EXPECT_FALSE(accepts_connections(port));
+}
+
 class ServerTest : public ::testing::Test {
 protected:
     ServerTest() : router_(RouterOptions{"server-test-secret", true, "/signin"}) {
@@ -333,27 +353,12 @@ TEST_F(ServerTest, StopFinishesTheRequestInFlight) {
         slow_reply = client.send("GET", url("/slow"));
     });
     gate_.wait_until_entered();
-    std::uint16_t port = server_->port();
-
-    std::atomic<bool> stop_returned{false};
-    std::thread stopper([this, &stop_returned] {
-        server_->stop();
-        stop_returned = true;
-    });
-    // Once the listener is closed, stop() is waiting for the handler.
-    while (accepts_connections(port)) {
-        std::this_thread::yield();
-    }
-    EXPECT_FALSE(stop_returned.load());
-    gate_.release();
-    stopper.join();
+    stop_while_a_handler_waits(*server_, gate_);
     slow_client.join();
-    EXPECT_TRUE(stop_returned.load());
     EXPECT_EQ(slow_reply.code, CURLE_OK);
     EXPECT_EQ(slow_reply.status, 200);
     EXPECT_EQ(slow_reply.body, "slow done");
     EXPECT_EQ(slow_reply.headers["connection"], "close");
-    EXPECT_FALSE(accepts_connections(port));
     server_->stop();  // A second stop() is harmless.
 }
 
@@ -390,18 +395,7 @@ TEST(HttpServer, ReadsAreAnsweredWhileAWriteWaitsAndStopWaitsForTheWrite) {
         FAIL() << "the read was not answered while the write waited";
     }
 
-    std::atomic<bool> stop_returned{false};
-    std::thread stopper([&server, &stop_returned] {
-        server.stop();
-        stop_returned = true;
-    });
-    const std::uint16_t port = server.port();
-    while (accepts_connections(port)) {
-        std::this_thread::yield();
-    }
-    EXPECT_FALSE(stop_returned.load());
-    gate.release();
-    stopper.join();
+    stop_while_a_handler_waits(server, gate);
     writer.join();
     EXPECT_EQ(write_reply.status, 200);
     EXPECT_EQ(write_reply.body, "{}");

@@ -608,20 +608,6 @@ private:
     int depth_ = 0;
 };
 
-std::size_t language_index(std::string_view tag) {
-    const auto& languages = i18n::supported_languages();
-    std::size_t english = 0;
-    for (std::size_t index = 0; index < languages.size(); ++index) {
-        if (languages[index].tag == tag) {
-            return index;
-        }
-        if (languages[index].tag == "en") {
-            english = index;
-        }
-    }
-    return english;
-}
-
 }  // namespace
 
 Templates::Templates(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {
@@ -714,7 +700,7 @@ TemplateRef Templates::require(std::string_view name) const {
 void Templates::render(TemplateRef compiled, const std::vector<const mstch::node*>& stack,
                        std::string_view language, std::string& out) const {
     COALITION_ASSERT(!stack.empty(), "render needs at least one data node");
-    Renderer(impl_->translations(language_index(language)), stack, out)
+    Renderer(impl_->translations(i18n::language_index(language)), stack, out)
         .render(compiled.compiled_->nodes);
 }
 

@@ -72,10 +72,11 @@ struct CountryNames {
     std::map<std::string, std::string, std::less<>> by_code;
 };
 
+// From the select's table, whose names are already looked up (one ICU pass per language).
 CountryNames country_names_for(const std::string& language) {
     CountryNames names;
-    for (const auto& country : accounts::all_countries()) {
-        names.by_code.emplace(country.code(), country.name(language));
+    for (const auto& country : countries_by_name(language)) {
+        names.by_code.emplace(country.code, country.name);
     }
     return names;
 }
