@@ -1,14 +1,9 @@
 #include "accounts/sessions.hpp"
 
 #include "accounts/sign_in_store.hpp"
+#include "core/random.hpp"
 
 namespace coalition::accounts {
-namespace {
-
-// Session tokens are 32 bytes as unpadded base64url (43 characters); a longer cookie is not ours.
-constexpr std::size_t kMaxTokenLength = 128;
-
-}  // namespace
 
 Sessions::Sessions(store::Database& database, const core::Clock& clock, core::Random& random)
     : database_(database), clock_(clock), random_(random) {
@@ -27,7 +22,7 @@ NewSession Sessions::create_session(UserId user) {
 }
 
 std::optional<SessionInfo> Sessions::find_session(std::string_view token) {
-    if (token.empty() || token.size() > kMaxTokenLength) {
+    if (token.empty() || token.size() > core::kMaxTokenLength) {
         return std::nullopt;
     }
     const auto now = clock_.unix_now();
@@ -45,7 +40,7 @@ std::optional<SessionInfo> Sessions::find_session(std::string_view token) {
 }
 
 void Sessions::delete_session(std::string_view token) {
-    if (token.empty() || token.size() > kMaxTokenLength) {
+    if (token.empty() || token.size() > core::kMaxTokenLength) {
         return;
     }
     const auto token_hash = core::hash_token(std::string(token));

@@ -2,14 +2,11 @@
 
 #include "accounts/sign_in_store.hpp"
 #include "accounts/user_store.hpp"
+#include "core/random.hpp"
 #include "i18n/i18n.hpp"
 
 namespace coalition::accounts {
 namespace {
-
-// The token is 32 bytes as unpadded base64url: 43 characters. Anything much longer is not ours,
-// and is refused before it is hashed.
-constexpr std::size_t kMaxTokenLength = 128;
 
 mail::OutgoingMessage sign_in_message(const SignInMailSettings& settings, const User& user,
                                       std::string_view language, const std::string& link) {
@@ -98,7 +95,7 @@ core::Result<void> SignInLinks::request_sign_in_link(const core::Email& email,
 core::Result<User> SignInLinks::consume_sign_in_token(std::string_view token) {
     const core::Error expired = core::Error::expired(std::string(i18n::gettext_noop(
         "This sign-in link has expired or has already been used. Ask for a new one.")));
-    if (token.empty() || token.size() > kMaxTokenLength) {
+    if (token.empty() || token.size() > core::kMaxTokenLength) {
         return expired;
     }
     const auto now = clock_.unix_now();

@@ -1,6 +1,7 @@
 #include "app/archive_commands.hpp"
 
 #include "app/cli.hpp"
+#include "app/command_support.hpp"
 #include "app/wiring.hpp"
 #include "archive/archive.hpp"
 #include "archive/import.hpp"
@@ -28,15 +29,6 @@ namespace {
 
 constexpr std::size_t kThreadPage = 500;
 constexpr int kBarWidth = 40;
-
-// The list named by its name or its posting address (as `coalition list` commands take it).
-std::optional<lists::List> find_list(const lists::Lists& lists, const std::string& name) {
-    if (name.find('@') != std::string::npos) {
-        auto address = core::Email::parse(name);
-        return address ? lists.find_by_address(*address) : std::nullopt;
-    }
-    return lists.find_by_name(name);
-}
 
 // Opens the services and finds the list; prints why not and returns nullopt when it cannot.
 struct Opened {

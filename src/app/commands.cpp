@@ -1,6 +1,7 @@
 #include "app/commands.hpp"
 
 #include "app/cli.hpp"
+#include "app/command_support.hpp"
 #include "app/demo.hpp"
 #include "app/list_mailbox.hpp"
 #include "app/log_worker.hpp"
@@ -31,20 +32,6 @@
 
 namespace coalition::app {
 namespace {
-
-// A domain error reported by a command: one line on stderr, exit code 1.
-int report(const core::Error& error) {
-    std::cerr << "coalition: " << (error.field.empty() ? "" : error.field + ": ") << error.message
-              << "\n";
-    return kExitFailure;
-}
-
-int report(const accounts::FieldErrors& errors) {
-    for (const auto& error : errors) {
-        std::cerr << "coalition: " << error.field << ": " << error.message << "\n";
-    }
-    return kExitFailure;
-}
 
 // Blocks SIGTERM and SIGINT in this thread and every thread it starts afterwards, so that the
 // main thread alone receives them, with sigwait.

@@ -1,6 +1,7 @@
 #include "app/list_commands.hpp"
 
 #include "app/cli.hpp"
+#include "app/command_support.hpp"
 #include "app/wiring.hpp"
 #include "core/text.hpp"
 #include "lists/lists.hpp"
@@ -38,21 +39,6 @@ ListServices open_list_services(const Config& config) {
                                         *services.database, "lists_token_secret",
                                         [&services] { return services.random.token(32); })});
     return out;
-}
-
-int report(const core::Error& error) {
-    std::cerr << "coalition: " << (error.field.empty() ? "" : error.field + ": ") << error.message
-              << "\n";
-    return kExitFailure;
-}
-
-// The list named by its name or its posting address.
-std::optional<lists::List> find_list(const lists::Lists& lists, const std::string& name) {
-    if (name.find('@') != std::string::npos) {
-        auto address = core::Email::parse(name);
-        return address ? lists.find_by_address(*address) : std::nullopt;
-    }
-    return lists.find_by_name(name);
 }
 
 // Text from a file, safe to print on a terminal: control characters and invalid UTF-8 become '?'.

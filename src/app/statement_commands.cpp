@@ -1,6 +1,7 @@
 #include "app/statement_commands.hpp"
 
 #include "app/cli.hpp"
+#include "app/command_support.hpp"
 #include "app/wiring.hpp"
 #include "core/clock.hpp"
 #include "statement/statement.hpp"
@@ -31,12 +32,6 @@ struct TranslateOptions {
     std::string file;
     std::string title;
 };
-
-int report(const core::Error& error) {
-    std::cerr << "coalition: " << (error.field.empty() ? "" : error.field + ": ") << error.message
-              << "\n";
-    return kExitFailure;
-}
 
 // The file's bytes, or standard input for "-"; nullopt (after a message) when unreadable.
 std::optional<std::string> read_text(const std::string& path) {

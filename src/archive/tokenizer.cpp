@@ -1,6 +1,7 @@
 #include "archive/tokenizer.hpp"
 
 #include "core/assert.hpp"
+#include "core/text.hpp"
 
 #include <libstemmer.h>
 #include <unicode/brkiter.h>
@@ -62,11 +63,6 @@ bool is_token_character(UChar32 character) {
     return (U_GET_GC_MASK(character) & (U_GC_L_MASK | U_GC_N_MASK | U_GC_M_MASK)) != 0;
 }
 
-bool is_ascii(std::string_view text) {
-    return std::all_of(text.begin(), text.end(),
-                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
 // add_pieces for a segment of ASCII only (most words of most mail), without ICU: for ASCII,
 // NFKC case folding is lower-casing, and the token characters are letters and digits.
 void add_ascii_pieces(std::string_view segment, std::size_t begin, std::size_t end,
@@ -93,7 +89,7 @@ void add_ascii_pieces(std::string_view segment, std::size_t begin, std::size_t e
 // Appends the pieces of one ICU word to `out`.
 void add_pieces(std::string_view segment, std::size_t begin, std::size_t end,
                 std::vector<Word>& out, std::size_t max_words) {
-    if (is_ascii(segment)) {
+    if (core::is_ascii(segment)) {
         add_ascii_pieces(segment, begin, end, out, max_words);
         return;
     }
@@ -151,7 +147,7 @@ sb_stemmer& stemmer_for(Language language) {
 }
 
 std::string without_diacritics(std::string_view text) {
-    if (is_ascii(text)) {
+    if (core::is_ascii(text)) {
         return std::string(text);  // ASCII has no combining marks, and is its own NFC.
     }
     UErrorCode status = U_ZERO_ERROR;

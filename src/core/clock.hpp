@@ -9,6 +9,9 @@
 
 namespace coalition::core {
 
+// Days in Unix time (UTC) are exactly this long: POSIX time has no leap seconds.
+inline constexpr std::int64_t kSecondsPerDay = 86400;
+
 using TimePoint = std::chrono::system_clock::time_point;
 using Seconds = std::chrono::seconds;
 

@@ -24,6 +24,10 @@ public:
     void fill(std::uint8_t* out, std::size_t length) override;
 };
 
+// The tokens we hand out (token() of 32 bytes) are 43 characters: a presented token longer than
+// this is not ours, and is refused before it is hashed.
+constexpr std::size_t kMaxTokenLength = 128;
+
 // Hex of BLAKE2b-256 of `secret`: how tokens are stored (never the token itself).
 std::string hash_token(const std::string& secret);
 

@@ -10,6 +10,13 @@ namespace coalition::core {
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
+// True when every byte of `text` is ASCII (below 0x80).
+bool is_ascii(std::string_view text);
+
+// True when `a` and `b` are equal ignoring the case of ASCII letters (protocol keywords, header
+// names, language tags); other bytes must match exactly.
+bool equals_ignoring_ascii_case(std::string_view a, std::string_view b);
+
 // True when `text` holds a control character other than tab, CR and LF (NUL included).
 bool has_control_characters(std::string_view text);
 

@@ -1,5 +1,6 @@
 // dns::DmarcPolicies: RFC 7489 §6.6.3 policy discovery, cached per domain.
 
+#include "core/text.hpp"
 #include "core/unavailable.hpp"
 #include "dns/dns.hpp"
 
@@ -36,27 +37,14 @@ std::string_view trim_ascii(std::string_view text) {
     return text;
 }
 
-bool equals_ignoring_case(std::string_view left, std::string_view right) {
-    if (left.size() != right.size()) {
-        return false;
-    }
-    for (std::size_t char_idx = 0; char_idx < left.size(); ++char_idx) {
-        const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-        if (lower(left[char_idx]) != lower(right[char_idx])) {
-            return false;
-        }
-    }
-    return true;
-}
-
 std::optional<DmarcPolicy> policy_value(std::string_view value) {
-    if (equals_ignoring_case(value, "none")) {
+    if (core::equals_ignoring_ascii_case(value, "none")) {
         return DmarcPolicy::None;
     }
-    if (equals_ignoring_case(value, "quarantine")) {
+    if (core::equals_ignoring_ascii_case(value, "quarantine")) {
         return DmarcPolicy::Quarantine;
     }
-    if (equals_ignoring_case(value, "reject")) {
+    if (core::equals_ignoring_ascii_case(value, "reject")) {
         return DmarcPolicy::Reject;
     }
     return std::nullopt;
@@ -90,17 +78,18 @@ Record parse_record(std::string_view text) {
                                            ? std::string_view{}
                                            : trim_ascii(pair.substr(equals + 1));
         if (first) {
-            if (!equals_ignoring_case(tag, "v") || !equals_ignoring_case(value, "DMARC1")) {
+            if (!core::equals_ignoring_ascii_case(tag, "v") ||
+                !core::equals_ignoring_ascii_case(value, "DMARC1")) {
                 return record;
             }
             record.is_dmarc = true;
             first = false;
             continue;
         }
-        if (equals_ignoring_case(tag, "p")) {
+        if (core::equals_ignoring_ascii_case(tag, "p")) {
             record.policy = policy_value(value);
             record.has_invalid_tag = record.has_invalid_tag || !record.policy;
-        } else if (equals_ignoring_case(tag, "sp")) {
+        } else if (core::equals_ignoring_ascii_case(tag, "sp")) {
             record.subdomain_policy = policy_value(value);
             record.has_invalid_tag = record.has_invalid_tag || !record.subdomain_policy;
         }
@@ -147,7 +136,7 @@ std::string organisational_domain(const std::string& ascii) {
     if (labels.size() >= 3 && labels.back().size() == 2) {
         const std::string_view second = labels[labels.size() - 2];
         for (const std::string_view suffix_label : kSecondLevelSuffixLabels) {
-            if (equals_ignoring_case(second, suffix_label)) {
+            if (core::equals_ignoring_ascii_case(second, suffix_label)) {
                 keep = 3;
             }
         }

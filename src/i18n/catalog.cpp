@@ -73,6 +73,11 @@ const Catalog& Catalog::embedded() {
     return catalog;
 }
 
+std::string translate(std::string_view language, std::string_view msgid,
+                      const std::vector<std::pair<std::string, std::string>>& values) {
+    return format(Catalog::embedded().translate(language, msgid), values);
+}
+
 Catalog::Catalog(const std::vector<std::pair<std::string, std::string_view>>& mo_files)
     : impl_(std::make_unique<Impl>()) {
     for (const auto& [language, bytes] : mo_files) {

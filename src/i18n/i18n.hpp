@@ -80,4 +80,9 @@ private:
 std::string format(std::string_view pattern,
                    const std::vector<std::pair<std::string, std::string>>& values);
 
+// `msgid` translated into `language` by the embedded catalog, with its placeholders filled in:
+// the text of a mail or a message that domain code composes for one reader.
+std::string translate(std::string_view language, std::string_view msgid,
+                      const std::vector<std::pair<std::string, std::string>>& values = {});
+
 }  // namespace coalition::i18n

@@ -1,3 +1,4 @@
+#include "core/text.hpp"
 #include "i18n/i18n.hpp"
 
 #include <algorithm>
@@ -9,14 +10,6 @@ namespace coalition::i18n {
 namespace {
 
 constexpr std::size_t kMaxAcceptLanguageEntries = 64;
-
-bool equals_ignoring_case(std::string_view left, std::string_view right) {
-    return left.size() == right.size() &&
-           std::equal(left.begin(), left.end(), right.begin(), [](char a, char b) {
-               return std::tolower(static_cast<unsigned char>(a)) ==
-                      std::tolower(static_cast<unsigned char>(b));
-           });
-}
 
 std::string_view trim_spaces(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
@@ -68,7 +61,7 @@ std::size_t language_index(std::string_view tag) {
 const Language* find_language(std::string_view tag) {
     std::string_view primary = tag.substr(0, tag.find_first_of("-_"));
     for (const Language& language : supported_languages()) {
-        if (equals_ignoring_case(primary, language.tag)) {
+        if (core::equals_ignoring_ascii_case(primary, language.tag)) {
             return &language;
         }
     }

@@ -29,10 +29,6 @@ constexpr std::int64_t kDay = 24 * 3600;
 
 using Values = std::vector<std::pair<std::string, std::string>>;
 
-std::string translate(std::string_view language, std::string_view msgid, const Values& values) {
-    return i18n::format(i18n::Catalog::embedded().translate(language, msgid), values);
-}
-
 // "Your delivery is disabled" (RFC 3834 auto-generated, from NAME-request, bounces to the list).
 mail::ComposedMessage warning(const List& list, const Member& member, const MemberLinks* links,
                               int number, const core::Clock& clock) {
@@ -47,8 +43,8 @@ mail::ComposedMessage warning(const List& list, const Member& member, const Memb
     mail::OutgoingMessage message{
         .from = mail::Mailbox{list.title(), from ? *from : list.posting_address()},
         .to = {mail::Mailbox{member.display_name, member.email}},
-        .subject = translate(member.language, "Your mail from {list} is stopped", values),
-        .text_body = translate(
+        .subject = i18n::translate(member.language, "Your mail from {list} is stopped", values),
+        .text_body = i18n::translate(
             member.language,
             "Hello,\n\n"
             "Mail from the list {list} ({address}) to {email} has been bouncing, so the list "

@@ -11,15 +11,6 @@ namespace {
 
 using mail::GObjectPtr;
 
-bool is_ascii(std::string_view text) {
-    for (const unsigned char c : text) {
-        if (c >= 0x80) {
-            return false;
-        }
-    }
-    return true;
-}
-
 // Every CRLF and lone CR becomes LF.
 std::string lf_lines(std::string_view text) {
     std::string out;
@@ -151,7 +142,7 @@ bool append_to_text(GMimePart* part, const std::string& footer) {
             return false;
         }
         addition = footer;
-        becomes_utf8 = charset == "us-ascii" && !(is_ascii(text) && is_ascii(footer));
+        becomes_utf8 = charset == "us-ascii" && !(core::is_ascii(text) && core::is_ascii(footer));
     } else if (is_ascii_compatible(charset)) {
         addition = footer_in(charset.c_str(), footer);
     }
@@ -172,7 +163,7 @@ bool append_to_text(GMimePart* part, const std::string& footer) {
         g_mime_object_set_content_type_parameter(object, "charset", "utf-8");
     }
     if ((encoding == GMIME_CONTENT_ENCODING_DEFAULT || encoding == GMIME_CONTENT_ENCODING_7BIT) &&
-        !is_ascii(body)) {
+        !core::is_ascii(body)) {
         g_mime_part_set_content_encoding(part, GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
     }
     return true;
@@ -184,8 +175,8 @@ GObjectPtr<GMimeObject> footer_part(const std::string& footer) {
     g_mime_text_part_set_charset(text, "utf-8");
     set_content(GMIME_PART(text), footer);
     g_mime_part_set_content_encoding(
-        GMIME_PART(text),
-        is_ascii(footer) ? GMIME_CONTENT_ENCODING_7BIT : GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
+        GMIME_PART(text), core::is_ascii(footer) ? GMIME_CONTENT_ENCODING_7BIT
+                                                 : GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
     g_mime_object_set_disposition(part.get(), "inline");
     return part;
 }

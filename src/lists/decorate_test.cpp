@@ -1,6 +1,8 @@
 #include "lists/decorate.hpp"
 
+#include "core/text.hpp"
 #include "lists/decorate_subject.hpp"
+#include "lists/test_support.hpp"
 #include "mail/gmime_support.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +14,7 @@ namespace coalition::lists {
 namespace {
 
 using mail::GObjectPtr;
+using testing::header;
 
 List make_list(std::string_view domain = "lists.example.org") {
     List list{.id = ListId(7),
@@ -74,11 +77,6 @@ GObjectPtr<GMimeMessage> reparse(const std::string& raw) {
 }
 
 // The decoded value of the first `name` header, "" when absent.
-std::string header(GMimeMessage* message, const char* name) {
-    const char* value = g_mime_object_get_header(GMIME_OBJECT(message), name);
-    return value != nullptr ? value : "";
-}
-
 int header_count(GMimeMessage* message, const char* name) {
     GMimeHeaderList* headers = g_mime_object_get_header_list(GMIME_OBJECT(message));
     int count = 0;
@@ -133,15 +131,6 @@ bool has_only_crlf_line_ends(std::string_view raw) {
             return false;
         }
         if (raw[idx] == '\r' && (idx + 1 == raw.size() || raw[idx + 1] != '\n')) {
-            return false;
-        }
-    }
-    return true;
-}
-
-bool is_ascii(std::string_view text) {
-    for (const unsigned char c : text) {
-        if (c >= 0x80) {
             return false;
         }
     }
@@ -244,7 +233,8 @@ TEST(Decorate, EncodedArabicSubjectWithAnExistingPrefix) {
     const auto start = block.find("\r\nSubject:");
     ASSERT_NE(start, std::string::npos);
     const auto end = block.find("\r\n", start + 2);
-    EXPECT_TRUE(is_ascii(block.substr(start, end - start))) << "the subject stays RFC 2047 encoded";
+    EXPECT_TRUE(core::is_ascii(block.substr(start, end - start)))
+        << "the subject stays RFC 2047 encoded";
 }
 
 TEST(Decorate, ChineseSubjectGetsThePrefixAndStaysEncoded) {
@@ -253,7 +243,7 @@ TEST(Decorate, ChineseSubjectGetsThePrefixAndStaysEncoded) {
     const std::string out = decorated(make_list(), raw);
     auto message = reparse(out);
     EXPECT_EQ(subject(message.get()), "[discuss] 你好，世界");
-    EXPECT_TRUE(is_ascii(header_block(out)));
+    EXPECT_TRUE(core::is_ascii(header_block(out)));
 }
 
 TEST(Decorate, SeveralSubjectsBecomeOneAndStayOneWhenDecoratedAgain) {
@@ -504,7 +494,7 @@ TEST(Decorate, IdnListDomainIsAnALabelInUris) {
     auto message = reparse(out);
     EXPECT_EQ(header(message.get(), "List-Post"), "<mailto:discuss@xn--e1afmkfd.xn--p1ai>");
     EXPECT_EQ(header(message.get(), "List-Id"), "Discussion <discuss.xn--e1afmkfd.xn--p1ai>");
-    EXPECT_TRUE(is_ascii(header_block(out)));
+    EXPECT_TRUE(core::is_ascii(header_block(out)));
 }
 
 TEST(Decorate, NonAsciiTitleIsAnEncodedPhraseInListId) {

@@ -29,15 +29,6 @@ constexpr std::string_view kTopicsSeparator =
     "----------------------------------------------------------------------";
 static_assert(kMessageSeparator.size() == 30 && kTopicsSeparator.size() == 70);
 
-bool is_ascii(std::string_view text) {
-    for (unsigned char c : text) {
-        if (c >= 0x80) {
-            return false;
-        }
-    }
-    return true;
-}
-
 // The length of the UTF-8 sequence starting with `lead`, or 0 for a byte that cannot start one.
 std::size_t sequence_length(unsigned char lead) {
     if (lead < 0x80) {
@@ -120,7 +111,7 @@ std::string base64(std::string_view bytes) {
 // never splitting a character; ASCII text is returned as it is.
 std::string encode_words(std::string_view text) {
     std::string line = one_line(text);
-    if (is_ascii(line)) {
+    if (core::is_ascii(line)) {
         return line;
     }
     constexpr std::size_t kChunk = 42;  // 42 bytes → 56 base64 characters + 12 of framing.
@@ -151,7 +142,7 @@ std::string mailbox(std::string_view name, std::string_view address) {
     if (clean.empty()) {
         return "<" + std::string(address) + ">";
     }
-    if (!is_ascii(clean)) {
+    if (!core::is_ascii(clean)) {
         return encode_words(clean) + " <" + std::string(address) + ">";
     }
     std::string quoted = "\"";
@@ -207,7 +198,7 @@ std::string text_part(std::string_view text, std::string_view description) {
     if (!description.empty()) {
         out += "Content-Description: " + encode_words(description) + "\r\n";
     }
-    if (is_ascii(body)) {
+    if (core::is_ascii(body)) {
         return out + "Content-Transfer-Encoding: 7bit\r\n\r\n" + body;
     }
     return out + "Content-Transfer-Encoding: quoted-printable\r\n\r\n" + quoted_printable(body);
@@ -393,7 +384,7 @@ std::string mime_body(const List& list, const std::vector<Post>& posts, int volu
     bool eight_bit = false;
     for (const auto& post : posts) {
         embedded.push_back(embedded_post(post));
-        eight_bit = eight_bit || !is_ascii(embedded.back());
+        eight_bit = eight_bit || !core::is_ascii(embedded.back());
     }
     const std::string stem = std::to_string(volume) + "_" + std::to_string(issue);
     const std::string outer = boundary_for("digest_" + stem, embedded);
@@ -414,7 +405,7 @@ std::string mime_body(const List& list, const std::vector<Post>& posts, int volu
     for (const auto& post : embedded) {
         body += "--" + inner + "\r\n";
         body += "Content-Type: message/rfc822\r\n";
-        if (!is_ascii(post)) {
+        if (!core::is_ascii(post)) {
             body += "Content-Transfer-Encoding: 8bit\r\n";
         }
         body += "\r\n" + post + "\r\n";
@@ -460,7 +451,7 @@ std::string plain_body(const List& list, const std::vector<Post>& posts, int vol
     text += end + "\n" + std::string(end.size(), '*') + "\n";
     std::string body = crlf_lines(text);
     top_headers += "Content-Type: text/plain; charset=utf-8\r\n";
-    if (is_ascii(body)) {
+    if (core::is_ascii(body)) {
         top_headers += "Content-Transfer-Encoding: 7bit\r\n";
         return body;
     }

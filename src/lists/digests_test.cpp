@@ -22,9 +22,10 @@ namespace coalition::lists {
 namespace {
 
 using testing::email;
+using testing::header;
 using namespace std::chrono_literals;
 
-std::string message(std::string_view from, std::string_view subject, std::string_view body) {
+std::string raw_message(std::string_view from, std::string_view subject, std::string_view body) {
     return "From: " + std::string(from) +
            "\r\nTo: discuss@lists.example.org\r\nSubject: " + std::string(subject) +
            "\r\nMessage-ID: <" + std::string(subject) +
@@ -72,11 +73,6 @@ mail::GObjectPtr<GMimeMessage> parse(const std::string& bytes) {
     return mail::GObjectPtr<GMimeMessage>(g_mime_parser_construct_message(parser.get(), nullptr));
 }
 
-std::string header(GMimeMessage* message, const char* name) {
-    const char* value = g_mime_object_get_header(GMIME_OBJECT(message), name);
-    return value == nullptr ? "" : value;
-}
-
 std::size_t occurrences(const std::string& text, const std::string& needle) {
     std::size_t count = 0;
     for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
@@ -87,8 +83,8 @@ std::size_t occurrences(const std::string& text, const std::string& needle) {
 
 TEST(ComposeDigest, MimeDigestHasContentsThenEveryPostAsMessagePart) {
     const std::vector<Post> posts = {
-        post(1, "Agenda for Geneva", message("Ana Lima <ana@example.org>", "Agenda", "Hello")),
-        post(2, "Réponse commune", message("bo@example.org", "Re", "Ça va — 你好")),
+        post(1, "Agenda for Geneva", raw_message("Ana Lima <ana@example.org>", "Agenda", "Hello")),
+        post(2, "Réponse commune", raw_message("bo@example.org", "Re", "Ça va — 你好")),
     };
     const std::string bytes =
         compose_digest(sample_list(), posts, 2026, 3, DigestFormat::Mime, "https://c.example");
@@ -134,7 +130,7 @@ TEST(ComposeDigest, FooterIsItsOwnPartAndNonAsciiHeadersAreEncoded) {
     auto list = sample_list();
     list.settings.subject_prefix = "[المناقشة]";
     list.settings.footer = "Unsubscribe: https://c.example/lists/discuss\nМир";
-    const std::string bytes = compose_digest(list, {post(1, "x", message("a@b.org", "x", "y"))},
+    const std::string bytes = compose_digest(list, {post(1, "x", raw_message("a@b.org", "x", "y"))},
                                              2026, 1, DigestFormat::Mime, "https://c.example");
     EXPECT_NE(bytes.find("Subject: =?utf-8?b?"), std::string::npos);
     auto parsed = parse(bytes);
@@ -149,7 +145,7 @@ TEST(ComposeDigest, FooterIsItsOwnPartAndNonAsciiHeadersAreEncoded) {
 
 TEST(ComposeDigest, BoundaryNeverOccursInAPost) {
     const std::string hostile =
-        message("a@b.org", "x", "--=_coalition_digest_2026_1\r\n--=_coalition_posts_2026_1--");
+        raw_message("a@b.org", "x", "--=_coalition_digest_2026_1\r\n--=_coalition_posts_2026_1--");
     const std::string bytes = compose_digest(sample_list(), {post(1, "x", hostile)}, 2026, 1,
                                              DigestFormat::Mime, "https://c.example");
     auto parsed = parse(bytes);
@@ -161,7 +157,7 @@ TEST(ComposeDigest, BoundaryNeverOccursInAPost) {
 }
 
 TEST(ComposeDigest, InvalidUtf8AndNulBytesNeverReachTheOutbox) {
-    std::string raw = message("a@b.org", "x", "latin-1 caf\xe9 and a NUL");
+    std::string raw = raw_message("a@b.org", "x", "latin-1 caf\xe9 and a NUL");
     raw.insert(raw.size() - 2, 1, '\0');
     for (auto format : {DigestFormat::Mime, DigestFormat::PlainText}) {
         const std::string bytes = compose_digest(sample_list(), {post(1, "x", raw)}, 2026, 1,
@@ -181,7 +177,7 @@ TEST(ComposeDigest, PlainTextFollowsRfc1153) {
     const std::string html_only =
         "From: cy@example.org\r\nSubject: Html\r\nMIME-Version: 1.0\r\n"
         "Content-Type: text/html\r\n\r\n<p>only html</p>\r\n";
-    const std::vector<Post> posts = {post(1, "Agenda", message("a@b.org", "Agenda", "Hello")),
+    const std::vector<Post> posts = {post(1, "Agenda", raw_message("a@b.org", "Agenda", "Hello")),
                                      post(2, "Notes", multipart), post(3, "Html", html_only)};
     const std::string bytes =
         compose_digest(sample_list(), posts, 2026, 4, DigestFormat::PlainText, "https://c.example");
@@ -250,7 +246,8 @@ protected:
     std::int64_t store_post(std::string_view subject, std::size_t body_bytes = 20,
                             std::string_view state = "accepted",
                             std::optional<std::int64_t> decided_at = std::nullopt) {
-        const std::string raw = message("ana@example.org", subject, std::string(body_bytes, 'x'));
+        const std::string raw =
+            raw_message("ana@example.org", subject, std::string(body_bytes, 'x'));
         const auto now = clock_.unix_now();
         std::int64_t id = 0;
         database_->transact([&](store::Connection& connection) {

@@ -44,9 +44,9 @@ public:
     std::atomic<int> queries{0};
 };
 
-std::string message(const std::string& from, const std::string& subject,
-                    const std::string& extra_headers = "Message-ID: <m1@example.org>\r\n",
-                    const std::string& body = "Hello, list.\r\n") {
+std::string incoming_message(const std::string& from, const std::string& subject,
+                             const std::string& extra_headers = "Message-ID: <m1@example.org>\r\n",
+                             const std::string& body = "Hello, list.\r\n") {
     return "From: " + from + "\r\nTo: discuss@lists.example.org\r\nSubject: " + subject + "\r\n" +
            extra_headers + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
            body;
@@ -112,7 +112,7 @@ protected:
 };
 
 TEST_P(IntakeTest, MemberPostIsStoredDecoratedAndScheduledAtOnce) {
-    const std::string raw = message("Ana <ana@example.org>", "First post");
+    const std::string raw = incoming_message("Ana <ana@example.org>", "First post");
     const auto disposition = posted(raw);
     EXPECT_EQ(disposition.kind, Kind::Accepted);
     const Post post = stored(disposition);
@@ -138,16 +138,17 @@ TEST_P(IntakeTest, MemberPostIsStoredDecoratedAndScheduledAtOnce) {
 }
 
 TEST_P(IntakeTest, MissingMessageIdIsAssignedUnderTheListDomain) {
-    const Post post = stored(posted(message("ana@example.org", "No id", "")));
+    const Post post = stored(posted(incoming_message("ana@example.org", "No id", "")));
     EXPECT_TRUE(post.message_id_assigned);
     EXPECT_NE(post.message_id.find("@lists.example.org"), std::string::npos) << post.message_id;
     EXPECT_NE(post.decorated.find("<" + post.message_id + ">"), std::string::npos);
     // Two posts without a Message-ID are two posts, not duplicates.
-    EXPECT_EQ(posted(message("ana@example.org", "No id again", "")).kind, Kind::Accepted);
+    EXPECT_EQ(posted(incoming_message("ana@example.org", "No id again", "")).kind, Kind::Accepted);
 }
 
 TEST_P(IntakeTest, NonmemberIsHeldAndTheModeratorsAreTold) {
-    const auto disposition = posted(message("Eve <eve@example.net>", "Outside"), "eve@example.net");
+    const auto disposition =
+        posted(incoming_message("Eve <eve@example.net>", "Outside"), "eve@example.net");
     EXPECT_EQ(disposition.kind, Kind::Held);
     EXPECT_EQ(disposition.reason, "nonmember");
     const Post post = stored(disposition);
@@ -168,7 +169,7 @@ TEST_P(IntakeTest, NonmemberIsHeldAndTheModeratorsAreTold) {
 }
 
 TEST_P(IntakeTest, ApproveDecoratesSchedulesAuditsAndRacesLose) {
-    const auto held = posted(message("eve@example.net", "Outside"), "eve@example.net");
+    const auto held = posted(incoming_message("eve@example.net", "Outside"), "eve@example.net");
     const auto approved = intake_->approve(accounts::Actor::cli(), list_->id, *held.post);
     ASSERT_TRUE(approved.has_value()) << approved.error().message;
     EXPECT_EQ(approved->state, PostState::Accepted);
@@ -189,16 +190,19 @@ TEST_P(IntakeTest, ApproveDecoratesSchedulesAuditsAndRacesLose) {
 
 TEST_P(IntakeTest, ApproveAndAcceptSenderLetsTheNextPostThrough) {
     const auto held =
-        posted(message("eve@example.net", "One", "Message-ID: <e1@x.net>\r\n"), "eve@example.net");
+        posted(incoming_message("eve@example.net", "One", "Message-ID: <e1@x.net>\r\n"),
+               "eve@example.net");
     ASSERT_TRUE(intake_->approve_and_accept_sender(accounts::Actor::cli(), list_->id, *held.post));
     const auto next =
-        posted(message("EVE@example.net", "Two", "Message-ID: <e2@x.net>\r\n"), "eve@example.net");
+        posted(incoming_message("EVE@example.net", "Two", "Message-ID: <e2@x.net>\r\n"),
+               "eve@example.net");
     EXPECT_EQ(next.kind, Kind::Accepted);
     EXPECT_EQ(next.reason, "accepted-sender");
 }
 
 TEST_P(IntakeTest, RejectTellsTheAuthorWhy) {
-    const auto held = posted(message("Eve <eve@example.net>", "Outside"), "eve@example.net");
+    const auto held =
+        posted(incoming_message("Eve <eve@example.net>", "Outside"), "eve@example.net");
     for (const std::string& reason :
          {std::string(""), std::string("   "), std::string(2001, 'x')}) {
         const auto refused = intake_->reject(accounts::Actor::cli(), list_->id, *held.post, reason);
@@ -218,7 +222,7 @@ TEST_P(IntakeTest, RejectTellsTheAuthorWhy) {
 }
 
 TEST_P(IntakeTest, DiscardIsSilent) {
-    const auto held = posted(message("eve@example.net", "Outside"), "eve@example.net");
+    const auto held = posted(incoming_message("eve@example.net", "Outside"), "eve@example.net");
     const auto before = mails();
     const auto discarded = intake_->discard(accounts::Actor::cli(), list_->id, *held.post);
     ASSERT_TRUE(discarded.has_value());
@@ -229,23 +233,23 @@ TEST_P(IntakeTest, DiscardIsSilent) {
 TEST_P(IntakeTest, RejectPolicyTellsTheAuthorButNeverTheNullSenderOrAList) {
     set_settings(
         [](ListSettings& settings) { settings.nonmember_policy = NonmemberPolicy::Reject; });
-    const auto rejected = posted(message("eve@example.net", "Outside"), "eve@example.net");
+    const auto rejected = posted(incoming_message("eve@example.net", "Outside"), "eve@example.net");
     EXPECT_EQ(rejected.kind, Kind::Rejected);
     EXPECT_EQ(mails(), 1);
     EXPECT_NE(newest_mail().find("not a member"), std::string::npos);
     // The null sender, automatic mail, and our own addresses are never answered: no loops.
-    posted(message("eve@example.net", "Bounce", "Message-ID: <b@x>\r\n"), "");
-    posted(message("eve@example.net", "Vacation",
-                   "Message-ID: <v@x>\r\nAuto-Submitted: auto-replied\r\n"),
+    posted(incoming_message("eve@example.net", "Bounce", "Message-ID: <b@x>\r\n"), "");
+    posted(incoming_message("eve@example.net", "Vacation",
+                            "Message-ID: <v@x>\r\nAuto-Submitted: auto-replied\r\n"),
            "eve@example.net");
-    posted(message("discuss-request@lists.example.org", "Robot", "Message-ID: <r@x>\r\n"),
+    posted(incoming_message("discuss-request@lists.example.org", "Robot", "Message-ID: <r@x>\r\n"),
            "discuss-bounces@lists.example.org");
     EXPECT_EQ(mails(), 1);
 }
 
 TEST_P(IntakeTest, DuplicateMessageIdIsDiscarded) {
-    EXPECT_EQ(posted(message("ana@example.org", "Once")).kind, Kind::Accepted);
-    const auto again = posted(message("ana@example.org", "Once"));
+    EXPECT_EQ(posted(incoming_message("ana@example.org", "Once")).kind, Kind::Accepted);
+    const auto again = posted(incoming_message("ana@example.org", "Once"));
     EXPECT_EQ(again.kind, Kind::Discarded);
     EXPECT_EQ(again.reason, "duplicate");
     EXPECT_EQ(stored(again).state, PostState::Discarded) << "even a discarded post is kept";
@@ -264,8 +268,9 @@ TEST_P(IntakeTest, TheSameMessageArrivingAtOnceIsAcceptedOnce) {
         threads.emplace_back([&] {
             for (int index = 0; index < kMessages; ++index) {
                 const std::string id = "race-" + std::to_string(index) + "@example.org";
-                const auto kind =
-                    posted(message("ana@example.org", "Race", "Message-ID: <" + id + ">\r\n")).kind;
+                const auto kind = posted(incoming_message("ana@example.org", "Race",
+                                                          "Message-ID: <" + id + ">\r\n"))
+                                      .kind;
                 (kind == Kind::Accepted ? accepted : discarded) += 1;
             }
         });
@@ -279,7 +284,7 @@ TEST_P(IntakeTest, TheSameMessageArrivingAtOnceIsAcceptedOnce) {
 }
 
 TEST_P(IntakeTest, OurOwnDecoratedPostComingBackIsALoop) {
-    const Post first = stored(posted(message("ana@example.org", "Echo")));
+    const Post first = stored(posted(incoming_message("ana@example.org", "Echo")));
     std::string echoed = first.decorated;
     // An auto-forward keeps our headers but the Message-ID may change.
     const auto at = echoed.find("m1@example.org");
@@ -288,17 +293,17 @@ TEST_P(IntakeTest, OurOwnDecoratedPostComingBackIsALoop) {
     const auto loop = posted(echoed);
     EXPECT_EQ(loop.kind, Kind::Discarded);
     EXPECT_EQ(loop.reason, "loop");
-    const auto marked = posted(message("ana@example.org", "Marked",
-                                       "Message-ID: <m3@x>\r\nX-Coalition-Loop: "
-                                       "discuss.lists.example.org\r\n"));
+    const auto marked = posted(incoming_message("ana@example.org", "Marked",
+                                                "Message-ID: <m3@x>\r\nX-Coalition-Loop: "
+                                                "discuss.lists.example.org\r\n"));
     EXPECT_EQ(marked.reason, "loop");
     EXPECT_EQ(deliveries(), 1);
 }
 
 TEST_P(IntakeTest, OversizedPostIsRefusedAsTooLargeAndRecordedWithItsHeaders) {
     set_settings([](ListSettings& settings) { settings.max_message_bytes = 2048; });
-    const std::string raw = message("ana@example.org", "Big", "Message-ID: <big@x>\r\n",
-                                    std::string(4000, 'y') + "\r\n");
+    const std::string raw = incoming_message("ana@example.org", "Big", "Message-ID: <big@x>\r\n",
+                                             std::string(4000, 'y') + "\r\n");
     const auto refused = post(raw);
     ASSERT_FALSE(refused.has_value());
     EXPECT_EQ(refused.error().code, core::ErrorCode::TooLarge);
@@ -313,8 +318,8 @@ TEST_P(IntakeTest, OversizedPostIsRefusedAsTooLargeAndRecordedWithItsHeaders) {
 }
 
 TEST_P(IntakeTest, HugeMessageOverTheDefaultLimit) {
-    const std::string raw = message("ana@example.org", "Huge", "Message-ID: <huge@x>\r\n",
-                                    std::string(std::size_t{3} * 1024 * 1024, 'z'));
+    const std::string raw = incoming_message("ana@example.org", "Huge", "Message-ID: <huge@x>\r\n",
+                                             std::string(std::size_t{3} * 1024 * 1024, 'z'));
     const auto refused = post(raw);
     ASSERT_FALSE(refused.has_value());
     EXPECT_EQ(refused.error().code, core::ErrorCode::TooLarge);
@@ -363,25 +368,25 @@ TEST_P(IntakeTest, NulAndEightBitBytesAreKeptExactlyAndTextIsCleaned) {
 }
 
 TEST_P(IntakeTest, EightBitUtf8HeadersAreReadAsUtf8) {
-    const Post post = stored(
-        posted(message("Zoë Ndiaye <ana@example.org>", "Déclaration commune — 共同声明 — بيان")));
+    const Post post = stored(posted(
+        incoming_message("Zoë Ndiaye <ana@example.org>", "Déclaration commune — 共同声明 — بيان")));
     EXPECT_EQ(post.subject, "Déclaration commune — 共同声明 — بيان");
     EXPECT_EQ(post.author_name, "Zoë Ndiaye");
     EXPECT_EQ(post.state, PostState::Accepted);
 }
 
 TEST_P(IntakeTest, SubscribeSentToThePostingAddressIsHeldAsAdministrivia) {
-    const auto held = posted(message("ana@example.org", "subscribe"));
+    const auto held = posted(incoming_message("ana@example.org", "subscribe"));
     EXPECT_EQ(held.kind, Kind::Held);
     EXPECT_EQ(held.reason, "administrivia");
-    const auto body =
-        posted(message("ana@example.org", "Hi", "Message-ID: <u@x>\r\n", "unsubscribe\r\n"));
+    const auto body = posted(
+        incoming_message("ana@example.org", "Hi", "Message-ID: <u@x>\r\n", "unsubscribe\r\n"));
     EXPECT_EQ(body.reason, "administrivia");
 }
 
 TEST_P(IntakeTest, EmergencyModerationHoldsMembers) {
     set_settings([](ListSettings& settings) { settings.emergency_moderation = true; });
-    EXPECT_EQ(posted(message("ana@example.org", "Calm")).reason, "emergency");
+    EXPECT_EQ(posted(incoming_message("ana@example.org", "Calm")).reason, "emergency");
 }
 
 TEST_P(IntakeTest, AuthorDomainWithDmarcRejectIsMungedAndDnsFailureCountsAsReject) {
@@ -389,14 +394,16 @@ TEST_P(IntakeTest, AuthorDomainWithDmarcRejectIsMungedAndDnsFailureCountsAsRejec
     add_member("cy@broken.example");
     resolver_.records["_dmarc.strict.example"] = {"v=DMARC1; p=reject"};
     resolver_.failing.insert("_dmarc.broken.example");
-    const Post strict = stored(posted(
-        message("Bo <bo@strict.example>", "Strict", "Message-ID: <s@x>\r\n"), "bo@strict.example"));
+    const Post strict =
+        stored(posted(incoming_message("Bo <bo@strict.example>", "Strict", "Message-ID: <s@x>\r\n"),
+                      "bo@strict.example"));
     EXPECT_NE(strict.decorated.find("via"), std::string::npos) << strict.decorated;
-    const Post broken = stored(posted(
-        message("Cy <cy@broken.example>", "Broken", "Message-ID: <f@x>\r\n"), "cy@broken.example"));
+    const Post broken =
+        stored(posted(incoming_message("Cy <cy@broken.example>", "Broken", "Message-ID: <f@x>\r\n"),
+                      "cy@broken.example"));
     EXPECT_EQ(broken.state, PostState::Accepted);
     EXPECT_NE(broken.decorated.find("via"), std::string::npos) << broken.decorated;
-    const Post plain = stored(posted(message("Ana <ana@example.org>", "Plain")));
+    const Post plain = stored(posted(incoming_message("Ana <ana@example.org>", "Plain")));
     EXPECT_EQ(plain.decorated.find(" via "), std::string::npos);
 }
 
@@ -433,14 +440,14 @@ TEST_P(IntakeTest, PostFromTheWebTakesTheSamePath) {
 TEST_P(IntakeTest, UnknownAddressesAreNotFound) {
     for (const char* to : {"other@lists.example.org", "discuss@other.example", "garbage",
                            "\xff@lists.example.org"}) {
-        const auto result = post(message("ana@example.org", "x"), "ana@example.org", to);
+        const auto result = post(incoming_message("ana@example.org", "x"), "ana@example.org", to);
         ASSERT_FALSE(result.has_value()) << to;
         EXPECT_EQ(result.error().code, core::ErrorCode::NotFound) << to;
     }
 }
 
 TEST_P(IntakeTest, OwnerAddressForwardsToOwnersAndModerators) {
-    const auto forwarded = post(message("eve@example.net", "Question"), "eve@example.net",
+    const auto forwarded = post(incoming_message("eve@example.net", "Question"), "eve@example.net",
                                 "discuss-owner@lists.example.org");
     ASSERT_TRUE(forwarded.has_value());
     EXPECT_EQ(forwarded->kind, Kind::Accepted);
@@ -450,29 +457,31 @@ TEST_P(IntakeTest, OwnerAddressForwardsToOwnersAndModerators) {
     EXPECT_EQ(items.front().envelope.mail_from, "discuss-bounces@lists.example.org");
     EXPECT_NE(items.front().bytes.find("Subject: Question"), std::string::npos);
     // Bytes the outbox cannot keep as text are made text, not refused.
-    const auto eight_bit = post(message("eve@example.net", "Bytes", "", std::string("\xff\x00", 2)),
-                                "eve@example.net", "discuss-owner@lists.example.org");
+    const auto eight_bit =
+        post(incoming_message("eve@example.net", "Bytes", "", std::string("\xff\x00", 2)),
+             "eve@example.net", "discuss-owner@lists.example.org");
     ASSERT_TRUE(eight_bit.has_value());
     EXPECT_EQ(mails(), 2);
 }
 
 TEST_P(IntakeTest, RequestJoinAndConfirmAddressesRunCommands) {
-    const auto request = post(message("Dee <dee@example.org>", "subscribe"), "dee@example.org",
-                              "discuss-request@lists.example.org");
+    const auto request = post(incoming_message("Dee <dee@example.org>", "subscribe"),
+                              "dee@example.org", "discuss-request@lists.example.org");
     ASSERT_TRUE(request.has_value());
     EXPECT_EQ(request->kind, Kind::Accepted);
     EXPECT_FALSE(request->post.has_value());
     const std::string token = from_newest_mail("/confirm/([a-z2-7]{32})");
     ASSERT_FALSE(token.empty());
-    const auto confirmed = post(message("dee@example.org", "Re: Confirm"), "dee@example.org",
-                                "discuss-confirm+" + token + "@lists.example.org");
+    const auto confirmed =
+        post(incoming_message("dee@example.org", "Re: Confirm"), "dee@example.org",
+             "discuss-confirm+" + token + "@lists.example.org");
     ASSERT_TRUE(confirmed.has_value());
     const auto member = subscriptions_->find_member(list_->id, email("dee@example.org"));
     ASSERT_TRUE(member.has_value());
     EXPECT_EQ(member->state, MemberState::Subscribed);
     EXPECT_EQ(member->source, MemberSource::Mail);
 
-    ASSERT_TRUE(post(message("fay@example.org", "anything"), "fay@example.org",
+    ASSERT_TRUE(post(incoming_message("fay@example.org", "anything"), "fay@example.org",
                      "discuss-join@lists.example.org"));
     EXPECT_NE(newest_mail().find("fay@example.org"), std::string::npos);
     EXPECT_EQ(subscriptions_->find_member(list_->id, email("fay@example.org"))->state,
@@ -480,7 +489,7 @@ TEST_P(IntakeTest, RequestJoinAndConfirmAddressesRunCommands) {
 }
 
 TEST_P(IntakeTest, BouncesAddressIsHandedToBounces) {
-    const auto bounce = post(message("MAILER-DAEMON@example.org", "Undelivered"), "",
+    const auto bounce = post(incoming_message("MAILER-DAEMON@example.org", "Undelivered"), "",
                              "discuss-bounces+ana=example.org@lists.example.org");
     ASSERT_TRUE(bounce.has_value()) << bounce.error().message;
     EXPECT_EQ(bounce->kind, Kind::Accepted);
@@ -489,10 +498,10 @@ TEST_P(IntakeTest, BouncesAddressIsHandedToBounces) {
 
 TEST_P(IntakeTest, AcceptedPostIsArchivedAndArchivedAtNamesTheArchivedMessage) {
     // A held post first, so that post ids and archive ids differ.
-    const auto held =
-        posted(message("eve@example.net", "Outside", "Message-ID: <h@x>\r\n"), "eve@example.net");
+    const auto held = posted(
+        incoming_message("eve@example.net", "Outside", "Message-ID: <h@x>\r\n"), "eve@example.net");
     ASSERT_EQ(held.kind, Kind::Held);
-    const Post post = stored(posted(message("Ana <ana@example.org>", "Archived")));
+    const Post post = stored(posted(incoming_message("Ana <ana@example.org>", "Archived")));
     ASSERT_EQ(post.state, PostState::Accepted);
     archive::Archive archive(*database_);
     EXPECT_TRUE(archive.find_by_message_id("h@x").empty()) << "held posts are not archived";
@@ -524,7 +533,7 @@ TEST_P(IntakeTest, AcceptedPostIsArchivedAndArchivedAtNamesTheArchivedMessage) {
 TEST_P(IntakeTest, PrivateArchiveStillArchivesButHasNoArchivedAt) {
     set_settings(
         [](ListSettings& settings) { settings.archive_visibility = ArchiveVisibility::None; });
-    const Post post = stored(posted(message("ana@example.org", "Private")));
+    const Post post = stored(posted(incoming_message("ana@example.org", "Private")));
     ASSERT_EQ(post.state, PostState::Accepted);
     EXPECT_EQ(archive::Archive(*database_).find_by_message_id("m1@example.org").size(), 1U);
     EXPECT_EQ(post.decorated.find("Archived-At"), std::string::npos) << post.decorated;
@@ -533,7 +542,7 @@ TEST_P(IntakeTest, PrivateArchiveStillArchivesButHasNoArchivedAt) {
 TEST_P(IntakeTest, SameBytesWithoutMessageIdTwiceAreBothAccepted) {
     // The list assigns each post its own Message-ID; the archive's id for both is the hash of the
     // same bytes, so the second is an archive duplicate, which must not fail the accept.
-    const std::string raw = message("ana@example.org", "No id", "");
+    const std::string raw = incoming_message("ana@example.org", "No id", "");
     const Post first = stored(posted(raw));
     const Post second = stored(posted(raw));
     EXPECT_EQ(first.state, PostState::Accepted);

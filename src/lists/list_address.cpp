@@ -39,10 +39,6 @@ bool ends_with(std::string_view text, std::string_view suffix) {
            text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-bool is_ascii(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x80; });
-}
-
 std::string lower_ascii(std::string_view text) {
     std::string lower(text);
     for (char& c : lower) {
@@ -127,7 +123,7 @@ core::Result<std::string> parse_list_name(std::string_view input) {
             "underscores, starting and ending with a letter or digit.",
             "name");
     };
-    if (input.empty() || input.size() > kMaxListNameLength || !is_ascii(input)) {
+    if (input.empty() || input.size() > kMaxListNameLength || !core::is_ascii(input)) {
         return invalid();
     }
     std::string name = lower_ascii(input);
@@ -163,7 +159,7 @@ core::Result<ListAddress> ListAddress::parse(std::string_view recipient) {
     const std::string_view local = recipient.substr(0, at);
     const auto plus = local.find('+');
     const std::string_view base = local.substr(0, plus);
-    if (!is_ascii(base)) {
+    if (!core::is_ascii(base)) {
         return invalid_address();
     }
     const std::string lowered = lower_ascii(base);
@@ -178,7 +174,7 @@ core::Result<ListAddress> ListAddress::parse(std::string_view recipient) {
     }
     const std::string_view extension = local.substr(plus + 1);
     if (role == AddressRole::Confirm) {
-        if (!is_ascii(extension)) {
+        if (!core::is_ascii(extension)) {
             return invalid_address();
         }
         std::string token = lower_ascii(extension);

@@ -11,10 +11,6 @@ namespace {
 
 using Values = std::vector<std::pair<std::string, std::string>>;
 
-std::string translate(std::string_view language, std::string_view msgid, const Values& values) {
-    return i18n::format(i18n::Catalog::embedded().translate(language, msgid), values);
-}
-
 core::Email request_address(const List& list) {
     auto email = list.address(AddressRole::Request).email();
     COALITION_ASSERT(email.has_value(), "a stored list's -request address is an address");
@@ -58,10 +54,10 @@ mail::OutgoingMessage confirmation(const Context& context, ConfirmKind kind,
     values.emplace_back("link", page_url(context) + "/confirm/" + token);
     values.emplace_back("days", "3");
     const bool subscribe = kind == ConfirmKind::Subscribe;
-    std::string subject = translate(
+    std::string subject = i18n::translate(
         language, subscribe ? "Confirm your subscription to {list}" : "Confirm leaving {list}",
         values);
-    std::string body = translate(
+    std::string body = i18n::translate(
         language,
         subscribe ? "Hello,\n\n"
                     "Someone, probably you, asked to subscribe {email} to the mailing list "
@@ -91,34 +87,35 @@ mail::OutgoingMessage welcome(const Context& context, const Member& member,
     Values values = common_values(context);
     values.emplace_back("email", member.email.unicode());
     values.emplace_back("preferences", links.preferences_url);
-    std::string body = translate(member.language,
-                                 "Welcome to the mailing list {list}!\n\n"
-                                 "To post to the list, write to {address}. The list's page is "
-                                 "{page}\n\n"
-                                 "To choose how you receive the list (each message, a digest, or "
-                                 "no mail) or to unsubscribe, use your personal link:\n\n"
-                                 "{preferences}\n\n"
-                                 "Keep this message: anyone who has this link can change your "
-                                 "subscription. To reach the list's owners, write to {owner}.\n",
-                                 values);
+    std::string body =
+        i18n::translate(member.language,
+                        "Welcome to the mailing list {list}!\n\n"
+                        "To post to the list, write to {address}. The list's page is "
+                        "{page}\n\n"
+                        "To choose how you receive the list (each message, a digest, or "
+                        "no mail) or to unsubscribe, use your personal link:\n\n"
+                        "{preferences}\n\n"
+                        "Keep this message: anyone who has this link can change your "
+                        "subscription. To reach the list's owners, write to {owner}.\n",
+                        values);
     if (!context.list.settings.description.empty()) {
         body += "\n" + context.list.settings.description + "\n";
     }
     return message(context, member.email, member.display_name, member.language,
-                   translate(member.language, "Welcome to {list}", values), std::move(body));
+                   i18n::translate(member.language, "Welcome to {list}", values), std::move(body));
 }
 
 mail::OutgoingMessage goodbye(const Context& context, const Member& member) {
     Values values = common_values(context);
     values.emplace_back("email", member.email.unicode());
     return message(context, member.email, member.display_name, member.language,
-                   translate(member.language, "You have left {list}", values),
-                   translate(member.language,
-                             "Hello,\n\n"
-                             "{email} is no longer subscribed to the mailing list {list} "
-                             "({address}) and will receive no more mail from it.\n\n"
-                             "To subscribe again, write to {join} or visit {page}\n",
-                             values));
+                   i18n::translate(member.language, "You have left {list}", values),
+                   i18n::translate(member.language,
+                                   "Hello,\n\n"
+                                   "{email} is no longer subscribed to the mailing list {list} "
+                                   "({address}) and will receive no more mail from it.\n\n"
+                                   "To subscribe again, write to {join} or visit {page}\n",
+                                   values));
 }
 
 mail::OutgoingMessage already_member(const Context& context, const Member& member,
@@ -126,17 +123,18 @@ mail::OutgoingMessage already_member(const Context& context, const Member& membe
     Values values = common_values(context);
     values.emplace_back("email", member.email.unicode());
     values.emplace_back("preferences", links.preferences_url);
-    return message(context, member.email, member.display_name, member.language,
-                   translate(member.language, "You are already subscribed to {list}", values),
-                   translate(member.language,
-                             "Hello,\n\n"
-                             "Someone, probably you, asked to subscribe {email} to the mailing "
-                             "list {list}, but this address is already subscribed, so nothing "
-                             "has changed.\n\n"
-                             "To choose how you receive the list or to unsubscribe, use your "
-                             "personal link:\n\n"
-                             "{preferences}\n",
-                             values));
+    return message(
+        context, member.email, member.display_name, member.language,
+        i18n::translate(member.language, "You are already subscribed to {list}", values),
+        i18n::translate(member.language,
+                        "Hello,\n\n"
+                        "Someone, probably you, asked to subscribe {email} to the mailing "
+                        "list {list}, but this address is already subscribed, so nothing "
+                        "has changed.\n\n"
+                        "To choose how you receive the list or to unsubscribe, use your "
+                        "personal link:\n\n"
+                        "{preferences}\n",
+                        values));
 }
 
 }  // namespace coalition::lists::list_mail

@@ -11,10 +11,6 @@ namespace {
 
 using Values = std::vector<std::pair<std::string, std::string>>;
 
-std::string translate(std::string_view language, std::string_view msgid, const Values& values) {
-    return i18n::format(i18n::Catalog::embedded().translate(language, msgid), values);
-}
-
 core::Email owner_address(const List& list) {
     auto email = list.address(AddressRole::Owner).email();
     COALITION_ASSERT(email.has_value(), "a stored list's -owner address is an address");
@@ -60,23 +56,23 @@ std::optional<mail::OutgoingMessage> held(const Context& context, const Post& po
         {"address", context.list.posting_address().unicode()},
         {"author", author_of(post)},
         {"subject", post.subject},
-        {"reason", translate(language, post.hold_detail, {})},
+        {"reason", i18n::translate(language, post.hold_detail, {})},
         {"link", std::string(context.base_url) + "/lists/" + context.list.name + "/moderation"},
         {"site", std::string(context.site_name)},
     };
     return message(context, std::move(to), language,
-                   translate(language, "A message to {list} waits for moderation", values),
-                   translate(language,
-                             "Hello,\n\n"
-                             "A message to the mailing list {list} ({address}) is held for a "
-                             "moderator.\n\n"
-                             "From: {author}\n"
-                             "Subject: {subject}\n"
-                             "Why: {reason}\n\n"
-                             "To approve, reject or discard it, open the moderation page:\n\n"
-                             "{link}\n\n"
-                             "-- \n{site}\n",
-                             values));
+                   i18n::translate(language, "A message to {list} waits for moderation", values),
+                   i18n::translate(language,
+                                   "Hello,\n\n"
+                                   "A message to the mailing list {list} ({address}) is held for a "
+                                   "moderator.\n\n"
+                                   "From: {author}\n"
+                                   "Subject: {subject}\n"
+                                   "Why: {reason}\n\n"
+                                   "To approve, reject or discard it, open the moderation page:\n\n"
+                                   "{link}\n\n"
+                                   "-- \n{site}\n",
+                                   values));
 }
 
 mail::OutgoingMessage rejected(const Context& context, const Post& post, const core::Email& author,
@@ -89,16 +85,17 @@ mail::OutgoingMessage rejected(const Context& context, const Post& post, const c
         {"owner", context.list.address(AddressRole::Owner).unicode()},
         {"site", std::string(context.site_name)},
     };
-    return message(context, {mail::Mailbox{post.author_name, author}}, language,
-                   translate(language, "Your message to {list} was not accepted", values),
-                   translate(language,
-                             "Hello,\n\n"
-                             "Your message to the mailing list {list} ({address}) with the "
-                             "subject \"{subject}\" was not sent to the list.\n\n"
-                             "The reason given:\n\n{reason}\n\n"
-                             "If you have questions, write to the list's owners at {owner}.\n\n"
-                             "-- \n{site}\n",
-                             values));
+    return message(
+        context, {mail::Mailbox{post.author_name, author}}, language,
+        i18n::translate(language, "Your message to {list} was not accepted", values),
+        i18n::translate(language,
+                        "Hello,\n\n"
+                        "Your message to the mailing list {list} ({address}) with the "
+                        "subject \"{subject}\" was not sent to the list.\n\n"
+                        "The reason given:\n\n{reason}\n\n"
+                        "If you have questions, write to the list's owners at {owner}.\n\n"
+                        "-- \n{site}\n",
+                        values));
 }
 
 }  // namespace coalition::lists::moderation_mail

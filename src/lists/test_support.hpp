@@ -4,10 +4,12 @@
 
 #include "core/clock.hpp"
 #include "core/random.hpp"
+#include "core/testing.hpp"
 #include "lists/lists.hpp"
 #include "mail/outbox.hpp"
 #include "store/testing.hpp"
 
+#include <gmime/gmime.h>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -16,10 +18,12 @@
 
 namespace coalition::lists::testing {
 
-inline core::Email email(std::string_view text) {
-    auto parsed = core::Email::parse(text);
-    EXPECT_TRUE(parsed.has_value()) << text;
-    return std::move(parsed).value();
+using core::testing::email;
+
+// A header's value as GMime decoded it, or "" when the message has none.
+inline std::string header(GMimeMessage* message, const char* name) {
+    const char* value = g_mime_object_get_header(GMIME_OBJECT(message), name);
+    return value != nullptr ? value : "";
 }
 
 class ListsTest : public ::testing::TestWithParam<store::Dialect> {

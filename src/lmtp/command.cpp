@@ -14,18 +14,6 @@ char to_upper(char c) {
     return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
 }
 
-bool equals_ignoring_case(std::string_view text, std::string_view upper) {
-    if (text.size() != upper.size()) {
-        return false;
-    }
-    for (std::size_t idx = 0; idx < text.size(); ++idx) {
-        if (to_upper(text[idx]) != upper[idx]) {
-            return false;
-        }
-    }
-    return true;
-}
-
 bool is_space(char c) {
     return c == ' ' || c == '\t';
 }
@@ -97,7 +85,7 @@ core::Result<std::string> check_address(std::string_view path) {
     if (quoted) {
         return address_error("The address has an unterminated quoted string");
     }
-    if (equals_ignoring_case(path, "POSTMASTER")) {
+    if (core::equals_ignoring_ascii_case(path, "POSTMASTER")) {
         return std::string(path);
     }
     const std::size_t at = path.rfind('@');
@@ -174,7 +162,7 @@ Command parse_command(std::string_view line) {
     Command command;
     const std::string_view word = line.substr(0, end);
     for (const auto& [name, verb] : kVerbs) {
-        if (equals_ignoring_case(word, name)) {
+        if (core::equals_ignoring_ascii_case(word, name)) {
             command.verb = verb;
             break;
         }
@@ -190,7 +178,7 @@ Command parse_command(std::string_view line) {
 core::Result<PathArgument> parse_path_argument(std::string_view argument,
                                                std::string_view keyword) {
     if (argument.size() <= keyword.size() ||
-        !equals_ignoring_case(argument.substr(0, keyword.size()), keyword) ||
+        !core::equals_ignoring_ascii_case(argument.substr(0, keyword.size()), keyword) ||
         argument[keyword.size()] != ':') {
         return syntax_error(std::string("Syntax: ") + (keyword == "FROM" ? "MAIL" : "RCPT") + " " +
                             std::string(keyword) + ":<address>");

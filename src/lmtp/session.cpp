@@ -1,6 +1,7 @@
 #include "lmtp/session.hpp"
 
 #include "core/assert.hpp"
+#include "core/text.hpp"
 #include "core/unavailable.hpp"
 #include "lmtp/command.hpp"
 #include "lmtp/replies.hpp"
@@ -39,22 +40,6 @@ std::optional<std::size_t> parse_size(std::string_view text) {
         }
     }
     return value;
-}
-
-bool equals_ignoring_case(std::string_view text, std::string_view upper) {
-    if (text.size() != upper.size()) {
-        return false;
-    }
-    for (std::size_t idx = 0; idx < text.size(); ++idx) {
-        char c = text[idx];
-        if (c >= 'a' && c <= 'z') {
-            c = static_cast<char>(c - 'a' + 'A');
-        }
-        if (c != upper[idx]) {
-            return false;
-        }
-    }
-    return true;
 }
 
 bool is_valid_reply(const Reply& reply) {
@@ -247,8 +232,9 @@ void Session::command_mail(std::string_view argument) {
             }
             envelope.declared_size = *size;
         } else if (parameter.keyword == "BODY") {
-            const bool eight_bit = equals_ignoring_case(parameter.value, "8BITMIME");
-            if (has_body || (!eight_bit && !equals_ignoring_case(parameter.value, "7BIT"))) {
+            const bool eight_bit = core::equals_ignoring_ascii_case(parameter.value, "8BITMIME");
+            if (has_body ||
+                (!eight_bit && !core::equals_ignoring_ascii_case(parameter.value, "7BIT"))) {
                 error({501, "5.5.4", "Syntax: BODY=7BIT or BODY=8BITMIME"});
                 return;
             }

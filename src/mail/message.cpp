@@ -1,6 +1,7 @@
 #include "mail/message.hpp"
 
 #include "core/assert.hpp"
+#include "core/text.hpp"
 #include "mail/gmime_support.hpp"
 
 #include <nlohmann/json.hpp>
@@ -55,10 +56,6 @@ bool is_language_tag(std::string_view tag) {
 
 // Longer ASCII values are left to GMime's folding (RFC 5322 caps a line at 998 octets).
 constexpr std::size_t kMaxRawHeaderValue = 900;
-
-bool is_ascii(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), [](unsigned char c) { return c < 0x80; });
-}
 
 // Body text with every line ending as LF (GMime writes them as CRLF) and valid UTF-8.
 std::string normalised_body(std::string_view text) {
@@ -115,7 +112,7 @@ GObjectPtr<GMimePart> text_part(const std::string& text) {
     // Always UTF-8: g_mime_text_part_set_text would choose a legacy charset for Latin text.
     g_mime_text_part_set_charset(part.get(), "utf-8");
     // Quoted-printable keeps non-ASCII text intact through relays without 8BITMIME.
-    const bool needs_encoding = !is_ascii(body) || has_long_line(body);
+    const bool needs_encoding = !core::is_ascii(body) || has_long_line(body);
     g_mime_part_set_content_encoding(
         GMIME_PART(part.get()),
         needs_encoding ? GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE : GMIME_CONTENT_ENCODING_7BIT);
@@ -188,7 +185,7 @@ ComposedMessage compose(const OutgoingMessage& message, const core::Clock& clock
                          "compose() writes this header itself");
         const std::string safe = header_safe_text(value);
         g_mime_object_append_header(object, name.c_str(), safe.c_str(), "utf-8");
-        if (is_ascii(safe) && safe.size() <= kMaxRawHeaderValue) {
+        if (core::is_ascii(safe) && safe.size() <= kMaxRawHeaderValue) {
             // As given: GMime would RFC 2047-encode a long unbreakable ASCII value (a URL in
             // List-Unsubscribe), which mail clients then cannot read.
             GMimeHeaderList* list = g_mime_object_get_header_list(object);

@@ -1,5 +1,6 @@
 #include "mail/message.hpp"
 
+#include "core/testing.hpp"
 #include "core/text.hpp"
 #include "mail/gmime_support.hpp"
 
@@ -11,11 +12,7 @@
 namespace coalition::mail {
 namespace {
 
-core::Email email(const char* text) {
-    auto parsed = core::Email::parse(text);
-    COALITION_ASSERT(parsed.has_value(), "test address must parse");
-    return *parsed;
-}
+using core::testing::email;
 
 std::string repeat(const std::string& text, int count) {
     std::string repeated;

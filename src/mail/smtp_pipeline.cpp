@@ -1,6 +1,7 @@
 #include "mail/smtp_pipeline.hpp"
 
 #include "core/assert.hpp"
+#include "core/text.hpp"
 
 #include <fcntl.h>
 #include <netdb.h>
@@ -32,11 +33,6 @@ struct Reply {
     std::vector<std::string> lines;  // Each cut at kKeptLineLength; at most kMaxReplyLines.
     const std::string& last() const { return lines.back(); }
 };
-
-bool is_ascii(std::string_view text) {
-    return std::all_of(text.begin(), text.end(),
-                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
 
 DeliveryOutcome outcome_of(const Reply& reply) {
     if (reply.code >= 200 && reply.code <= 299) {
@@ -350,9 +346,10 @@ SmtpPipeline::Flight SmtpPipeline::issue(std::size_t index, const NextTransactio
     flight.transaction = next(index);
     const Envelope& envelope = flight.transaction.envelope;
     flight.outcomes.resize(envelope.recipients.size());
-    const bool sender_needs = !is_ascii(envelope.mail_from);
+    const bool sender_needs = !core::is_ascii(envelope.mail_from);
     for (std::size_t position = 0; position < envelope.recipients.size(); ++position) {
-        if (!capabilities_.smtputf8 && (sender_needs || !is_ascii(envelope.recipients[position]))) {
+        if (!capabilities_.smtputf8 &&
+            (sender_needs || !core::is_ascii(envelope.recipients[position]))) {
             flight.outcomes[position] =
                 DeliveryOutcome{DeliveryOutcome::Kind::Failed, std::string(kNoSmtputf8Reply)};
         } else {
@@ -364,9 +361,9 @@ SmtpPipeline::Flight SmtpPipeline::issue(std::size_t index, const NextTransactio
 
 void SmtpPipeline::append_commands(std::string& group, const Flight& flight) const {
     const Envelope& envelope = flight.transaction.envelope;
-    bool needs_smtputf8 = !is_ascii(envelope.mail_from);
+    bool needs_smtputf8 = !core::is_ascii(envelope.mail_from);
     for (const std::size_t position : flight.sendable) {
-        needs_smtputf8 = needs_smtputf8 || !is_ascii(envelope.recipients[position]);
+        needs_smtputf8 = needs_smtputf8 || !core::is_ascii(envelope.recipients[position]);
     }
     group += "MAIL FROM:<" + envelope.mail_from + ">";
     if (needs_smtputf8) {

@@ -1,6 +1,7 @@
 #include "mail/smtp_transport.hpp"
 
 #include "core/assert.hpp"
+#include "core/text.hpp"
 #include "core/unavailable.hpp"
 
 #include <curl/curl.h>
@@ -141,11 +142,6 @@ constexpr CURLoption kMailRcptAllowFails = CURLOPT_MAIL_RCPT_ALLOWFAILS;
 #else
 constexpr CURLoption kMailRcptAllowFails = CURLOPT_MAIL_RCPT_ALLLOWFAILS;
 #endif
-
-bool is_ascii(std::string_view text) {
-    return std::all_of(text.begin(), text.end(),
-                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
 
 // The outcome a final SMTP reply line stands for ("451 …" Retry, "550 …" Failed).
 DeliveryOutcome outcome_of_reply(const std::string& line) {
@@ -419,7 +415,7 @@ std::vector<DeliveryOutcome> SmtpTransport::deliver_each_locked(const Envelope& 
     const std::size_t count = envelope.recipients.size();
     std::vector<std::optional<DeliveryOutcome>> outcomes(count);
     const DeliveryOutcome no_smtputf8{DeliveryOutcome::Kind::Failed, std::string(kNoSmtputf8Reply)};
-    const bool sender_needs = !is_ascii(envelope.mail_from);
+    const bool sender_needs = !core::is_ascii(envelope.mail_from);
     bool tried_without = false;
     while (true) {
         const bool lacks = session_->log.smtputf8 == false;
@@ -430,7 +426,7 @@ std::vector<DeliveryOutcome> SmtpTransport::deliver_each_locked(const Envelope& 
             if (outcomes[idx]) {
                 continue;
             }
-            const bool recipient_needs = sender_needs || !is_ascii(envelope.recipients[idx]);
+            const bool recipient_needs = sender_needs || !core::is_ascii(envelope.recipients[idx]);
             if (lacks && recipient_needs) {
                 outcomes[idx] = no_smtputf8;
                 continue;

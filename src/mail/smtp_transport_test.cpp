@@ -1,6 +1,7 @@
 #include "mail/smtp_transport.hpp"
 
 #include "core/random.hpp"
+#include "core/testing.hpp"
 #include "mail/test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -10,9 +11,7 @@ namespace {
 
 using testing::SmtpSink;
 
-core::Email email(const char* text) {
-    return *core::Email::parse(text);
-}
+using core::testing::email;
 
 ComposedMessage composed_to(std::vector<Mailbox> to, const std::string& body = "Hello.\n") {
     static core::FakeClock clock;

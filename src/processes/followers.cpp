@@ -96,11 +96,6 @@ std::vector<ProcessId> split_ids(std::string_view text) {
     return ids;
 }
 
-std::string translate(std::string_view language, std::string_view msgid,
-                      const std::vector<std::pair<std::string, std::string>>& values) {
-    return i18n::format(i18n::Catalog::embedded().translate(language, msgid), values);
-}
-
 }  // namespace
 
 Followers::Followers(store::Database& database, const core::Clock& clock, core::Random& random,
@@ -161,17 +156,19 @@ core::Result<void> Followers::request_follow(const core::Email& email,
     const mail::OutgoingMessage message{
         .from = settings_.sender,
         .to = {mail::Mailbox{"", email}},
-        .subject = translate(tag, "Confirm that you want to follow processes on {site}", values),
-        .text_body = translate(tag,
-                               "Hello,\n\n"
-                               "Someone, probably you, asked that {email} receive reminders "
-                               "before the deadlines of these processes on {site}:\n\n"
-                               "{processes}\n"
-                               "To confirm, open this link and press the button on the page:\n\n"
-                               "{link}\n\n"
-                               "The link works for {days} days. If you did not ask for this, "
-                               "ignore this message: nothing will be sent to you.\n",
-                               values),
+        .subject =
+            i18n::translate(tag, "Confirm that you want to follow processes on {site}", values),
+        .text_body =
+            i18n::translate(tag,
+                            "Hello,\n\n"
+                            "Someone, probably you, asked that {email} receive reminders "
+                            "before the deadlines of these processes on {site}:\n\n"
+                            "{processes}\n"
+                            "To confirm, open this link and press the button on the page:\n\n"
+                            "{link}\n\n"
+                            "The link works for {days} days. If you did not ask for this, "
+                            "ignore this message: nothing will be sent to you.\n",
+                            values),
         .headers = {{"Auto-Submitted", "auto-generated"}},
         .language = tag};
     const auto composed = mail::compose(message, clock_, random_);

@@ -1,5 +1,6 @@
 #include "processes/icalendar.hpp"
 
+#include "core/clock.hpp"
 #include "core/text.hpp"
 
 #include <unicode/unistr.h>
@@ -13,7 +14,6 @@ namespace coalition::processes::icalendar {
 namespace {
 
 constexpr std::size_t kMaxOctets = 75;
-constexpr std::int64_t kDay = 86400;
 
 // Replaces invalid UTF-8 with U+FFFD.
 std::string valid_utf8(std::string_view text) {
@@ -39,8 +39,9 @@ std::string compact_date(std::string_view date) {
 std::string utc_stamp(std::int64_t unix_seconds) {
     // "YYYYMMDDTHHMMSSZ" (§3.3.5, form #2).
     const std::int64_t days =
-        unix_seconds >= 0 ? unix_seconds / kDay : (unix_seconds - kDay + 1) / kDay;
-    const std::int64_t rest = unix_seconds - days * kDay;
+        unix_seconds >= 0 ? unix_seconds / core::kSecondsPerDay
+                          : (unix_seconds - core::kSecondsPerDay + 1) / core::kSecondsPerDay;
+    const std::int64_t rest = unix_seconds - days * core::kSecondsPerDay;
     char time[16];
     std::snprintf(time, sizeof time, "T%02d%02d%02dZ", static_cast<int>(rest / 3600),
                   static_cast<int>(rest % 3600 / 60), static_cast<int>(rest % 60));
@@ -179,7 +180,7 @@ std::string serialise(const Calendar& calendar) {
     }
     for (const auto& [zone, earliest] : zones) {
         // Start a year early so the rule in force at the first event is always included.
-        out += vtimezone(zone, earliest - 366 * kDay);
+        out += vtimezone(zone, earliest - 366 * core::kSecondsPerDay);
     }
     for (const auto& event : calendar.events) {
         line(out, "BEGIN:VEVENT");

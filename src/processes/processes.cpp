@@ -1,5 +1,6 @@
 #include "processes/processes.hpp"
 
+#include "core/clock.hpp"
 #include "processes/changes.hpp"
 #include "processes/process_store.hpp"
 
@@ -13,8 +14,6 @@
 
 namespace coalition::processes {
 namespace {
-
-constexpr std::int64_t kDay = 86400;
 
 std::string describe(const Moment& moment) {
     return moment.is_date() ? moment.date()
@@ -139,9 +138,9 @@ void record(store::Connection& connection, std::int64_t now, const accounts::Act
 
 std::int64_t Milestone::ends_at() const {
     if (fields.end) {
-        return fields.end->is_date() ? fields.end->utc() + kDay : fields.end->utc();
+        return fields.end->is_date() ? fields.end->utc() + core::kSecondsPerDay : fields.end->utc();
     }
-    return fields.start.is_date() ? fields.start.utc() + kDay : fields.start.utc();
+    return fields.start.is_date() ? fields.start.utc() + core::kSecondsPerDay : fields.start.utc();
 }
 
 MilestoneDraft Milestone::to_draft() const {

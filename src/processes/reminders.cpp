@@ -1,5 +1,6 @@
 #include "processes/reminders.hpp"
 
+#include "core/clock.hpp"
 #include "i18n/i18n.hpp"
 #include "processes/follower_store.hpp"
 
@@ -11,15 +12,10 @@
 namespace coalition::processes {
 namespace {
 
-constexpr std::int64_t kDay = 86400;
 constexpr std::string_view kWholeDayReminderTime = "09:00";
 constexpr std::string_view kDigestTime = "08:00";
 
 using Values = std::vector<std::pair<std::string, std::string>>;
-
-std::string translate(std::string_view language, std::string_view msgid, const Values& values) {
-    return i18n::format(i18n::Catalog::embedded().translate(language, msgid), values);
-}
 
 std::string short_name(const Process& process) {
     return process.fields.short_name.empty() ? process.fields.name : process.fields.short_name;
@@ -82,7 +78,7 @@ std::optional<Deadline> deadline_of(const Milestone& milestone) {
     // A whole day lasts until its end; UTC's end, the latest of the day's starts worldwide but
     // one, keeps a deadline "on 20 June" open for everyone's 20 June in Europe, Africa and Asia.
     const std::int64_t instant =
-        moment->is_date() ? (moment->day_number() + 1) * kDay : moment->utc();
+        moment->is_date() ? (moment->day_number() + 1) * core::kSecondsPerDay : moment->utc();
     return Deadline{*moment, instant};
 }
 
@@ -96,14 +92,15 @@ std::int64_t reminder_due_at(const Deadline& deadline, int offset_days,
         if (auto due = Moment::date_time(day, kWholeDayReminderTime, zone, "due")) {
             return due->utc();
         }
-        return ((moment.day_number() - offset_days) * kDay) + (std::int64_t{9} * 3600);
+        return ((moment.day_number() - offset_days) * core::kSecondsPerDay) +
+               (std::int64_t{9} * 3600);
     }
     // The same wall time N days earlier in the deadline's zone; a time that day skips (a
     // spring-forward night) falls back to N × 24 hours.
     if (auto due = Moment::date_time(day, moment.time(), moment.zone(), "due")) {
         return due->utc();
     }
-    return moment.utc() - offset_days * kDay;
+    return moment.utc() - offset_days * core::kSecondsPerDay;
 }
 
 Reminders::Reminders(store::Database& database, const core::Clock& clock, core::Random& random,
@@ -181,16 +178,17 @@ int Reminders::send_reminders() {
                                        {"site", settings.site_name}};
                 const auto message = follower_mail(
                     settings, follower, links.manage_url,
-                    translate(follower.language, "Reminder: {process} — {title}, {when}", values),
-                    translate(follower.language,
-                              "Hello,\n\n"
-                              "A deadline of {process_name} is coming up:\n\n"
-                              "{title}\n"
-                              "{when}\n\n"
-                              "{page}\n\n"
-                              "You receive this because you follow this process on {site}. "
-                              "To change your reminders or stop them, open:\n{manage}\n",
-                              values));
+                    i18n::translate(follower.language, "Reminder: {process} — {title}, {when}",
+                                    values),
+                    i18n::translate(follower.language,
+                                    "Hello,\n\n"
+                                    "A deadline of {process_name} is coming up:\n\n"
+                                    "{title}\n"
+                                    "{when}\n\n"
+                                    "{page}\n\n"
+                                    "You receive this because you follow this process on {site}. "
+                                    "To change your reminders or stop them, open:\n{manage}\n",
+                                    values));
                 const auto composed = mail::compose(message, clock_, random_);
                 bool recorded = false;
                 database_.transact([&](store::Connection& connection) {
@@ -213,7 +211,7 @@ int Reminders::send_digests() {
         return 0;
     }
     // The earliest Monday any zone may be in now (UTC−12 is a day behind UTC at most).
-    const std::int64_t utc_day = now / kDay;
+    const std::int64_t utc_day = now / core::kSecondsPerDay;
     const auto sent = follower_store::digests_sent_since(database_, utc_day - 8);
     std::optional<std::vector<Process>> all;
     std::map<std::int64_t, const Process*> by_id;
@@ -244,7 +242,7 @@ int Reminders::send_digests() {
             for (const auto& milestone : found->second->milestones) {
                 const auto& fields = milestone.fields;
                 if (fields.precision != DatePrecision::Day || milestone.ends_at() <= now ||
-                    fields.start.utc() >= now + kDigestHorizonDays * kDay) {
+                    fields.start.utc() >= now + kDigestHorizonDays * core::kSecondsPerDay) {
                     continue;
                 }
                 items.push_back({fields.start.utc(),
@@ -272,13 +270,14 @@ int Reminders::send_digests() {
                                {"manage", manage_url}};
         const auto message = follower_mail(
             settings, follower, manage_url,
-            translate(follower.language, "Coming up in the processes you follow on {site}", values),
-            translate(follower.language,
-                      "Hello,\n\n"
-                      "In the next {days} days, in the processes you follow:\n\n"
-                      "{items}\n"
-                      "To change your reminders or stop them, open:\n{manage}\n",
-                      values));
+            i18n::translate(follower.language, "Coming up in the processes you follow on {site}",
+                            values),
+            i18n::translate(follower.language,
+                            "Hello,\n\n"
+                            "In the next {days} days, in the processes you follow:\n\n"
+                            "{items}\n"
+                            "To change your reminders or stop them, open:\n{manage}\n",
+                            values));
         const auto composed = mail::compose(message, clock_, random_);
         bool recorded = false;
         database_.transact([&](store::Connection& connection) {

@@ -3,6 +3,7 @@
 #include "accounts/accounts.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
+#include "core/testing.hpp"
 #include "processes/followers.hpp"
 #include "store/testing.hpp"
 
@@ -20,13 +21,7 @@ namespace {
 
 using accounts::Actor;
 
-constexpr std::int64_t kDay = 86400;
-
-core::Email email(const std::string& text) {
-    auto parsed = core::Email::parse(text);
-    EXPECT_TRUE(parsed.has_value()) << text;
-    return *parsed;
-}
+using core::testing::email;
 
 FollowSettings follow_settings() {
     return FollowSettings{.base_url = "https://coalition.example",
@@ -238,7 +233,7 @@ TEST_P(RemindersTest, RemindsAtTheSameWallTimeAcrossDst) {
     // Three days before is 23:59 EST on 7 March: 04:59Z, not 3 × 24 h earlier (03:59Z).
     const std::int64_t due3 = 1772945940;  // 2026-03-08T04:59:00Z
     EXPECT_EQ(reminder_due_at(*info, 3, "UTC"), due3);
-    EXPECT_EQ(reminder_due_at(*info, 1, "UTC"), deadline_utc - kDay);
+    EXPECT_EQ(reminder_due_at(*info, 1, "UTC"), deadline_utc - core::kSecondsPerDay);
 
     set_time(reminder_due_at(*info, 14, "UTC") - 60);
     EXPECT_EQ(server_->reminders.send_reminders(), 0);
@@ -259,7 +254,7 @@ TEST_P(RemindersTest, RemindsAtTheSameWallTimeAcrossDst) {
     set_time(due3);
     EXPECT_EQ(server_->reminders.send_reminders(), 1);
     EXPECT_EQ(server_->reminders.send_reminders(), 0);
-    set_time(deadline_utc - kDay);
+    set_time(deadline_utc - core::kSecondsPerDay);
     EXPECT_EQ(server_->reminders.send_reminders(), 1);
     set_time(deadline_utc);
     EXPECT_EQ(server_->reminders.send_reminders(), 0);
@@ -269,7 +264,8 @@ TEST_P(RemindersTest, RemindsAtTheSameWallTimeAcrossDst) {
 TEST_P(RemindersTest, AMovedDeadlineIsRemindedAgainAndALateFollowerGetsOne) {
     const Milestone deadline = add_deadline("2026-01-20", "12:00", "UTC");
     follow("f@example.org");
-    set_time(deadline.fields.start.utc() - 2 * kDay);  // The 3-day reminder is due, not the 1.
+    set_time(deadline.fields.start.utc() -
+             2 * core::kSecondsPerDay);  // The 3-day reminder is due, not the 1.
     EXPECT_EQ(server_->reminders.send_reminders(), 1);
     EXPECT_EQ(server_->reminders.send_reminders(), 0);
 
@@ -296,13 +292,14 @@ TEST_P(RemindersTest, AWholeDayDeadlineIsRemindedAtNineInTheFollowersZone) {
         *server_->processes.add_milestone(Actor::cli(), process_->id, *fields);
     const auto info = deadline_of(consultation);
     ASSERT_TRUE(info.has_value());
-    EXPECT_EQ(info->instant, (consultation.fields.end->day_number() + 1) * kDay);
+    EXPECT_EQ(info->instant, (consultation.fields.end->day_number() + 1) * core::kSecondsPerDay);
     // 1 February 09:00 in Tokyo is 00:00Z.
     EXPECT_EQ(reminder_due_at(*info, 9, "Asia/Tokyo"), 1769904000);
     follow("g@example.org", "Asia/Tokyo");
     set_time(1769904000 - 1);
     EXPECT_EQ(server_->reminders.send_reminders(), 1);  // The 14-day one.
-    set_time(1769904000 + 5 * kDay);  // 6 February: the 3-day reminder is due on the 7th.
+    set_time(1769904000 +
+             5 * core::kSecondsPerDay);  // 6 February: the 3-day reminder is due on the 7th.
     EXPECT_EQ(server_->reminders.send_reminders(), 0);
 }
 
@@ -312,7 +309,7 @@ TEST_P(RemindersTest, TwoServersRacingSendEachReminderOnce) {
     for (int idx = 0; idx < kFollowers; ++idx) {
         follow("racer" + std::to_string(idx) + "@example.org");
     }
-    set_time(deadline.fields.start.utc() - 2 * kDay);
+    set_time(deadline.fields.start.utc() - 2 * core::kSecondsPerDay);
     // A second Database on the same database, as a second `coalition serve` has (SQLite: the
     // same Database object, as its one writer serialises every server on one file anyway).
     std::unique_ptr<store::Database> second;
@@ -349,16 +346,16 @@ TEST_P(RemindersTest, TheDigestGoesOutOnceAWeekOnMonday) {
     set_time(monday + 8 * 3600);
     EXPECT_EQ(server_->reminders.send_digests(), 1);
     EXPECT_EQ(server_->reminders.send_digests(), 0);
-    set_time(monday + kDay + 9 * 3600);  // Tuesday.
+    set_time(monday + core::kSecondsPerDay + 9 * 3600);  // Tuesday.
     EXPECT_EQ(server_->reminders.send_digests(), 0);
     EXPECT_EQ(outbox_count("Coming up%"), 2);
     EXPECT_NE(last_mail().find("Written inputs due"), std::string::npos);
     // The next Monday is a new week for both (the deadline is still ahead at 09:00Z).
-    set_time(monday + 7 * kDay + 9 * 3600);
+    set_time(monday + 7 * core::kSecondsPerDay + 9 * 3600);
     EXPECT_EQ(server_->reminders.send_digests(), 2);
     EXPECT_EQ(server_->reminders.send_digests(), 0);
     // A week later nothing is coming up: no digest.
-    set_time(monday + 14 * kDay + 9 * 3600);
+    set_time(monday + 14 * core::kSecondsPerDay + 9 * 3600);
     EXPECT_EQ(server_->reminders.send_digests(), 0);
 }
 

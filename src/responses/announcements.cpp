@@ -40,10 +40,6 @@ constexpr std::array<std::pair<PostOutcome, std::string_view>, 4> kOutcomeIds = 
 
 using Values = std::vector<std::pair<std::string, std::string>>;
 
-std::string translate(std::string_view language, std::string_view msgid, const Values& values) {
-    return i18n::format(i18n::Catalog::embedded().translate(language, msgid), values);
-}
-
 std::string valid_language(std::string_view language) {
     return i18n::find_language(language) != nullptr ? std::string(language) : std::string("en");
 }
@@ -102,38 +98,43 @@ AnnouncementMail compose_announcement(const AnnouncementText& text, std::string_
     AnnouncementMail mail;
     switch (text.event) {
         case AnnouncementEvent::DraftOpened:
-            mail.subject = translate(lang, "Draft open for comments: {title}", values);
-            mail.body = translate(lang,
-                                  "The draft joint response \"{title}\" (version {version}) is "
-                                  "open for comments by the members of {site}.\n\n"
-                                  "Read it and comment on any paragraph, or propose an amendment, "
-                                  "after signing in:\n\n{link}\n",
-                                  values);
+            mail.subject = i18n::translate(lang, "Draft open for comments: {title}", values);
+            mail.body =
+                i18n::translate(lang,
+                                "The draft joint response \"{title}\" (version {version}) is "
+                                "open for comments by the members of {site}.\n\n"
+                                "Read it and comment on any paragraph, or propose an amendment, "
+                                "after signing in:\n\n{link}\n",
+                                values);
             break;
         case AnnouncementEvent::NewVersion:
-            mail.subject = translate(lang, "New version {version} of the draft: {title}", values);
-            mail.body = translate(lang,
-                                  "The editors of the joint response \"{title}\" made version "
-                                  "{version} of the draft.\n\n"
-                                  "Read it, and what changed since the previous version, after "
-                                  "signing in:\n\n{link}\n",
-                                  values);
+            mail.subject =
+                i18n::translate(lang, "New version {version} of the draft: {title}", values);
+            mail.body =
+                i18n::translate(lang,
+                                "The editors of the joint response \"{title}\" made version "
+                                "{version} of the draft.\n\n"
+                                "Read it, and what changed since the previous version, after "
+                                "signing in:\n\n{link}\n",
+                                values);
             break;
         case AnnouncementEvent::CallForEndorsement:
-            mail.subject = translate(lang, "Call for endorsement: {title} (until {when})", values);
-            mail.body = translate(lang,
-                                  "Version {version} of the joint response \"{title}\" is open "
-                                  "for endorsement until {when}.\n\n"
-                                  "The representative of each member organisation can endorse "
-                                  "it, abstain or object here, after signing in:\n\n{link}\n",
-                                  values);
+            mail.subject =
+                i18n::translate(lang, "Call for endorsement: {title} (until {when})", values);
+            mail.body =
+                i18n::translate(lang,
+                                "Version {version} of the joint response \"{title}\" is open "
+                                "for endorsement until {when}.\n\n"
+                                "The representative of each member organisation can endorse "
+                                "it, abstain or object here, after signing in:\n\n{link}\n",
+                                values);
             break;
     }
     if (!text.note.empty()) {
         // The note is the editor's own plain text: appended after the formatting, so braces in it
         // stay as typed.
-        mail.body +=
-            "\n" + translate(lang, "A note from {editor}:", values) + "\n\n" + text.note + "\n";
+        mail.body += "\n" + i18n::translate(lang, "A note from {editor}:", values) + "\n\n" +
+                     text.note + "\n";
     }
     return mail;
 }
@@ -155,7 +156,7 @@ core::Error Announcements::refuse(const Actor& actor, std::int64_t response_id) 
     const auto now = clock_.unix_now();
     database_.transact([&](store::Connection& connection) {
         accounts::AuditLog::record(connection, now, actor, "response.refused",
-                                   "response:" + std::to_string(response_id),
+                                   audit_subject(ResponseId(response_id)),
                                    drafting::details({{"attempt", "announce"}}));
     });
     return core::Error::forbidden(
@@ -278,8 +279,7 @@ core::Result<Announcement> Announcements::announce(const Actor& actor, std::stri
         announcement.id =
             announcements_store::insert(connection, response_id, announcement, actor.label());
         accounts::AuditLog::record(
-            connection, now, actor, "response.announce",
-            "response:" + std::to_string(response_id.value()),
+            connection, now, actor, "response.announce", audit_subject(response_id),
             drafting::details({{"event", std::string(responses::id(*event))},
                                {"version", std::to_string(announcement.version_number)},
                                {"list", list->name},

@@ -6,6 +6,7 @@
 #include "mail/outbox.hpp"
 #include "processes/processes.hpp"
 #include "responses/responses.hpp"
+#include "responses/test_support.hpp"
 #include "signon/signon.hpp"
 #include "store/testing.hpp"
 
@@ -21,20 +22,13 @@ namespace {
 
 using accounts::Actor;
 using core::ErrorCode;
+using testing::email;
+using testing::kDeadline;
+using testing::kStart;
 
-// 2026-01-01T00:00Z; the endorsement deadline below, 2026-01-20 17:00 Europe/London, is 17:00Z.
-constexpr std::int64_t kStart = 1767225600;
-constexpr std::int64_t kDeadline = 1768928400;
-
-constexpr const char* kDraft =
+constexpr const char* kAnnouncedDraft =
     "# Response to the Global Digital Compact\n\n"
     "We support the multistakeholder model of internet governance.\n";
-
-core::Email email(const std::string& text) {
-    auto parsed = core::Email::parse(text);
-    EXPECT_TRUE(parsed.has_value()) << text;
-    return *parsed;
-}
 
 // A list side that keeps what it was asked to post.
 class FakePoster final : public ListPoster {
@@ -122,8 +116,8 @@ protected:
                                              .deadline_time = "17:00",
                                              .deadline_zone = "Europe/London"});
         ASSERT_TRUE(fields.has_value());
-        ASSERT_TRUE(
-            responses_->create(Actor::user(admin_), *fields, kDraft, {editor_}).has_value());
+        ASSERT_TRUE(responses_->create(Actor::user(admin_), *fields, kAnnouncedDraft, {editor_})
+                        .has_value());
     }
 
     accounts::UserId make_user(const std::string& address, accounts::Role role,

@@ -228,10 +228,6 @@ core::Error no_paragraph() {
         std::string(i18n::gettext_noop("There is no such paragraph in the current version.")));
 }
 
-std::string subject_of(ResponseId id) {
-    return "response:" + std::to_string(id.value());
-}
-
 }  // namespace
 
 core::Result<Comment> Responses::comment(const Actor& actor, std::string_view slug,
@@ -242,7 +238,7 @@ core::Result<Comment> Responses::comment(const Actor& actor, std::string_view sl
         return loaded.error();
     }
     if (!actor.user_id()) {
-        return refuse(actor, subject_of(loaded->response.id), "comment");
+        return refuse(actor, audit_subject(loaded->response.id), "comment");
     }
     const auto& response = loaded->response;
     if (response.status != ResponseStatus::Draft) {
@@ -321,7 +317,7 @@ core::Result<Comment> Responses::comment(const Actor& actor, std::string_view sl
             outbox_.enqueue(connection, composed, subject);
         }
         accounts::AuditLog::record(
-            connection, now, actor, "response.comment", subject_of(response.id),
+            connection, now, actor, "response.comment", audit_subject(response.id),
             drafting::details(
                 {{"comment", std::to_string(comment.id.value())}, {"anchor", comment.anchor}}));
     });
@@ -336,7 +332,7 @@ core::Result<Amendment> Responses::propose(const Actor& actor, std::string_view 
         return loaded.error();
     }
     if (!actor.user_id()) {
-        return refuse(actor, subject_of(loaded->response.id), "propose");
+        return refuse(actor, audit_subject(loaded->response.id), "propose");
     }
     const auto& response = loaded->response;
     if (response.status != ResponseStatus::Draft) {
@@ -371,7 +367,8 @@ core::Result<Amendment> Responses::propose(const Actor& actor, std::string_view 
     database_.transact([&](store::Connection& connection) {
         amendment.id = response_store::insert_amendment(connection, response.id, amendment);
         accounts::AuditLog::record(
-            connection, amendment.created_at, actor, "amendment.propose", subject_of(response.id),
+            connection, amendment.created_at, actor, "amendment.propose",
+            audit_subject(response.id),
             drafting::details({{"amendment", std::to_string(amendment.id.value())},
                                {"anchor", amendment.anchor}}));
     });
@@ -447,7 +444,7 @@ core::Result<Version> Responses::revise(const Actor& actor, std::string_view slu
         }
         auto version = drafting::write_version(connection, id, based_on + 1, block_ids, texts,
                                                stated, std::nullopt, actor, now);
-        accounts::AuditLog::record(connection, now, actor, "response.revise", subject_of(id),
+        accounts::AuditLog::record(connection, now, actor, "response.revise", audit_subject(id),
                                    drafting::details({{"version", std::to_string(version.number)},
                                                       {"hash", version.hash}}));
         return version;
@@ -558,7 +555,7 @@ core::Result<Version> Responses::apply_amendment(const Actor& actor, std::string
             *editor_note, actor.user_id(), now, number);
         accounts::AuditLog::record(
             connection, now, actor, merging ? "amendment.merge" : "amendment.accept",
-            subject_of(id),
+            audit_subject(id),
             drafting::details({{"amendment", std::to_string(amendment_id.value())},
                                {"version", std::to_string(number)}}));
         return version;
@@ -595,7 +592,7 @@ core::Result<Amendment> Responses::reject(const Actor& actor, std::string_view s
                     std::string(i18n::gettext_noop("This amendment has been decided already."))));
             }
             accounts::AuditLog::record(
-                connection, now, actor, "amendment.reject", subject_of(id),
+                connection, now, actor, "amendment.reject", audit_subject(id),
                 drafting::details({{"amendment", std::to_string(amendment_id.value())}}));
             return *response_store::find_amendment(connection, id, amendment_id);
         });

@@ -3,6 +3,7 @@
 
 #include "responses/endorsement.hpp"
 
+#include "core/clock.hpp"
 #include "core/names.hpp"
 #include "i18n/i18n.hpp"
 #include "responses/drafting.hpp"
@@ -23,7 +24,6 @@ using accounts::Actor;
 
 namespace {
 
-constexpr std::int64_t kDay = 86400;
 constexpr std::array<std::pair<AnswerKind, std::string_view>, 3> kAnswerIds = {{
     {AnswerKind::Endorse, "endorse"},
     {AnswerKind::Abstain, "abstain"},
@@ -31,14 +31,6 @@ constexpr std::array<std::pair<AnswerKind, std::string_view>, 3> kAnswerIds = {{
 }};
 
 using Values = std::vector<std::pair<std::string, std::string>>;
-
-std::string translate(std::string_view language, std::string_view msgid, const Values& values) {
-    return i18n::format(i18n::Catalog::embedded().translate(language, msgid), values);
-}
-
-std::string subject_of(ResponseId id) {
-    return "response:" + std::to_string(id.value());
-}
 
 core::Error not_found() {
     return core::Error::not_found(std::string(i18n::gettext_noop("There is no such response.")));
@@ -69,7 +61,7 @@ std::int64_t reminder_due_at(const processes::Moment& deadline, int days) {
     if (auto due = processes::Moment::date_time(day, deadline.time(), deadline.zone(), "due")) {
         return due->utc();
     }
-    return deadline.utc() - days * kDay;
+    return deadline.utc() - days * core::kSecondsPerDay;
 }
 
 std::string valid_language(std::string_view language) {
@@ -109,7 +101,7 @@ core::Error Endorsements::refuse(const Actor& actor, std::int64_t response_id,
     const auto now = clock_.unix_now();
     database_.transact([&](store::Connection& connection) {
         accounts::AuditLog::record(connection, now, actor, "response.refused",
-                                   subject_of(ResponseId(response_id)),
+                                   audit_subject(ResponseId(response_id)),
                                    drafting::details({{"attempt", std::string(attempt)}}));
     });
     return core::Error::forbidden(
@@ -232,8 +224,8 @@ core::Result<Round> Endorsements::freeze(const Actor& actor, std::string_view sl
                 const mail::OutgoingMessage message{
                     .from = sender_,
                     .to = {mail::Mailbox{user->display_name, user->email}},
-                    .subject = translate(language, "Please answer again: {title}", values),
-                    .text_body = translate(
+                    .subject = i18n::translate(language, "Please answer again: {title}", values),
+                    .text_body = i18n::translate(
                         language,
                         "Hello,\n\n"
                         "The editors of the joint response \"{title}\" on {site} froze a new "
@@ -250,7 +242,7 @@ core::Result<Round> Endorsements::freeze(const Actor& actor, std::string_view sl
             }
         }
         accounts::AuditLog::record(
-            connection, now, actor, "response.freeze", subject_of(id),
+            connection, now, actor, "response.freeze", audit_subject(id),
             drafting::details({{"version", std::to_string(round.version_number)},
                                {"hash", round.version_hash},
                                {"deadline", round.deadline.date() + " " + round.deadline.time() +
@@ -323,7 +315,7 @@ core::Result<Answer> Endorsements::answer(const Actor& actor, std::string_view s
         endorsement_store::put_answer(connection, id, answer);
         endorsement_store::remember_language(connection, user, language, now);
         accounts::AuditLog::record(
-            connection, now, actor, "response.answer", subject_of(id),
+            connection, now, actor, "response.answer", audit_subject(id),
             drafting::details({{"organisation", std::to_string(input.organisation.value())},
                                {"answer", std::string(responses::id(*kind))},
                                {"hash", round->version_hash}}));
@@ -355,7 +347,7 @@ core::Result<void> Endorsements::withdraw(const Actor& actor, std::string_view s
         }
         if (endorsement_store::delete_answer(connection, id, organisation)) {
             accounts::AuditLog::record(
-                connection, now, actor, "response.withdraw_answer", subject_of(id),
+                connection, now, actor, "response.withdraw_answer", audit_subject(id),
                 drafting::details({{"organisation", std::to_string(organisation.value())}}));
         }
     });
@@ -487,8 +479,9 @@ int Endorsements::send_reminders() {
                 const mail::OutgoingMessage message{
                     .from = sender_,
                     .to = {mail::Mailbox{user.display_name, user.email}},
-                    .subject = translate(language, "Reminder: endorse {title} by {when}", values),
-                    .text_body = translate(
+                    .subject =
+                        i18n::translate(language, "Reminder: endorse {title} by {when}", values),
+                    .text_body = i18n::translate(
                         language,
                         "Hello,\n\n"
                         "The joint response \"{title}\" on {site} is open for endorsement until "

@@ -6,6 +6,7 @@
 #include "mail/outbox.hpp"
 #include "processes/processes.hpp"
 #include "responses/responses.hpp"
+#include "responses/test_support.hpp"
 #include "signon/signon.hpp"
 #include "store/testing.hpp"
 
@@ -23,39 +24,16 @@ namespace {
 
 using accounts::Actor;
 using core::ErrorCode;
+using testing::email;
+using testing::kDeadline;
+using testing::kStart;
+using testing::organisation_fields;
 
-constexpr std::int64_t kDay = 86400;
-// 2026-01-01T00:00Z; the deadline below, 2026-01-20 17:00 Europe/London, is 17:00Z.
-constexpr std::int64_t kStart = 1767225600;
-constexpr std::int64_t kDeadline = 1768928400;
-
-constexpr const char* kDraft =
+constexpr const char* kEndorsedDraft =
     "# Response to the Global Digital Compact\n\n"
     "The coalition *welcomes* the consultation\non the Global Digital Compact.\n\n"
     "## Principles\n\n"
     "We support the multistakeholder model of internet governance.\n";
-
-core::Email email(const std::string& text) {
-    auto parsed = core::Email::parse(text);
-    EXPECT_TRUE(parsed.has_value()) << text;
-    return *parsed;
-}
-
-accounts::OrganisationFields organisation_fields(const std::string& name, const std::string& status,
-                                                 const std::string& country) {
-    accounts::OrganisationDraft draft{.name = name,
-                                      .short_name = "",
-                                      .slug = "",
-                                      .country = country,
-                                      .stakeholder_group = "technical-community",
-                                      .website = "",
-                                      .domain = "",
-                                      .status = status,
-                                      .description = ""};
-    auto validated = draft.validate();
-    EXPECT_TRUE(validated.has_value()) << name;
-    return std::move(validated).value();
-}
 
 // A clock that reads `first` once, then `then` ever after: a deadline passing between the
 // request's first look and its transaction.
@@ -126,7 +104,8 @@ protected:
                             .link = "https://www.un.org/techenvoy/global-digital-compact"};
         auto fields = validate(draft);
         ASSERT_TRUE(fields.has_value());
-        auto created = server_->responses.create(Actor::user(admin_), *fields, kDraft, {editor_});
+        auto created =
+            server_->responses.create(Actor::user(admin_), *fields, kEndorsedDraft, {editor_});
         ASSERT_TRUE(created.has_value());
     }
 
@@ -373,9 +352,9 @@ TEST_P(EndorsementTest, ANewFrozenVersionAsksEarlierAnswersAgain) {
     EXPECT_EQ(extended.version_hash, first.version_hash);
     EXPECT_EQ(outbox_count(), 0);
 
-    auto revised = server_->responses.revise(Actor::user(editor_), "gdc-response",
-                                             std::string(kDraft) + "\nA new closing paragraph.\n",
-                                             "Closing added", 1);
+    auto revised = server_->responses.revise(
+        Actor::user(editor_), "gdc-response",
+        std::string(kEndorsedDraft) + "\nA new closing paragraph.\n", "Closing added", 1);
     ASSERT_TRUE(revised.has_value()) << revised.error().message;
     const Round second = freeze(2);
     EXPECT_NE(second.version_hash, first.version_hash);
@@ -404,15 +383,15 @@ TEST_P(EndorsementTest, ANewFrozenVersionAsksEarlierAnswersAgain) {
 TEST_P(EndorsementTest, RemindersGoToOrganisationsThatHaveNotAnsweredOnce) {
     const Round round = freeze();
     ASSERT_TRUE(answer(member_b_, org_b_, "endorse", round.version_hash));
-    set_time(kDeadline - 3 * kDay - 1);
+    set_time(kDeadline - 3 * core::kSecondsPerDay - 1);
     EXPECT_EQ(endorsements().send_reminders(), 0);
-    set_time(kDeadline - 3 * kDay);
+    set_time(kDeadline - 3 * core::kSecondsPerDay);
     // Nominet (two representatives) and CIRA; auDA answered.
     EXPECT_EQ(endorsements().send_reminders(), 3);
     EXPECT_EQ(endorsements().send_reminders(), 0);
     EXPECT_EQ(outbox_count("Reminder: endorse GDC response by %"), 3);
     ASSERT_TRUE(answer(member_c_, org_c_, "abstain", round.version_hash));
-    set_time(kDeadline - kDay);
+    set_time(kDeadline - core::kSecondsPerDay);
     EXPECT_EQ(endorsements().send_reminders(), 2);
     set_time(kDeadline - 60);
     EXPECT_EQ(endorsements().send_reminders(), 0);
@@ -423,7 +402,7 @@ TEST_P(EndorsementTest, RemindersGoToOrganisationsThatHaveNotAnsweredOnce) {
 
 TEST_P(EndorsementTest, TwoServersRacingSendEachReminderOnce) {
     freeze();
-    set_time(kDeadline - 2 * kDay);
+    set_time(kDeadline - 2 * core::kSecondsPerDay);
     // A second Database on the same database, as a second `coalition serve` has (SQLite: the
     // same Database object, as its one writer serialises every server on one file anyway).
     std::unique_ptr<store::Database> second;

@@ -1,6 +1,7 @@
 // Publishing a response after its endorsement deadline (endorsers into signon's transparency
 // log), reading a published response, its exports, and the publications index's list.
 
+#include "core/clock.hpp"
 #include "core/text.hpp"
 #include "i18n/i18n.hpp"
 #include "responses/drafting.hpp"
@@ -24,13 +25,6 @@ using accounts::Actor;
 
 namespace {
 
-constexpr std::int64_t kDay = 86400;
-
-std::string translate(std::string_view language, std::string_view msgid,
-                      const std::vector<std::pair<std::string, std::string>>& values = {}) {
-    return i18n::format(i18n::Catalog::embedded().translate(language, msgid), values);
-}
-
 std::string country_name(const std::string& code, std::string_view language) {
     const auto country = accounts::Country::parse(code);
     return country ? country->name(language) : code;
@@ -38,7 +32,7 @@ std::string country_name(const std::string& code, std::string_view language) {
 
 std::string group_label(const std::string& group, std::string_view language) {
     const auto parsed = accounts::parse_stakeholder_group(group);
-    return parsed ? translate(language, accounts::label(*parsed)) : group;
+    return parsed ? i18n::translate(language, accounts::label(*parsed)) : group;
 }
 
 // "Name (Country, stakeholder group)".
@@ -61,10 +55,10 @@ std::string markdown_escape(std::string_view text) {
 }
 
 std::string published_line(const Publication& publication, std::string_view language) {
-    const std::string date =
-        processes::format_day(processes::civil_from_days(publication.published_at / kDay),
-                              processes::DatePrecision::Day, language);
-    return translate(language, "Published on {date}.", {{"date", date}});
+    const std::string date = processes::format_day(
+        processes::civil_from_days(publication.published_at / core::kSecondsPerDay),
+        processes::DatePrecision::Day, language);
+    return i18n::translate(language, "Published on {date}.", {{"date", date}});
 }
 
 std::string consultation_line(const Publication& publication, std::string_view language) {
@@ -74,14 +68,14 @@ std::string consultation_line(const Publication& publication, std::string_view l
     const std::string name = publication.milestone_title.empty()
                                  ? publication.consultation_url
                                  : publication.process_name + " — " + publication.milestone_title;
-    return translate(language, "In answer to: {consultation}",
-                     {{"consultation", name + " <" + publication.consultation_url + ">"}});
+    return i18n::translate(language, "In answer to: {consultation}",
+                           {{"consultation", name + " <" + publication.consultation_url + ">"}});
 }
 
 std::string version_line(const Publication& publication, std::string_view language) {
-    return translate(language, "Text version {version}, SHA-256 {hash}",
-                     {{"version", std::to_string(publication.version_number)},
-                      {"hash", publication.version_hash}});
+    return i18n::translate(language, "Text version {version}, SHA-256 {hash}",
+                           {{"version", std::to_string(publication.version_number)},
+                            {"hash", publication.version_hash}});
 }
 
 }  // namespace
@@ -103,12 +97,12 @@ std::string publication_markdown(const Publication& publication, std::string_vie
     for (const auto& block : publication.blocks) {
         out += block + "\n\n";
     }
-    out += "## " + translate(language, "Endorsing organisations") + "\n\n";
+    out += "## " + i18n::translate(language, "Endorsing organisations") + "\n\n";
     for (const auto& endorser : publication.endorsers) {
         out += "- " + endorser_line(endorser, language, markdown_escape(endorser.name)) + "\n";
     }
     if (publication.endorsers.empty()) {
-        out += translate(language, "No organisation endorsed this response.") + "\n";
+        out += i18n::translate(language, "No organisation endorsed this response.") + "\n";
     }
     out += "\n" + published_line(publication, language) + "\n";
     if (const auto consultation = consultation_line(publication, language); !consultation.empty()) {
@@ -124,12 +118,12 @@ std::string publication_text(const Publication& publication, std::string_view la
     for (const auto& block : publication.blocks) {
         out += plain_block(block) + "\n\n";
     }
-    out += translate(language, "Endorsing organisations") + ":\n\n";
+    out += i18n::translate(language, "Endorsing organisations") + ":\n\n";
     for (const auto& endorser : publication.endorsers) {
         out += "- " + endorser_line(endorser, language, endorser.name) + "\n";
     }
     if (publication.endorsers.empty()) {
-        out += translate(language, "No organisation endorsed this response.") + "\n";
+        out += i18n::translate(language, "No organisation endorsed this response.") + "\n";
     }
     out += "\n" + published_line(publication, language) + "\n";
     if (const auto consultation = consultation_line(publication, language); !consultation.empty()) {
@@ -155,7 +149,8 @@ std::string publication_paragraphs(const Publication& publication, std::string_v
             }
             names += publication.endorsers[endorser_idx].name;
         }
-        paragraphs.push_back(translate(language, "Endorsed by: {names}.", {{"names", names}}));
+        paragraphs.push_back(
+            i18n::translate(language, "Endorsed by: {names}.", {{"names", names}}));
     }
     std::string out;
     for (const auto& paragraph : paragraphs) {
@@ -233,8 +228,7 @@ core::Result<Publication> Endorsements::publish(const Actor& actor, std::string_
                                                   actor.label());
             endorsement_store::set_status(connection, id, ResponseStatus::Published, now);
             accounts::AuditLog::record(
-                connection, now, actor, "response.publish",
-                "response:" + std::to_string(id.value()),
+                connection, now, actor, "response.publish", audit_subject(id),
                 drafting::details({{"version", std::to_string(round->version_number)},
                                    {"hash", round->version_hash},
                                    {"endorsers", std::to_string(count)}}));
@@ -348,8 +342,7 @@ core::Result<void> Endorsements::order_endorsers(
         [&](store::Connection& connection) {
             endorsement_store::set_endorser_order(connection, id, order);
             accounts::AuditLog::record(
-                connection, clock_.unix_now(), actor, "response.order_endorsers",
-                "response:" + std::to_string(id.value()),
+                connection, clock_.unix_now(), actor, "response.order_endorsers", audit_subject(id),
                 drafting::details(
                     {{"order", order.empty() ? std::string("alphabetical") : listed}}));
         });

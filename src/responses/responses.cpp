@@ -17,6 +17,10 @@
 
 namespace coalition::responses {
 
+std::string audit_subject(ResponseId id) {
+    return "response:" + std::to_string(id.value());
+}
+
 using accounts::Actor;
 
 bool Response::is_editor(accounts::UserId user) const {
@@ -145,7 +149,7 @@ core::Result<Responses::Loaded> Responses::load(const Actor& actor, std::string_
     const auto viewer = drafting::viewer_of(actor, users_, organisations_);
     const Access access = drafting::access_of(viewer, *response);
     if (access < needed) {
-        return refuse(actor, "response:" + std::to_string(response->id.value()), attempt);
+        return refuse(actor, audit_subject(response->id), attempt);
     }
     return Loaded{std::move(*response), access};
 }
@@ -228,7 +232,7 @@ core::Result<Response> Responses::create(const Actor& actor, const ResponseField
                 editor_ids.push_back(editor.value());
             }
             accounts::AuditLog::record(
-                connection, now, actor, "response.create", "response:" + std::to_string(id.value()),
+                connection, now, actor, "response.create", audit_subject(id),
                 nlohmann::json{
                     {"slug", slug.value()}, {"title", fields.title}, {"editors", editor_ids}}
                     .dump());
@@ -259,7 +263,7 @@ core::Result<Response> Responses::set_editors(const Actor& actor, std::string_vi
             editor_ids.push_back(editor.value());
         }
         accounts::AuditLog::record(connection, now, actor, "response.set_editors",
-                                   "response:" + std::to_string(id.value()),
+                                   audit_subject(id),
                                    nlohmann::json{{"editors", editor_ids}}.dump());
     });
     return *response_store::find(database_, slug);
@@ -292,7 +296,7 @@ core::Result<Response> Responses::set_partners(
             partner_ids.push_back(partner.value());
         }
         accounts::AuditLog::record(connection, now, actor, "response.set_partners",
-                                   "response:" + std::to_string(id.value()),
+                                   audit_subject(id),
                                    nlohmann::json{{"partners", partner_ids}}.dump());
     });
     return *response_store::find(database_, slug);

@@ -39,6 +39,9 @@ using ResponseId = core::Id<Response>;
 using CommentId = core::Id<Comment>;
 using AmendmentId = core::Id<Amendment>;
 
+// The audit log's subject for everything done to a response: "response:ID".
+std::string audit_subject(ResponseId id);
+
 inline constexpr std::size_t kMaxTitleCharacters = 300;
 inline constexpr std::size_t kMaxCommentCharacters = 10'000;
 inline constexpr std::size_t kMaxReasonCharacters = 4'000;

@@ -5,6 +5,7 @@
 #include "core/random.hpp"
 #include "mail/outbox.hpp"
 #include "processes/processes.hpp"
+#include "responses/test_support.hpp"
 #include "store/testing.hpp"
 
 #include <gtest/gtest.h>
@@ -19,8 +20,10 @@ namespace {
 
 using accounts::Actor;
 using core::ErrorCode;
+using testing::email;
+using testing::organisation_fields;
 
-constexpr const char* kDraft =
+constexpr const char* kGdcDraft =
     "# Response to the Global Digital Compact\n\n"
     "The coalition welcomes the consultation on the Global Digital Compact.\n\n"
     "## Principles\n\n"
@@ -28,28 +31,6 @@ constexpr const char* kDraft =
     "Technical standards must stay open and developed bottom-up.\n\n"
     "## Requests\n\n"
     "We ask the co-facilitators to consult the technical community.\n";
-
-core::Email email(const std::string& text) {
-    auto parsed = core::Email::parse(text);
-    EXPECT_TRUE(parsed.has_value()) << text;
-    return *parsed;
-}
-
-accounts::OrganisationFields organisation_fields(const std::string& name,
-                                                 const std::string& status) {
-    accounts::OrganisationDraft draft{.name = name,
-                                      .short_name = "",
-                                      .slug = "",
-                                      .country = "NZ",
-                                      .stakeholder_group = "technical-community",
-                                      .website = "",
-                                      .domain = "",
-                                      .status = status,
-                                      .description = ""};
-    auto validated = draft.validate();
-    EXPECT_TRUE(validated.has_value()) << name;
-    return std::move(validated).value();
-}
 
 class ResponsesTest : public ::testing::TestWithParam<store::Dialect> {
 protected:
@@ -101,7 +82,7 @@ protected:
         return user->id;
     }
 
-    Response create_draft(const std::string& markdown = kDraft) {
+    Response create_draft(const std::string& markdown = kGdcDraft) {
         ResponseDraft draft{.title = "GDC response",
                             .slug = "",
                             .milestone_id = "",
@@ -155,7 +136,7 @@ TEST_P(ResponsesTest, CreatesAFirstVersionNamedByItsHash) {
     const auto text = current_text("gdc-response");
     EXPECT_EQ(text.version.number, 1);
     EXPECT_EQ(text.version.hash, sha256_hex(text.canonical()));
-    EXPECT_EQ(text.canonical(), kDraft);
+    EXPECT_EQ(text.canonical(), kGdcDraft);
     EXPECT_EQ(text.version.reason, "First draft");
     ASSERT_EQ(text.paragraphs.size(), 7u);
     EXPECT_EQ(text.paragraphs[0].anchor, "s-1");
@@ -232,7 +213,7 @@ TEST_P(ResponsesTest, OnlyAdminsCreateAndChooseEditors) {
     ASSERT_TRUE(fields.has_value());
     const auto before = refusals();
     for (const auto user : {editor_, member_a_, outsider_}) {
-        auto created = responses_->create(Actor::user(user), *fields, kDraft, {});
+        auto created = responses_->create(Actor::user(user), *fields, kGdcDraft, {});
         ASSERT_FALSE(created.has_value());
         EXPECT_EQ(created.error().code, ErrorCode::Forbidden);
     }
@@ -240,13 +221,13 @@ TEST_P(ResponsesTest, OnlyAdminsCreateAndChooseEditors) {
     EXPECT_EQ(count("SELECT COUNT(*) FROM responses"), 0);
 
     auto unknown_editor =
-        responses_->create(Actor::user(admin_), *fields, kDraft, {accounts::UserId(777)});
+        responses_->create(Actor::user(admin_), *fields, kGdcDraft, {accounts::UserId(777)});
     EXPECT_EQ(unknown_editor.error().field, "editors");
     auto bad_text = responses_->create(Actor::user(admin_), *fields, "bad \xff", {});
     EXPECT_EQ(bad_text.error().field, "markdown");
     auto unknown_milestone = responses_->create(
         Actor::user(admin_), ResponseFields{.title = "X", .milestone = processes::MilestoneId(55)},
-        kDraft, {});
+        kGdcDraft, {});
     EXPECT_EQ(unknown_milestone.error().field, "milestone_id");
 
     create_draft();
@@ -286,7 +267,7 @@ TEST_P(ResponsesTest, ResponseOfAMilestoneTakesItsDeadline) {
     auto fields = validate(
         ResponseDraft{.title = "Inputs", .milestone_id = std::to_string(milestone->id.value())});
     ASSERT_TRUE(fields.has_value());
-    auto created = responses_->create(Actor::user(admin_), *fields, kDraft, {});
+    auto created = responses_->create(Actor::user(admin_), *fields, kGdcDraft, {});
     ASSERT_TRUE(created.has_value());
     EXPECT_EQ(created->milestone, milestone->id);
     EXPECT_EQ(responses_->deadline(*created)->utc(), milestone->fields.start.utc());
@@ -551,7 +532,7 @@ TEST_P(ResponsesTest, RevisionsKeepAnchorsAndDiffsShowChanges) {
               ErrorCode::Forbidden);
     auto older = responses_->text(Actor::user(member_b_), "gdc-response", 1);
     ASSERT_TRUE(older.has_value());
-    EXPECT_EQ(older->canonical(), kDraft);
+    EXPECT_EQ(older->canonical(), kGdcDraft);
 }
 
 TEST_P(ResponsesTest, HostileMarkdownIsStoredAsText) {

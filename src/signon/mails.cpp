@@ -12,7 +12,7 @@ using i18n::gettext_noop;
 using Values = std::vector<std::pair<std::string, std::string>>;
 
 std::string tr(const Recipient& to, std::string_view msgid, const Values& values) {
-    return i18n::format(i18n::Catalog::embedded().translate(to.language, msgid), values);
+    return i18n::translate(to.language, msgid, values);
 }
 
 Values base_values(const SignOnSettings& settings, const Recipient& to) {

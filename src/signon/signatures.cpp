@@ -1,6 +1,7 @@
 // Signatures: signing, confirmation, the DNS proof and withdrawal (moderation.cpp and
 // public_list.cpp hold the rest of the service).
 #include "core/assert.hpp"
+#include "core/random.hpp"
 #include "core/text.hpp"
 #include "i18n/i18n.hpp"
 #include "signon/events.hpp"
@@ -296,7 +297,7 @@ std::int64_t Signatures::retry_after_seconds(const Submission& submission) const
 
 core::Result<ConfirmationView> Signatures::find_confirmation(std::string_view token) {
     State& s = *state_;
-    if (token.empty() || token.size() > kMaxTokenLength) {
+    if (token.empty() || token.size() > core::kMaxTokenLength) {
         return expired_link();
     }
     signature_store::ReadConnection reader(s.database);
@@ -316,7 +317,7 @@ core::Result<ConfirmationView> Signatures::find_confirmation(std::string_view to
 
 core::Result<Signature> Signatures::confirm(std::string_view token) {
     State& s = *state_;
-    if (token.empty() || token.size() > kMaxTokenLength) {
+    if (token.empty() || token.size() > core::kMaxTokenLength) {
         return expired_link();
     }
     const auto token_hash = core::hash_token(std::string(token));
@@ -391,7 +392,7 @@ core::Result<Signature> Signatures::confirm(std::string_view token) {
 
 core::Result<DnsChallenge> Signatures::dns_challenge(std::string_view token) {
     State& s = *state_;
-    if (token.empty() || token.size() > kMaxTokenLength) {
+    if (token.empty() || token.size() > core::kMaxTokenLength) {
         return unknown_link();
     }
     signature_store::ReadConnection reader(s.database);
@@ -452,7 +453,7 @@ core::Result<Signature> Signatures::check_dns(std::string_view token) {
 
 core::Result<Signature> Signatures::find_by_withdrawal_token(std::string_view token) {
     State& s = *state_;
-    if (token.empty() || token.size() > kMaxTokenLength) {
+    if (token.empty() || token.size() > core::kMaxTokenLength) {
         return unknown_link();
     }
     signature_store::ReadConnection reader(s.database);

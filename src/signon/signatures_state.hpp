@@ -95,7 +95,4 @@ struct Signatures::State {
 // Base URL without trailing slashes.
 std::string trim_base_url(std::string_view base_url);
 
-// Tokens we hand out are 43 characters; anything much longer is refused before hashing.
-constexpr std::size_t kMaxTokenLength = 128;
-
 }  // namespace coalition::signon

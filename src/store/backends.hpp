@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace coalition::store::detail {
 
@@ -14,6 +15,9 @@ std::unique_ptr<Database> open_sqlite(const std::string& path);
 // `url` is a whole "postgresql://…" or "postgres://…" URL. Throws core::StartupError when it is
 // malformed or the server cannot be reached.
 std::unique_ptr<Database> open_postgresql(const std::string& url);
+
+// The start of a statement, for an error message (a whole statement can be pages long).
+std::string sql_excerpt(std::string_view sql);
 
 // Marks the calling thread as running a transaction body of `database` for the guard's lifetime,
 // so re-entering transact()/query() on it from inside the body is caught (a deadlock otherwise).

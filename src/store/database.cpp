@@ -115,6 +115,14 @@ void BodyScope::assert_outside(const Database* database, const char* operation) 
     }
 }
 
+std::string sql_excerpt(std::string_view sql) {
+    constexpr std::size_t kSqlInMessage = 200;
+    if (sql.size() <= kSqlInMessage) {
+        return std::string(sql);
+    }
+    return std::string(sql.substr(0, kSqlInMessage)) + "…";
+}
+
 }  // namespace detail
 
 }  // namespace coalition::store

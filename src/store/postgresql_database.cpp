@@ -21,7 +21,6 @@ namespace {
 constexpr int kDefaultPoolSize = 8;
 constexpr int kMaxPoolSize = 1000;
 constexpr std::chrono::milliseconds kDefaultAcquireTimeout{10'000};
-constexpr std::size_t kSqlInMessage = 200;
 
 // Type OIDs from PostgreSQL's catalog (src/include/catalog/pg_type.dat); stable across versions.
 constexpr Oid kBoolOid = 16;
@@ -64,13 +63,6 @@ std::string one_line(std::string_view text) {
         out.pop_back();
     }
     return out;
-}
-
-std::string excerpt(std::string_view sql) {
-    if (sql.size() <= kSqlInMessage) {
-        return std::string(sql);
-    }
-    return std::string(sql.substr(0, kSqlInMessage)) + "…";
 }
 
 // Class 08 (connection exception) and the 57P0x shutdown codes mean the session is over.
@@ -256,8 +248,8 @@ private:
             // character_not_in_repertoire: invalid UTF-8 in a text value.
             error = std::make_exception_ptr(InvalidText("postgresql: " + message));
         } else {
-            error = std::make_exception_ptr(
-                core::Unavailable("postgresql: " + message + " (in: " + excerpt(sql) + ")"));
+            error = std::make_exception_ptr(core::Unavailable(
+                "postgresql: " + message + " (in: " + detail::sql_excerpt(sql) + ")"));
         }
         record_and_throw(error);
     }

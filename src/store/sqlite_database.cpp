@@ -14,14 +14,6 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 constexpr std::size_t kStatementCacheLimit = 512;
-constexpr std::size_t kSqlInMessage = 200;
-
-std::string excerpt(std::string_view sql) {
-    if (sql.size() <= kSqlInMessage) {
-        return std::string(sql);
-    }
-    return std::string(sql.substr(0, kSqlInMessage)) + "…";
-}
 
 bool is_blank_tail(const char* tail, const char* end) {
     for (; tail < end; ++tail) {
@@ -168,7 +160,7 @@ void SqliteConnection::fail(int code, std::string_view sql) {
         error = std::make_exception_ptr(ConstraintViolation("sqlite: " + message));
     } else {
         error = std::make_exception_ptr(
-            core::Unavailable("sqlite: " + message + " (in: " + excerpt(sql) + ")"));
+            core::Unavailable("sqlite: " + message + " (in: " + detail::sql_excerpt(sql) + ")"));
     }
     if (!failure_) {
         failure_ = error;

@@ -6,10 +6,12 @@
 #include "web/csrf.hpp"
 #include "web/pages/archive_view.hpp"
 
+#include <nlohmann/json.hpp>
 #include <unicode/coll.h>
 #include <unicode/locid.h>
 
 #include <algorithm>
+#include <charconv>
 #include <memory>
 
 namespace coalition::web {
@@ -103,6 +105,75 @@ accounts::Actor member_actor(const Request& request) {
     return accounts::Actor::user(accounts::UserId(request.visitor.user_id.value_or(0)));
 }
 
+std::optional<accounts::Actor> actor_of(const Request& request) {
+    if (!request.visitor.user_id) {
+        return std::nullopt;
+    }
+    return accounts::Actor::user(accounts::UserId(*request.visitor.user_id));
+}
+
+std::string action_of(const Request& request) {
+    return request.raw_target.substr(0, request.raw_target.find('?'));
+}
+
+const Form& form_of(const Request& request) {
+    static const Form empty;
+    const auto& parsed = request.form();
+    return parsed ? *parsed : empty;
+}
+
+std::string form_value(const Request& request, std::string_view name) {
+    const auto& form = request.form();
+    return form ? std::string(form->value(name)) : std::string();
+}
+
+int form_status(const std::vector<core::Error>& errors) {
+    return !errors.empty() && errors.front().code == core::ErrorCode::Conflict ? 409 : 422;
+}
+
+core::Error tied_to_field(core::Error error, std::string_view field) {
+    if (error.field.empty()) {
+        error.field = std::string(field);
+    }
+    return error;
+}
+
+Response render_with_flash(const Site& site, const Request& request, TemplateRef body,
+                           std::string_view title_msgid, mstch::map data, int status,
+                           std::string flash) {
+    auto context = page_context(site, request, title_msgid);
+    context.flash = std::move(flash);
+    return Response::html(site.pages.render_page(context, body, std::move(data)), status);
+}
+
+Response json_response(const nlohmann::json& body, int status) {
+    auto response = Response::json(body.dump(), status);
+    response.headers.set("Content-Type", "application/json; charset=utf-8");
+    return response;
+}
+
+std::string text(std::string_view view) {
+    return std::string(view);
+}
+
+std::string upper_ascii(std::string value) {
+    for (char& character : value) {
+        if (character >= 'a' && character <= 'z') {
+            character = static_cast<char>(character - 'a' + 'A');
+        }
+    }
+    return value;
+}
+
+std::optional<std::int64_t> read_integer(std::string_view text) {
+    std::int64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
 Response file_download(std::string body, std::string_view content_type, std::string_view filename) {
     auto response = Response::text(std::move(body));
     response.headers.set("Content-Type", std::string(content_type));
@@ -129,6 +200,14 @@ mstch::map select_option(std::string_view value, std::string label, std::string_
 void set_select_options(mstch::map& form, const std::string& name, mstch::array options) {
     auto& by_name = boost::get<mstch::map>(form.at("field"));
     boost::get<mstch::map>(by_name.at(name)).emplace("options", std::move(options));
+}
+
+mstch::array language_options(std::string_view selected) {
+    mstch::array options;
+    for (const auto& language : i18n::supported_languages()) {
+        options.push_back(select_option(language.tag, language.native_name, selected));
+    }
+    return options;
 }
 
 namespace {

@@ -8,6 +8,10 @@
 #include "web/layout.hpp"
 #include "web/site.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -49,6 +53,49 @@ Response error_page(const Site& site, const Request& request, int status);
 // visitor: Access::Member and above).
 accounts::Actor member_actor(const Request& request);
 
+// The signed-in visitor as the domain modules' actor; nullopt for an anonymous visitor.
+std::optional<accounts::Actor> actor_of(const Request& request);
+
+// The path the request came to, without its query: the action of the page's button form.
+std::string action_of(const Request& request);
+
+// The request's form (the router has checked it parsed), or an empty one.
+const Form& form_of(const Request& request);
+
+// The value of field `name` in the request's form; "" when it has none.
+std::string form_value(const Request& request, std::string_view name);
+
+// The status of a form shown again with `errors`: 409 when the first is a conflict, else 422.
+int form_status(const std::vector<core::Error>& errors);
+
+// `error` with `field` as its field when it names none (a service error about the form as a
+// whole), so the error summary can link to that field.
+core::Error tied_to_field(core::Error error, std::string_view field);
+
+// `body` with `data` inside the layout, with `flash` (a confirmation) in the layout's status
+// region (role=status), as an HTML response with `status`. Only for signed-in visitors: their
+// session already holds the CSRF secret a form needs.
+Response render_with_flash(const Site& site, const Request& request, TemplateRef body,
+                           std::string_view title_msgid, mstch::map data, int status,
+                           std::string flash);
+
+// `body` as an application/json response (charset=utf-8). Its strings must be valid UTF-8 (the
+// domain validates stored text), or dump() throws.
+Response json_response(const nlohmann::json& body, int status = 200);
+
+// A string holding `view`: mstch values and error messages own their text.
+std::string text(std::string_view view);
+
+// `value` with ASCII letters a-z in upper case (country codes); other bytes unchanged.
+std::string upper_ascii(std::string value);
+
+// A whole decimal number as typed in a form (digits, after a minus sign when negative); nullopt
+// for anything else, or beyond int64_t.
+std::optional<std::int64_t> read_integer(std::string_view text);
+
+// The longest reason or question a moderator may type (a rejected post, a reviewed signature).
+inline constexpr std::size_t kMaxReasonCharacters = 2000;
+
 // A file to save, not to show: `content_type` as given (with its charset when it is text),
 // Content-Disposition attachment with an RFC 6266 filename (UTF-8 names kept), nosniff.
 Response file_download(std::string body, std::string_view content_type, std::string_view filename);
@@ -62,6 +109,10 @@ mstch::map select_option(std::string_view value, std::string label, std::string_
 
 // Adds the <option>s of select field `name` to a form_data() map (templates/admin_select.mustache).
 void set_select_options(mstch::map& form, const std::string& name, mstch::array options);
+
+// The <option>s of a language select: each supported language by its own name; `selected` is
+// the chosen tag.
+mstch::array language_options(std::string_view selected);
 
 // One value per supported language, built by `build(tag)` on the first get() in that language
 // (not before: a table no visitor asks for costs no memory), then read-only; get() is safe from

@@ -14,6 +14,12 @@ coalition_embed_files(
   FUNCTION embedded_static_files
   FILES ${COALITION_STATIC_FILES})
 
+# The generated sources are big data arrays whose names (kFile0, …) repeat in each; a unity build
+# must compile each alone.
+set_source_files_properties(
+  ${CMAKE_CURRENT_BINARY_DIR}/embedded_templates.cpp ${CMAKE_CURRENT_BINARY_DIR}/embedded_static.cpp
+  PROPERTIES SKIP_UNITY_BUILD_INCLUSION ON)
+
 coalition_module(web_pages
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/templates.cpp ${CMAKE_CURRENT_SOURCE_DIR}/layout.cpp
           ${CMAKE_CURRENT_BINARY_DIR}/embedded_templates.cpp

@@ -12,7 +12,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <charconv>
 #include <optional>
 #include <string>
 #include <utility>
@@ -23,8 +22,9 @@ namespace {
 constexpr std::size_t kThreadBatch = 500;
 constexpr std::size_t kMaxHits = 100;
 
-Response json_response(const nlohmann::json& body) {
-    // Archived text is valid UTF-8 by contract; replace rather than throw if it ever is not.
+// `body` as application/json. Archived text is valid UTF-8 by contract; replace rather than throw
+// if it ever is not (web::json_response would throw).
+Response lenient_json_response(const nlohmann::json& body) {
     auto response =
         Response::json(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     response.headers.set("Content-Type", "application/json; charset=utf-8");
@@ -34,18 +34,6 @@ Response json_response(const nlohmann::json& body) {
 Response not_found() {
     return problem_response(404,
                             "There is no such list, thread or message, or you may not read it.");
-}
-
-std::optional<std::int64_t> parse_id(std::string_view text) {
-    std::int64_t value = 0;
-    if (text.empty() || text.size() > 18 || text.front() == '0') {
-        return std::nullopt;
-    }
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || value <= 0) {
-        return std::nullopt;
-    }
-    return value;
 }
 
 std::string list_path(const lists::List& list) {
@@ -141,7 +129,7 @@ Response ArchiveApi::lists(Request& request) const {
             {"threads_url", "/api/v1/lists/" + percent_encode(list.name) + "/threads"},
         });
     }
-    return json_response(nlohmann::json{{"lists", std::move(items)}});
+    return lenient_json_response(nlohmann::json{{"lists", std::move(items)}});
 }
 
 Response ArchiveApi::threads(Request& request) const {
@@ -174,7 +162,8 @@ Response ArchiveApi::threads(Request& request) const {
             break;
         }
     }
-    return json_response(nlohmann::json{{"list", list.name}, {"threads", std::move(items)}});
+    return lenient_json_response(
+        nlohmann::json{{"list", list.name}, {"threads", std::move(items)}});
 }
 
 Response ArchiveApi::thread(Request& request) const {
@@ -197,7 +186,7 @@ Response ArchiveApi::thread(Request& request) const {
         messages.push_back(std::move(item));
     }
     json["messages"] = std::move(messages);
-    return json_response(json);
+    return lenient_json_response(json);
 }
 
 Response ArchiveApi::message(Request& request) const {
@@ -224,7 +213,7 @@ Response ArchiveApi::message(Request& request) const {
             continue;
         }
         if (const auto message = site_.archive->message(candidate.id)) {
-            return json_response(message_json(*list, viewer, *message, true));
+            return lenient_json_response(message_json(*list, viewer, *message, true));
         }
     }
     return not_found();
@@ -284,7 +273,8 @@ Response ArchiveApi::search(Request& request) const {
             {"url", archive::permalink_path(list.name, hit.message)},
         });
     }
-    return json_response(nlohmann::json{{"total", results->total}, {"hits", std::move(hits)}});
+    return lenient_json_response(
+        nlohmann::json{{"total", results->total}, {"hits", std::move(hits)}});
 }
 
 }  // namespace coalition::web

@@ -1,6 +1,7 @@
 #include "web/api/log_api.hpp"
 
 #include "signon/log/transparency_log.hpp"
+#include "web/page.hpp"
 #include "web/problem.hpp"
 
 #include <nlohmann/json.hpp>
@@ -12,13 +13,6 @@
 
 namespace coalition::web {
 namespace {
-
-Response json_response(const nlohmann::json& body) {
-    // Leaves are validated UTF-8 when appended, so dump() cannot throw here.
-    auto response = Response::json(body.dump());
-    response.headers.set("Content-Type", "application/json; charset=utf-8");
-    return response;
-}
 
 template <std::size_t N>
 std::string base64(const std::array<std::uint8_t, N>& bytes) {

@@ -31,13 +31,6 @@ nlohmann::json to_json(const accounts::Organisation& organisation) {
     };
 }
 
-Response json_response(const nlohmann::json& body) {
-    // Stored text is valid UTF-8 (the domain validates it), so dump() cannot throw here.
-    auto response = Response::json(body.dump());
-    response.headers.set("Content-Type", "application/json; charset=utf-8");
-    return response;
-}
-
 }  // namespace
 
 Response OrganisationsApi::list(Request& request) const {

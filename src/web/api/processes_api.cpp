@@ -3,11 +3,12 @@
 #include "core/clock.hpp"
 #include "processes/processes.hpp"
 #include "processes/removal.hpp"
+#include "web/page.hpp"
+#include "web/pages/process_pages.hpp"
 #include "web/problem.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <charconv>
 #include <optional>
 #include <string>
 #include <vector>
@@ -141,23 +142,13 @@ processes::MilestoneDraft milestone_draft(const Json& body, Reader& reader) {
     return draft;
 }
 
-accounts::Actor actor_of(const Request& request) {
-    return accounts::Actor::user(accounts::UserId(request.visitor.user_id.value_or(0)));
-}
-
-Response json(const Json& body, int status) {
-    auto response = Response::json(body.dump(), status);
-    response.headers.set("Content-Type", "application/json; charset=utf-8");
-    return response;
-}
-
 Response process_answer(const Site& site, const processes::Process& process, int status) {
     const std::string path = "/processes/" + process.slug.value();
-    auto response = json({{"slug", process.slug.value()},
-                          {"name", process.fields.name},
-                          {"url", site.settings.base_url + path},
-                          {"api", site.settings.base_url + "/api/v1" + path}},
-                         status);
+    auto response = json_response({{"slug", process.slug.value()},
+                                   {"name", process.fields.name},
+                                   {"url", site.settings.base_url + path},
+                                   {"api", site.settings.base_url + "/api/v1" + path}},
+                                  status);
     response.headers.set("Location", "/api/v1" + path);
     return response;
 }
@@ -165,25 +156,15 @@ Response process_answer(const Site& site, const processes::Process& process, int
 Response milestone_answer(const Site& site, const processes::Process& process,
                           const processes::Milestone& milestone, int status) {
     const std::string path = "/processes/" + process.slug.value();
-    auto response = json({{"id", milestone.id.value()},
-                          {"uid", milestone.uid},
-                          {"title", milestone.fields.title},
-                          {"url", site.settings.base_url + path + "#milestone-" +
-                                      std::to_string(milestone.id.value())}},
-                         status);
+    auto response = json_response({{"id", milestone.id.value()},
+                                   {"uid", milestone.uid},
+                                   {"title", milestone.fields.title},
+                                   {"url", site.settings.base_url + path + "#milestone-" +
+                                               std::to_string(milestone.id.value())}},
+                                  status);
     response.headers.set("Location",
                          "/api/v1" + path + "/milestones/" + std::to_string(milestone.id.value()));
     return response;
-}
-
-std::optional<processes::MilestoneId> milestone_id_of(const Request& request) {
-    const std::string_view text = request.param("id");
-    std::int64_t value = 0;
-    const char* end = text.data() + text.size();
-    if (text.empty() || std::from_chars(text.data(), end, value).ptr != end || value <= 0) {
-        return std::nullopt;
-    }
-    return processes::MilestoneId(value);
 }
 
 Response no_process() {
@@ -215,7 +196,7 @@ Response ProcessesApi::create_process(Request& request) const {
     if (!fields) {
         return problem_response(fields.errors());
     }
-    auto created = site_.processes.create(actor_of(request), *fields);
+    auto created = site_.processes.create(member_actor(request), *fields);
     if (!created) {
         return problem_response(created.error());
     }
@@ -241,7 +222,7 @@ Response ProcessesApi::replace_process(Request& request) const {
     if (!fields) {
         return problem_response(fields.errors());
     }
-    auto updated = site_.processes.update(actor_of(request), found->id, *fields);
+    auto updated = site_.processes.update(member_actor(request), found->id, *fields);
     if (!updated) {
         return problem_response(updated.error());
     }
@@ -254,7 +235,7 @@ Response ProcessesApi::delete_process(Request& request) const {
         return no_process();
     }
     if (auto removed =
-            processes::remove_process(site_.database, clock(), actor_of(request), found->id);
+            processes::remove_process(site_.database, clock(), member_actor(request), found->id);
         !removed) {
         return problem_response(removed.error());
     }
@@ -282,7 +263,7 @@ Response ProcessesApi::create_milestone(Request& request) const {
     if (!fields) {
         return problem_response(fields.errors());
     }
-    auto added = site_.processes.add_milestone(actor_of(request), found->id, *fields);
+    auto added = site_.processes.add_milestone(member_actor(request), found->id, *fields);
     if (!added) {
         return problem_response(added.error());
     }
@@ -311,7 +292,7 @@ Response ProcessesApi::replace_milestone(Request& request) const {
     if (!fields) {
         return problem_response(fields.errors());
     }
-    auto updated = site_.processes.update_milestone(actor_of(request), milestone->id, *fields);
+    auto updated = site_.processes.update_milestone(member_actor(request), milestone->id, *fields);
     if (!updated) {
         return problem_response(updated.error());
     }
@@ -324,7 +305,7 @@ Response ProcessesApi::delete_milestone(Request& request) const {
     if (!found || !milestone_id) {
         return problem_response(404, "There is no such milestone in this process.");
     }
-    if (auto removed = processes::remove_milestone(site_.database, clock(), actor_of(request),
+    if (auto removed = processes::remove_milestone(site_.database, clock(), member_actor(request),
                                                    found->id, *milestone_id);
         !removed) {
         return problem_response(removed.error());

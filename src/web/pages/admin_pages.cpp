@@ -23,27 +23,6 @@ namespace {
 
 using accounts::OrganisationStatus;
 
-std::string text(std::string_view view) {
-    return std::string(view);
-}
-
-// A page with a confirmation in the layout's status region (role=status). Only for signed-in
-// visitors: their session already holds the CSRF secret a form needs.
-Response render_with_flash(const Site& site, const Request& request, TemplateRef body,
-                           std::string_view title_msgid, mstch::map data, std::string flash = {}) {
-    auto context = page_context(site, request, title_msgid);
-    context.flash = std::move(flash);
-    return Response::html(site.pages.render_page(context, body, std::move(data)));
-}
-
-// Who acts: the signed-in admin (the router lets nobody else in).
-std::optional<accounts::Actor> actor_of(const Request& request) {
-    if (!request.visitor.user_id) {
-        return std::nullopt;
-    }
-    return accounts::Actor::user(accounts::UserId(*request.visitor.user_id));
-}
-
 std::string_view role_msgid(accounts::Role role) {
     switch (role) {
         case accounts::Role::Admin:
@@ -68,10 +47,8 @@ std::string_view state_msgid(mail::OutboxState state) {
     return "";
 }
 
-accounts::OrganisationDraft draft_from(const Request& request) {
-    const auto& parsed = request.form();
-    const Form empty;
-    const Form& form = parsed ? *parsed : empty;
+accounts::OrganisationDraft organisation_draft_from(const Request& request) {
+    const Form& form = form_of(request);
     return accounts::OrganisationDraft{
         .name = form.value("name"),
         .short_name = form.value("short_name"),
@@ -83,15 +60,6 @@ accounts::OrganisationDraft draft_from(const Request& request) {
         .status = form.value("status"),
         .description = form.value("description"),
     };
-}
-
-std::string upper_ascii(std::string value) {
-    for (char& character : value) {
-        if (character >= 'a' && character <= 'z') {
-            character = static_cast<char>(character - 'a' + 'A');
-        }
-    }
-    return value;
 }
 
 mstch::map organisation_form_data(const Site& site, const Request& request,
@@ -176,21 +144,10 @@ mstch::map organisation_form_data(const Site& site, const Request& request,
     return data;
 }
 
-// A service error about the form as a whole becomes an error of the field it is about, so the
-// summary can link to it: conflicts are about the slug or the domain.
-core::Error tied_to_field(core::Error error) {
-    if (error.field.empty()) {
-        error.field = "slug";
-    }
-    return error;
-}
-
-int form_status(const std::vector<core::Error>& errors) {
-    return !errors.empty() && errors.front().code == core::ErrorCode::Conflict ? 409 : 422;
-}
-
-std::string format_time(std::int64_t unix_seconds) {
-    return core::format_rfc3339(unix_seconds);
+// A service error about the form as a whole is shown on the slug, so the summary can link to it:
+// conflicts are about the slug or the domain.
+core::Error tied_to_slug(core::Error error) {
+    return tied_to_field(std::move(error), "slug");
 }
 
 std::string joined(const std::vector<std::string>& items) {
@@ -321,7 +278,7 @@ mstch::map users_data(const Site& site, const Request& request, const UserInput&
 mstch::map outbox_row(const Site& site, const Request& request, const mail::OutboxItem& item) {
     return mstch::map{
         {"id", std::to_string(item.id)},
-        {"created", format_time(item.created_at)},
+        {"created", core::format_rfc3339(item.created_at)},
         {"recipients", joined(item.envelope.recipients)},
         {"mail_from", item.envelope.mail_from},
         {"message_id", item.message_id},
@@ -330,7 +287,7 @@ mstch::map outbox_row(const Site& site, const Request& request, const mail::Outb
         {"state_id", text(mail::to_string(item.state))},
         {"attempts", std::to_string(item.attempts)},
         {"last_reply", item.last_reply},
-        {"sent", item.sent_at ? format_time(*item.sent_at) : std::string()},
+        {"sent", item.sent_at ? core::format_rfc3339(*item.sent_at) : std::string()},
     };
 }
 
@@ -395,7 +352,7 @@ Response AdminPages::organisations(Request& request) const {
         }
     }
     mstch::map data{{"count", std::to_string(rows.size())}, {"organisations", std::move(rows)}};
-    return render_with_flash(site_, request, organisations_, "Organisations", std::move(data),
+    return render_with_flash(site_, request, organisations_, "Organisations", std::move(data), 200,
                              std::move(flash));
 }
 
@@ -414,12 +371,12 @@ Response AdminPages::create_organisation(Request& request) const {
     if (!actor) {
         return error_page(site_, request, 403);
     }
-    const auto draft = draft_from(request);
+    const auto draft = organisation_draft_from(request);
     std::vector<core::Error> errors;
     if (auto fields = draft.validate(); !fields) {
         errors = fields.errors();
     } else if (auto created = site_.organisations.create(*actor, *fields); !created) {
-        errors = {tied_to_field(created.error())};
+        errors = {tied_to_slug(created.error())};
     } else {
         return Response::redirect_see_other("/admin/organisations?created=" +
                                             percent_encode(created->slug.value()));
@@ -452,7 +409,7 @@ Response AdminPages::update_organisation(Request& request) const {
     if (!organisation) {
         return error_page(site_, request, 404);
     }
-    const auto draft = draft_from(request);
+    const auto draft = organisation_draft_from(request);
     std::vector<core::Error> errors;
     if (auto fields = draft.validate(); !fields) {
         errors = fields.errors();
@@ -461,7 +418,7 @@ Response AdminPages::update_organisation(Request& request) const {
         if (updated.error().code == core::ErrorCode::NotFound) {
             return error_page(site_, request, 404);  // Deleted since the form was shown.
         }
-        errors = {tied_to_field(updated.error())};
+        errors = {tied_to_slug(updated.error())};
     } else {
         return Response::redirect_see_other("/admin/organisations?updated=" +
                                             percent_encode(updated->slug.value()));
@@ -487,7 +444,7 @@ Response AdminPages::users(Request& request) const {
         }
     }
     return render_with_flash(site_, request, users_, "Accounts", users_data(site_, request, {}, {}),
-                             std::move(flash));
+                             200, std::move(flash));
 }
 
 Response AdminPages::add_user(Request& request) const {
@@ -579,7 +536,7 @@ Response AdminPages::audit(Request& request) const {
         } else if (entry.actor == "cli") {
             actor = translate(site_, request, "Command line");
         }
-        rows.push_back(mstch::map{{"time", format_time(entry.created_at)},
+        rows.push_back(mstch::map{{"time", core::format_rfc3339(entry.created_at)},
                                   {"actor", std::move(actor)},
                                   {"action", entry.action},
                                   {"subject", names.describe(entry.subject)},

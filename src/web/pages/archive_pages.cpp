@@ -78,28 +78,6 @@ Response denied(const Site& site, const Request& request, const lists::List& lis
 
 }  // namespace archive_access
 
-namespace {
-
-using archive_access::Viewer;
-using list_pages::format_time;
-
-constexpr std::size_t kThreadsPerPage = 50;
-constexpr std::size_t kHitsPerPage = 20;
-constexpr std::size_t kFeedEntries = 30;
-constexpr std::size_t kMaxPage = 10000;
-
-constexpr i18n::PluralMessage kMessages =
-    i18n::ngettext_noop("{count} message", "{count} messages");
-constexpr i18n::PluralMessage kParticipants =
-    i18n::ngettext_noop("{count} participant", "{count} participants");
-constexpr i18n::PluralMessage kQuotedLines =
-    i18n::ngettext_noop("Quoted text ({count} line)", "Quoted text ({count} lines)");
-constexpr i18n::PluralMessage kResults = i18n::ngettext_noop("{count} result", "{count} results");
-
-std::string list_url(const lists::List& list) {
-    return "/lists/" + percent_encode(list.name);
-}
-
 std::optional<std::int64_t> parse_id(std::string_view text) {
     std::int64_t value = 0;
     if (text.empty() || text.size() > 18 || text.front() == '0') {
@@ -112,11 +90,29 @@ std::optional<std::int64_t> parse_id(std::string_view text) {
     return value;
 }
 
+namespace {
+
+using archive_access::Viewer;
+
+constexpr std::size_t kThreadsPerPage = 50;
+constexpr std::size_t kHitsPerPage = 20;
+constexpr std::size_t kArchiveFeedEntries = 30;
+constexpr std::size_t kMaxArchivePage = 10000;
+
+constexpr i18n::PluralMessage kMessages =
+    i18n::ngettext_noop("{count} message", "{count} messages");
+constexpr i18n::PluralMessage kParticipants =
+    i18n::ngettext_noop("{count} participant", "{count} participants");
+constexpr i18n::PluralMessage kQuotedLines =
+    i18n::ngettext_noop("Quoted text ({count} line)", "Quoted text ({count} lines)");
+constexpr i18n::PluralMessage kResults = i18n::ngettext_noop("{count} result", "{count} results");
+
 // The 1-based page of `?page=`; 1 when absent or malformed.
 std::size_t page_of(const Request& request) {
     const auto value = parse_id(request.query_value("page").value_or(""));
-    return value && static_cast<std::size_t>(*value) <= kMaxPage ? static_cast<std::size_t>(*value)
-                                                                 : 1;
+    return value && static_cast<std::size_t>(*value) <= kMaxArchivePage
+               ? static_cast<std::size_t>(*value)
+               : 1;
 }
 
 std::string author_of(std::string_view name, std::string_view email, const Viewer& viewer) {
@@ -127,7 +123,7 @@ std::string author_of(std::string_view name, std::string_view email, const Viewe
 }
 
 mstch::map time_data(std::int64_t at) {
-    return mstch::map{{"iso", core::format_rfc3339(at)}, {"text", format_time(at)}};
+    return mstch::map{{"iso", core::format_rfc3339(at)}, {"text", list_pages::format_time(at)}};
 }
 
 std::string size_text(std::size_t bytes) {
@@ -174,7 +170,7 @@ mstch::map message_data(const Site& site, const Request& request, const lists::L
         {"anchor", "m" + std::to_string(message.id.value())},
         {"url", url},
         {"raw_url", url + "/raw"},
-        {"thread_url", list_url(list) + "/t/" + std::to_string(message.thread.value())},
+        {"thread_url", list_pages::list_url(list) + "/t/" + std::to_string(message.thread.value())},
         {"subject", message.subject},
         {"author", author_of(message.author_name, message.author_email, viewer)},
         {"address", viewer.full_addresses ? message.author_email
@@ -226,8 +222,8 @@ struct Nesting {
     }
 };
 
-mstch::map list_data(const lists::List& list) {
-    const std::string url = list_url(list);
+mstch::map archive_list_data(const lists::List& list) {
+    const std::string url = list_pages::list_url(list);
     return mstch::map{
         {"name", list.name},
         {"title", list.title()},
@@ -342,7 +338,7 @@ Response ArchivePages::threads_page(Request& request, const Found& found,
     const std::size_t total = site_.archive->thread_count(list.id.value(), month);
     const auto threads = site_.archive->threads(list.id.value(), month, kThreadsPerPage,
                                                 (page - 1) * kThreadsPerPage);
-    const std::string base = list_url(list);
+    const std::string base = list_pages::list_url(list);
     mstch::array rows;
     for (const auto& thread : threads) {
         std::string participants;
@@ -377,7 +373,7 @@ Response ArchivePages::threads_page(Request& request, const Found& found,
     const bool has_threads = !rows.empty();
     const bool has_months = !months.empty();
     mstch::map data{
-        {"list", list_data(list)},
+        {"list", archive_list_data(list)},
         {"month", month},
         {"is_month", !month.empty()},
         {"threads", std::move(rows)},
@@ -446,10 +442,11 @@ Response ArchivePages::thread(Request& request) const {
     const archive::ThreadSummary& summary = kept->summary;
     auto milestones = milestones_about_thread(site_, request, kept->message_ids);
     const bool has_milestones = !milestones.empty();
-    const std::string url = list_url(found->list) + "/t/" + std::to_string(summary.id.value());
+    const std::string url =
+        list_pages::list_url(found->list) + "/t/" + std::to_string(summary.id.value());
     return render(
         site_, request, thread_, summary.subject.empty() ? "(no subject)" : summary.subject,
-        {{"list", list_data(found->list)},
+        {{"list", archive_list_data(found->list)},
          {"subject", summary.subject},
          {"messages",
           translate_count(site_, request, kMessages, static_cast<long>(summary.message_count))},
@@ -502,7 +499,7 @@ Response ArchivePages::message(Request& request) const {
         });
     }
     auto data = message_data(site_, request, found->list, found->viewer, *message);
-    data.emplace("list", list_data(found->list));
+    data.emplace("list", archive_list_data(found->list));
     data.emplace("outline", std::move(outline));
     data.emplace("outline_after_html", nesting.after());
     data.emplace(
@@ -643,7 +640,8 @@ Response ArchivePages::search_page(Request& request, const std::vector<lists::Li
             problem = translate(site_, request, "Enter dates as YYYY-MM-DD, like 2025-03-01.");
         }
     }
-    const std::string base = list != nullptr ? list_url(*list) + "/search" : "/archive/search";
+    const std::string base =
+        list != nullptr ? list_pages::list_url(*list) + "/search" : "/archive/search";
     mstch::array hits;
     std::size_t total = 0;
     const bool asked = !core::trim(text).empty();
@@ -700,7 +698,7 @@ Response ArchivePages::search_page(Request& request, const std::vector<lists::Li
         {"is_site_wide", list == nullptr},
     };
     if (list != nullptr) {
-        data.emplace("list", list_data(*list));
+        data.emplace("list", archive_list_data(*list));
     }
     if (page > 1) {
         data.emplace("previous_url", base + query_string + "&page=" + std::to_string(page - 1));
@@ -765,18 +763,18 @@ Response ArchivePages::feed_threads(Request& request) const {
     const auto& list = found->list;
     const std::string& base = site_.settings.base_url;
     // New threads: the most recently active ones, newest start first.
-    auto threads = site_.archive->threads(list.id.value(), "", kFeedEntries * 2, 0);
+    auto threads = site_.archive->threads(list.id.value(), "", kArchiveFeedEntries * 2, 0);
     std::sort(threads.begin(), threads.end(),
               [](const auto& a, const auto& b) { return a.started_at > b.started_at; });
-    if (threads.size() > kFeedEntries) {
-        threads.resize(kFeedEntries);
+    if (threads.size() > kArchiveFeedEntries) {
+        threads.resize(kArchiveFeedEntries);
     }
-    atom::Feed feed{.id = base + list_url(list) + "/feeds/threads.atom",
+    atom::Feed feed{.id = base + list_pages::list_url(list) + "/feeds/threads.atom",
                     .title = list.title() + ": new threads",
                     .updated = threads.empty() ? list.created_at : threads.front().started_at,
                     .author = list.title(),
-                    .self = base + list_url(list) + "/feeds/threads.atom",
-                    .link = base + list_url(list) + "/archive",
+                    .self = base + list_pages::list_url(list) + "/feeds/threads.atom",
+                    .link = base + list_pages::list_url(list) + "/archive",
                     .entries = {}};
     for (const auto& thread : threads) {
         std::string content;
@@ -784,7 +782,8 @@ Response ArchivePages::feed_threads(Request& request) const {
             content = found->viewer.full_addresses ? first->text
                                                    : archive_view::obscure_addresses(first->text);
         }
-        const std::string url = base + list_url(list) + "/t/" + std::to_string(thread.id.value());
+        const std::string url =
+            base + list_pages::list_url(list) + "/t/" + std::to_string(thread.id.value());
         feed.entries.push_back(
             atom::Entry{.id = url,
                         .title = thread.subject,
@@ -806,13 +805,13 @@ Response ArchivePages::feed_messages(Request& request) const {
     }
     const auto& list = found->list;
     const std::string& base = site_.settings.base_url;
-    const auto messages = site_.archive->latest(list.id.value(), kFeedEntries);
-    atom::Feed feed{.id = base + list_url(list) + "/feeds/messages.atom",
+    const auto messages = site_.archive->latest(list.id.value(), kArchiveFeedEntries);
+    atom::Feed feed{.id = base + list_pages::list_url(list) + "/feeds/messages.atom",
                     .title = list.title() + ": new messages",
                     .updated = messages.empty() ? list.created_at : messages.front().archived_at,
                     .author = list.title(),
-                    .self = base + list_url(list) + "/feeds/messages.atom",
-                    .link = base + list_url(list) + "/archive",
+                    .self = base + list_pages::list_url(list) + "/feeds/messages.atom",
+                    .link = base + list_pages::list_url(list) + "/archive",
                     .entries = {}};
     for (const auto& message : messages) {
         const std::string url = base + archive::permalink_path(list.name, message.id);

@@ -31,6 +31,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace coalition::web {
@@ -56,6 +57,10 @@ Response denied(const Site& site, const Request& request, const lists::List& lis
                 const Viewer& viewer);
 
 }  // namespace archive_access
+
+// A message or thread id, or a page number, from a path or query: decimal digits without a
+// leading zero, at most 18 of them, above zero; nullopt otherwise.
+std::optional<std::int64_t> parse_id(std::string_view text);
 
 class ArchivePages {
 public:

@@ -11,7 +11,6 @@
 #include "web/problem.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -21,13 +20,8 @@
 namespace coalition::web {
 namespace {
 
-using list_pages::error;
-using list_pages::form_of;
-using list_pages::state_msgid;
-
 constexpr std::size_t kPreviewBytes = 2000;
 constexpr std::size_t kRosterPage = 200;
-constexpr std::size_t kMaxReasonCharacters = 2000;
 
 struct Choice {
     std::string_view value;
@@ -76,22 +70,6 @@ mstch::array choice_options(const Site& site, const Request& request, const Choi
             select_option(choice.value, translate(site, request, choice.msgid), current));
     }
     return options;
-}
-
-std::optional<accounts::Actor> actor_of(const Request& request) {
-    if (!request.visitor.user_id) {
-        return std::nullopt;
-    }
-    return accounts::Actor::user(accounts::UserId(*request.visitor.user_id));
-}
-
-std::optional<std::int64_t> read_integer(std::string_view text) {
-    std::int64_t value = 0;
-    const auto [end, problem] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || problem != std::errc() || end != text.data() + text.size()) {
-        return std::nullopt;
-    }
-    return value;
 }
 
 std::string human_size(std::int64_t bytes) {
@@ -204,7 +182,8 @@ std::string join_addresses(const std::vector<core::Email>& addresses) {
     return text;
 }
 
-std::string_view delivery_msgid(lists::DeliveryMode mode) {
+// A delivery mode's short name, for the roster.
+std::string_view delivery_label_msgid(lists::DeliveryMode mode) {
     switch (mode) {
         case lists::DeliveryMode::Regular:
             return i18n::gettext_noop("Regular");
@@ -299,14 +278,14 @@ std::optional<lists::List> ListAdminPages::list_of(const Request& request) const
 
 Response ListAdminPages::moderation(Request& request) const {
     if (site_.lists == nullptr || site_.intake == nullptr) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     const auto list = list_of(request);
     if (!list) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     if (!list_pages::role_of(site_, request, *list).is_moderator) {
-        return error(site_, request, 403);
+        return list_pages::error(site_, request, 403);
     }
     std::string_view notice;
     const auto done = request.query_value("done").value_or("");
@@ -368,19 +347,19 @@ Response ListAdminPages::moderation_page(Request& request, const lists::List& li
 
 Response ListAdminPages::moderate(Request& request) const {
     if (site_.lists == nullptr || site_.intake == nullptr) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     const auto list = list_of(request);
     if (!list) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     if (!list_pages::role_of(site_, request, *list).is_moderator) {
-        return error(site_, request, 403);
+        return list_pages::error(site_, request, 403);
     }
     const auto id = read_integer(request.param("post"));
     const auto actor = actor_of(request);
     if (!id || *id <= 0 || !actor) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     const lists::PostId post(*id);
     const Form& form = form_of(request);
@@ -407,12 +386,12 @@ Response ListAdminPages::moderate(Request& request) const {
         }
         decided = site_.intake->reject(*actor, list->id, post, reason);
     } else {
-        return error(site_, request, 400);
+        return list_pages::error(site_, request, 400);
     }
     if (!decided) {
         const auto& problem = decided.error();
         if (problem.code == core::ErrorCode::NotFound) {
-            return error(site_, request, 404);
+            return list_pages::error(site_, request, 404);
         }
         if (problem.code == core::ErrorCode::Conflict) {
             return moderation_page(
@@ -431,14 +410,14 @@ Response ListAdminPages::moderate(Request& request) const {
 
 Response ListAdminPages::settings(Request& request) const {
     if (site_.lists == nullptr || site_.subscriptions == nullptr) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     const auto list = list_of(request);
     if (!list) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     if (!list_pages::role_of(site_, request, *list).is_moderator) {
-        return error(site_, request, 403);
+        return list_pages::error(site_, request, 403);
     }
     return settings_page(request, *list, nullptr, {}, nullptr, {},
                          request.query_value("saved").has_value(), 200);
@@ -583,9 +562,9 @@ Response ListAdminPages::settings_page(Request& request, const lists::List& list
         mstch::map row{
             {"email", member.email.unicode()},
             {"name", member.display_name},
-            {"state", t(state_msgid(member.state))},
+            {"state", t(list_pages::state_msgid(member.state))},
             {"state_id", std::string(lists::to_string(member.state))},
-            {"delivery", t(delivery_msgid(member.delivery_mode))},
+            {"delivery", t(delivery_label_msgid(member.delivery_mode))},
             {"language", member.language},
             {"since", list_pages::format_time(member.subscribed_at.value_or(member.created_at))},
             {"has_bounces", false},
@@ -636,15 +615,15 @@ Response ListAdminPages::settings_page(Request& request, const lists::List& list
 
 Response ListAdminPages::save_settings(Request& request) const {
     if (site_.lists == nullptr || site_.subscriptions == nullptr) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     const auto list = list_of(request);
     if (!list) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     const auto actor = actor_of(request);
     if (!actor || !list_pages::role_of(site_, request, *list).is_owner) {
-        return error(site_, request, 403);
+        return list_pages::error(site_, request, 403);
     }
     const Form& form = form_of(request);
     std::vector<core::Error> errors;
@@ -657,7 +636,7 @@ Response ListAdminPages::save_settings(Request& request) const {
                                                 "/admin?saved=1");
         }
         if (updated.error().code == core::ErrorCode::NotFound) {
-            return error(site_, request, 404);
+            return list_pages::error(site_, request, 404);
         }
         errors.push_back(updated.error());
     }
@@ -666,15 +645,15 @@ Response ListAdminPages::save_settings(Request& request) const {
 
 Response ListAdminPages::save_roles(Request& request) const {
     if (site_.lists == nullptr || site_.subscriptions == nullptr) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     const auto list = list_of(request);
     if (!list) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     const auto actor = actor_of(request);
     if (!actor || !list_pages::role_of(site_, request, *list).is_owner) {
-        return error(site_, request, 403);
+        return list_pages::error(site_, request, 403);
     }
     const Form& form = form_of(request);
     std::vector<core::Error> errors;
@@ -699,7 +678,7 @@ Response ListAdminPages::save_roles(Request& request) const {
 
 Response ListAdminPages::site_lists(Request& request) const {
     if (site_.lists == nullptr || site_.subscriptions == nullptr) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     return site_lists_page(request, nullptr, {}, 200);
 }
@@ -764,11 +743,11 @@ Response ListAdminPages::site_lists_page(Request& request, const Form* typed,
 
 Response ListAdminPages::create_list(Request& request) const {
     if (site_.lists == nullptr || site_.subscriptions == nullptr) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     const auto actor = actor_of(request);
     if (!actor) {
-        return error(site_, request, 403);
+        return list_pages::error(site_, request, 403);
     }
     const Form& form = form_of(request);
     std::vector<core::Error> errors;

@@ -47,12 +47,6 @@ Response error(const Site& site, const Request& request, int status) {
                           status);
 }
 
-const Form& form_of(const Request& request) {
-    static const Form empty;
-    const auto& parsed = request.form();
-    return parsed ? *parsed : empty;
-}
-
 std::string_view state_msgid(lists::MemberState state) {
     switch (state) {
         case lists::MemberState::Pending:
@@ -73,13 +67,13 @@ std::string format_time(std::int64_t unix_seconds) {
     return text.substr(0, 10) + " " + text.substr(11, 5) + " UTC";
 }
 
+std::string list_url(const lists::List& list) {
+    return "/lists/" + percent_encode(list.name);
+}
+
 }  // namespace list_pages
 
 namespace {
-
-using list_pages::error;
-using list_pages::form_of;
-using list_pages::state_msgid;
 
 constexpr i18n::PluralMessage kMembers = i18n::ngettext_noop("{count} member", "{count} members");
 constexpr std::size_t kMaxSubjectCharacters = 200;
@@ -93,29 +87,18 @@ bool looks_like_token(std::string_view token) {
            });
 }
 
-std::string list_url(const lists::List& list) {
-    return "/lists/" + percent_encode(list.name);
-}
-
 mstch::map list_data(const lists::List& list) {
     return mstch::map{
         {"name", list.name},
         {"title", list.title()},
         {"description", list.settings.description},
         {"address", list.posting_address().unicode()},
-        {"url", list_url(list)},
+        {"url", list_pages::list_url(list)},
     };
 }
 
-mstch::array language_options(std::string_view selected) {
-    mstch::array options;
-    for (const auto& language : i18n::supported_languages()) {
-        options.push_back(select_option(language.tag, language.native_name, selected));
-    }
-    return options;
-}
-
-std::string_view delivery_msgid(lists::DeliveryMode mode) {
+// A delivery mode as a member chooses it on the preferences page.
+std::string_view delivery_choice_msgid(lists::DeliveryMode mode) {
     switch (mode) {
         case lists::DeliveryMode::Regular:
             return i18n::gettext_noop("Each message as it is sent");
@@ -127,11 +110,6 @@ std::string_view delivery_msgid(lists::DeliveryMode mode) {
             return i18n::gettext_noop("No mail (I read the archive or only post)");
     }
     return "";
-}
-
-// The path the request came to, without its query: the action of the page's button form.
-std::string action_of(const Request& request) {
-    return request.raw_target.substr(0, request.raw_target.find('?'));
 }
 
 std::optional<core::Email> parse_email(std::string_view typed) {
@@ -197,7 +175,7 @@ Response ListPages::link_expired(Request& request, const lists::List& list) cons
 
 Response ListPages::index(Request& request) const {
     if (!wired()) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     mstch::array rows;
     for (const auto& list : site_.lists->all()) {
@@ -215,11 +193,11 @@ Response ListPages::index(Request& request) const {
 
 Response ListPages::info(Request& request) const {
     if (!wired()) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     const auto list = list_of(request);
     if (!list) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     return info_page(request, *list, Form{}, {}, "", 200);
 }
@@ -286,11 +264,11 @@ Response ListPages::info_page(Request& request, const lists::List& list, const F
 
 Response ListPages::subscribe(Request& request) const {
     if (!wired()) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     const auto list = list_of(request);
     if (!list) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     const Form& form = form_of(request);
     const auto email = parse_email(form.value("email"));
@@ -334,11 +312,11 @@ Response ListPages::subscribe(Request& request) const {
 
 Response ListPages::request_unsubscribe(Request& request) const {
     if (!wired()) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     const auto list = list_of(request);
     if (!list) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     const Form& form = form_of(request);
     const auto email = parse_email(form.value("leave_email"));
@@ -374,11 +352,11 @@ Response ListPages::request_unsubscribe(Request& request) const {
 
 Response ListPages::confirm_form(Request& request) const {
     if (!wired()) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     const auto list = list_of(request);
     if (!list) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     auto confirmation = site_.subscriptions->find_confirmation(request.param("token"));
     if (!confirmation || confirmation->list.id != list->id) {
@@ -398,11 +376,11 @@ Response ListPages::confirm_form(Request& request) const {
 
 Response ListPages::confirm(Request& request) const {
     if (!wired()) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     const auto list = list_of(request);
     if (!list) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     const auto token = request.param("token");
     auto pending = site_.subscriptions->find_confirmation(token);
@@ -431,16 +409,16 @@ Response ListPages::confirm(Request& request) const {
 
 Response ListPages::unsubscribe_form(Request& request) const {
     if (!wired()) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     const auto list = list_of(request);
     if (!list || !looks_like_token(request.param("token"))) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     // A link that names no member says so now, not after the button.
     const auto member = site_.subscriptions->member_by_unsubscribe_token(request.param("token"));
     if (!member) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     // The token names the member, whatever list the path names: show the member's own list.
     const std::optional<lists::List> own = site_.lists->find(member->list_id);
@@ -455,7 +433,7 @@ Response ListPages::unsubscribe_form(Request& request) const {
 
 Response ListPages::unsubscribe(Request& request) const {
     if (!wired()) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     // RFC 8058 §3.2: the mail client's POST carries no cookies and no token of ours; anything
     // else is the page's button, which must carry its CSRF token like every other form.
@@ -463,23 +441,23 @@ Response ListPages::unsubscribe(Request& request) const {
     if (!one_click) {
         const auto& form = request.form();
         if (!form) {
-            return error(site_, request, 400);
+            return list_pages::error(site_, request, 400);
         }
         const auto token = form->get(csrf::kFieldName);
         if (!token || !csrf::verify(request.visitor, site_.settings.site_secret, *token)) {
-            return error(site_, request, 403);
+            return list_pages::error(site_, request, 403);
         }
     }
     const auto list = list_of(request);
     if (!list || !looks_like_token(request.param("token"))) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     auto member = site_.subscriptions->unsubscribe(request.param("token"));
     if (!member) {
-        return error(site_, request,
-                     member.error().code == core::ErrorCode::NotFound
-                         ? 404
-                         : http_status(member.error().code));
+        return list_pages::error(site_, request,
+                                 member.error().code == core::ErrorCode::NotFound
+                                     ? 404
+                                     : http_status(member.error().code));
     }
     // The token names the member, whatever list the path names: show the member's own list.
     std::optional<lists::List> left = site_.lists->find(member->list_id);
@@ -493,16 +471,16 @@ Response ListPages::unsubscribe(Request& request) const {
 
 Response ListPages::preferences_form(Request& request) const {
     if (!wired()) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     const auto list = list_of(request);
     if (!list) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     const auto token = request.param("token");
     auto member = site_.subscriptions->member_by_preferences_token(token);
     if (!member || member->list_id != list->id) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     return preferences_page(request, *list, *member, token, {}, false, 200);
 }
@@ -522,12 +500,12 @@ Response ListPages::preferences_page(Request& request, const lists::List& list,
         const std::string value = lists::to_string(mode);
         modes.push_back(mstch::map{{"value", value},
                                    {"id", "delivery-" + value},
-                                   {"label", t(delivery_msgid(mode))},
+                                   {"label", t(delivery_choice_msgid(mode))},
                                    {"checked", member.delivery_mode == mode}});
     }
     std::string unsubscribe_url;
     if (auto links = site_.subscriptions->links(list, member.id)) {
-        unsubscribe_url = list_url(list) + "/unsubscribe/" + links->unsubscribe_token;
+        unsubscribe_url = list_pages::list_url(list) + "/unsubscribe/" + links->unsubscribe_token;
     }
     mstch::array summary;
     for (const auto& each : errors) {
@@ -540,7 +518,7 @@ Response ListPages::preferences_page(Request& request, const lists::List& list,
     return render(site_, request, preferences_, "Your subscription",
                   {{"list", list_data(list)},
                    {"email", member.email.unicode()},
-                   {"state", t(state_msgid(member.state))},
+                   {"state", t(list_pages::state_msgid(member.state))},
                    {"is_subscribed", member.state == lists::MemberState::Subscribed},
                    {"modes", std::move(modes)},
                    {"languages", language_options(member.language)},
@@ -549,23 +527,23 @@ Response ListPages::preferences_page(Request& request, const lists::List& list,
                    {"has_errors", has_errors},
                    {"errors", std::move(summary)},
                    {"saved", saved},
-                   {"action", list_url(list) + "/preferences/" + std::string(token)},
+                   {"action", list_pages::list_url(list) + "/preferences/" + std::string(token)},
                    {"unsubscribe_url", unsubscribe_url}},
                   status, HasForm::Yes);
 }
 
 Response ListPages::save_preferences(Request& request) const {
     if (!wired()) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     const auto list = list_of(request);
     if (!list) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     const auto token = request.param("token");
     auto member = site_.subscriptions->member_by_preferences_token(token);
     if (!member || member->list_id != list->id) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     const Form& form = form_of(request);
     auto mode = lists::parse_delivery_mode(form.value("delivery"));
@@ -638,11 +616,11 @@ Response ListPages::post_page(Request& request, const lists::List& list, const P
 
 Response ListPages::post_form(Request& request) const {
     if (!wired() || site_.intake == nullptr) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     const auto list = list_of(request);
     if (!list) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     if (!poster(request, *list)) {
         return message(request, i18n::gettext_noop("Only members can write here"),
@@ -661,15 +639,15 @@ Response ListPages::post_form(Request& request) const {
 
 Response ListPages::post(Request& request) const {
     if (!wired() || site_.intake == nullptr) {
-        return error(site_, request, 503);
+        return list_pages::error(site_, request, 503);
     }
     const auto list = list_of(request);
     if (!list) {
-        return error(site_, request, 404);
+        return list_pages::error(site_, request, 404);
     }
     const auto author = poster(request, *list);
     if (!author) {
-        return error(site_, request, 403);
+        return list_pages::error(site_, request, 403);
     }
     const Form& form = form_of(request);
     PostInput typed{.subject = core::trim(form.value("subject")),

@@ -39,14 +39,14 @@ ListRole role_of(const Site& site, const Request& request, const lists::List& li
 // The HTML error page for `status` (403, 404, 503, …).
 Response error(const Site& site, const Request& request, int status);
 
-// The request's form (the router has checked it parsed), or an empty one.
-const Form& form_of(const Request& request);
-
 // The msgid of a member state ("Waiting for confirmation", …), for translation.
 std::string_view state_msgid(lists::MemberState state);
 
 // A date and time for people: "2025-03-01 14:05 UTC".
 std::string format_time(std::int64_t unix_seconds);
+
+// The list's page, /lists/NAME (the name percent-encoded).
+std::string list_url(const lists::List& list);
 
 }  // namespace list_pages
 

@@ -19,10 +19,6 @@
 namespace coalition::web {
 namespace {
 
-std::string text(std::string_view view) {
-    return std::string(view);
-}
-
 std::string status_label(const Site& site, const Request& request,
                          accounts::OrganisationStatus status) {
     return translate(site, request, accounts::label(status));

@@ -25,10 +25,6 @@ struct Context {
     Document document;
 };
 
-std::string process_path(const Process& process) {
-    return "/processes/" + process.slug.value();
-}
-
 std::string document_path(const Context& context) {
     return process_path(context.process) + "/documents/" + context.document.slug.value();
 }
@@ -47,14 +43,8 @@ std::string admin_document_path(const Context& context) {
            context.document.slug.value();
 }
 
-std::optional<accounts::Actor> actor_of(const Request& request) {
-    if (!request.visitor.user_id) {
-        return std::nullopt;
-    }
-    return accounts::Actor::user(accounts::UserId(*request.visitor.user_id));
-}
-
-std::optional<int> positive_number(std::string_view text) {
+// A revision number from the path or the query: a positive int; nullopt otherwise.
+std::optional<int> revision_number(std::string_view text) {
     int value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (error != std::errc() || end != text.data() + text.size() || value <= 0) {
@@ -232,10 +222,6 @@ mstch::map revision_form_data(const Site& site, const Request& request,
     return data;
 }
 
-int form_status(const std::vector<core::Error>& errors) {
-    return !errors.empty() && errors.front().code == core::ErrorCode::Conflict ? 409 : 422;
-}
-
 }  // namespace
 
 mstch::map process_documents_data(const Site& site, const Request& request,
@@ -299,7 +285,7 @@ Response ProcessDocumentPages::document(Request& request) const {
 
 Response ProcessDocumentPages::revision(Request& request) const {
     const auto context = find_context(site_, request);
-    const auto number = positive_number(request.param("number"));
+    const auto number = revision_number(request.param("number"));
     const auto revision = context && number
                               ? site_.processes.find_revision(context->document.id, *number)
                               : std::nullopt;
@@ -331,10 +317,10 @@ Response ProcessDocumentPages::compare(Request& request) const {
     const auto& revisions = context->document.revisions;
     const int last = revisions.empty() ? 0 : revisions.back().number;
     const auto to_text = request.query_value("to");
-    const auto to = to_text ? positive_number(*to_text) : std::optional<int>(last);
+    const auto to = to_text ? revision_number(*to_text) : std::optional<int>(last);
     const auto from_text = request.query_value("from");
     const auto from =
-        from_text ? positive_number(*from_text) : (to ? std::optional<int>(*to - 1) : std::nullopt);
+        from_text ? revision_number(*from_text) : (to ? std::optional<int>(*to - 1) : std::nullopt);
     const auto older =
         from ? site_.processes.find_revision(context->document.id, *from) : std::nullopt;
     const auto newer = to ? site_.processes.find_revision(context->document.id, *to) : std::nullopt;

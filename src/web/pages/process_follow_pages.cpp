@@ -16,9 +16,9 @@
 namespace coalition::web {
 namespace {
 
-constexpr std::string_view kZoneCookie = "tz";
-
-Response error_page(const Site& site, Request& request, int status) {
+// The follow pages' error page, titled for 503 and 410 (an expired link) and otherwise "Page not
+// found" (web::error_page titles 403 and 410 differently).
+Response follow_error_page(const Site& site, const Request& request, int status) {
     std::string_view title = "Page not found";
     if (status == 503) {
         title = "Service unavailable";
@@ -29,13 +29,8 @@ Response error_page(const Site& site, Request& request, int status) {
                           status);
 }
 
-std::string form_value(const Request& request, std::string_view name) {
-    const auto& form = request.form();
-    return form ? std::string(form->value(name)) : std::string();
-}
-
 // The viewer's zone as the process pages remember it (the `tz` cookie), for a new follower.
-std::string viewer_zone(const Request& request) {
+std::string remembered_zone(const Request& request) {
     if (auto remembered = request.cookie(kZoneCookie);
         remembered && processes::is_known_zone(*remembered)) {
         return std::string(*remembered);
@@ -73,7 +68,7 @@ ProcessFollowPages::ProcessFollowPages(Site& site)
 
 Response ProcessFollowPages::follow(Request& request) const {
     if (site_.followers == nullptr) {
-        return error_page(site_, request, 503);
+        return follow_error_page(site_, request, 503);
     }
     const auto& form = request.form();
     std::vector<processes::Process> selected;
@@ -87,13 +82,13 @@ Response ProcessFollowPages::follow(Request& request) const {
         }
     }
     const std::string language(language_of(request));
-    const std::string zone = viewer_zone(request);
+    const std::string zone = remembered_zone(request);
     mstch::map data{{"processes", process_items(selected)}, {"sent", false}};
     std::vector<core::Error> errors;
     if (request.visitor.user_id) {
         const auto user = site_.users.find_by_id(accounts::UserId(*request.visitor.user_id));
         if (!user) {
-            return error_page(site_, request, 404);
+            return follow_error_page(site_, request, 404);
         }
         auto followed =
             site_.followers->follow_verified(user->email, user->id, ids, language, zone);
@@ -126,7 +121,7 @@ Response ProcessFollowPages::follow(Request& request) const {
 
 Response ProcessFollowPages::confirm_form(Request& request) const {
     if (site_.followers == nullptr) {
-        return error_page(site_, request, 503);
+        return follow_error_page(site_, request, 503);
     }
     const auto pending = site_.followers->find_confirmation(request.param("token"));
     mstch::map data{{"action", "/processes/follow/confirm/" + std::string(request.param("token"))}};
@@ -145,7 +140,7 @@ Response ProcessFollowPages::confirm_form(Request& request) const {
 
 Response ProcessFollowPages::confirm(Request& request) const {
     if (site_.followers == nullptr) {
-        return error_page(site_, request, 503);
+        return follow_error_page(site_, request, 503);
     }
     const auto follower = site_.followers->confirm(request.param("token"));
     if (!follower) {
@@ -189,11 +184,11 @@ Response ProcessFollowPages::manage_page(Request& request, const processes::Foll
 
 Response ProcessFollowPages::manage(Request& request) const {
     if (site_.followers == nullptr) {
-        return error_page(site_, request, 503);
+        return follow_error_page(site_, request, 503);
     }
     const auto follower = site_.followers->by_manage_token(request.param("token"));
     if (!follower) {
-        return error_page(site_, request, 404);
+        return follow_error_page(site_, request, 404);
     }
     const processes::FollowerPreferences shown{
         .reminder_days = processes::format_reminder_days(follower->reminder_days),
@@ -204,7 +199,7 @@ Response ProcessFollowPages::manage(Request& request) const {
 
 Response ProcessFollowPages::save(Request& request) const {
     if (site_.followers == nullptr) {
-        return error_page(site_, request, 503);
+        return follow_error_page(site_, request, 503);
     }
     const std::string token(request.param("token"));
     const processes::FollowerPreferences preferences{
@@ -217,31 +212,31 @@ Response ProcessFollowPages::save(Request& request) const {
         return Response::redirect_see_other("/processes/manage/" + token + "?saved=1");
     }
     if (saved.error().code == core::ErrorCode::NotFound) {
-        return error_page(site_, request, 404);
+        return follow_error_page(site_, request, 404);
     }
     const auto follower = site_.followers->by_manage_token(token);
     if (!follower) {
-        return error_page(site_, request, 404);
+        return follow_error_page(site_, request, 404);
     }
     return manage_page(request, *follower, preferences, errors, false);
 }
 
 Response ProcessFollowPages::unfollow(Request& request) const {
     if (site_.followers == nullptr) {
-        return error_page(site_, request, 503);
+        return follow_error_page(site_, request, 503);
     }
     const std::string token(request.param("token"));
     // RFC 8058: a mail provider's POST, without cookies or CSRF token; it stops every reminder.
     if (is_one_click_unsubscribe(request)) {
         if (!site_.followers->unfollow_all(token)) {
-            return error_page(site_, request, 404);
+            return follow_error_page(site_, request, 404);
         }
         return Response::text("Unfollowed.\n");
     }
     const auto& form = request.form();
     const auto csrf_token = form ? form->get(csrf::kFieldName) : std::nullopt;
     if (!csrf_token || !csrf::verify(request.visitor, site_.settings.site_secret, *csrf_token)) {
-        return error_page(site_, request, 403);
+        return follow_error_page(site_, request, 403);
     }
     core::Result<processes::Follower> result = core::Error{core::ErrorCode::NotFound, "", ""};
     if (form_value(request, "all") == "1") {
@@ -252,24 +247,24 @@ Response ProcessFollowPages::unfollow(Request& request) const {
         result = site_.followers->by_manage_token(token);
     }
     if (!result) {
-        return error_page(site_, request, 404);
+        return follow_error_page(site_, request, 404);
     }
     return Response::redirect_see_other("/processes/manage/" + token + "?saved=1");
 }
 
 Response ProcessFollowPages::calendar(Request& request) const {
     if (site_.followers == nullptr) {
-        return error_page(site_, request, 503);
+        return follow_error_page(site_, request, 503);
     }
     std::string_view name = request.param("token");
     constexpr std::string_view kSuffix = ".ics";
     if (!name.ends_with(kSuffix)) {
-        return error_page(site_, request, 404);
+        return follow_error_page(site_, request, 404);
     }
     name.remove_suffix(kSuffix.size());
     const auto follower = site_.followers->by_calendar_token(name);
     if (!follower) {
-        return error_page(site_, request, 404);
+        return follow_error_page(site_, request, 404);
     }
     auto response = process_calendar_response(
         site_, processes_by_id(site_, follower->process_ids),

@@ -40,6 +40,20 @@ bool may_edit_processes(const Request& request) {
     return request.visitor.role == "admin" || request.visitor.role == "moderator";
 }
 
+std::string process_path(const processes::Process& process) {
+    return "/processes/" + process.slug.value();
+}
+
+std::optional<processes::MilestoneId> milestone_id_of(const Request& request) {
+    std::int64_t value = 0;
+    const auto text = request.param("id");
+    const auto* end = text.data() + text.size();
+    if (text.empty() || std::from_chars(text.data(), end, value).ptr != end || value <= 0) {
+        return std::nullopt;
+    }
+    return processes::MilestoneId(value);
+}
+
 namespace {
 
 using processes::DatePrecision;
@@ -48,11 +62,9 @@ using processes::MilestoneKind;
 using processes::Moment;
 using processes::Process;
 
-constexpr std::string_view kZoneCookie = "tz";
-constexpr std::int64_t kDay = 86400;
-constexpr std::int64_t kOutlookHorizon = 30 * kDay;
+constexpr std::int64_t kOutlookHorizon = 30 * core::kSecondsPerDay;
 constexpr int kHistoryOnPage = 50;
-constexpr int kFeedEntries = 50;
+constexpr int kProcessFeedEntries = 50;
 
 std::int64_t now() {
     static const core::SystemClock clock;
@@ -75,13 +87,9 @@ std::string viewer_zone(const Request& request) {
 void remember_zone(const Site& site, const Request& request, Response& response) {
     if (auto chosen = request.query_value("tz"); chosen && processes::is_known_zone(*chosen)) {
         auto options = cookie_options(site);
-        options.max_age = std::chrono::seconds(365 * kDay);
+        options.max_age = std::chrono::seconds(365 * core::kSecondsPerDay);
         response.set_cookie(kZoneCookie, *chosen, options);
     }
-}
-
-std::string text(std::string_view view) {
-    return std::string(view);
 }
 
 std::string host_of(const std::string& base_url) {
@@ -90,10 +98,6 @@ std::string host_of(const std::string& base_url) {
         rest.remove_prefix(scheme + 3);
     }
     return std::string(rest.substr(0, rest.find_first_of("/:")));
-}
-
-std::string process_path(const Process& process) {
-    return "/processes/" + process.slug.value();
 }
 
 // When a moment happens, for a reader in `zone`: a whole day as its date, a time converted.
@@ -219,7 +223,7 @@ std::string timeline_svg(const Site& site, const Request& request, const Process
         first = std::min(first, milestone.fields.start.utc());
         last = std::max(last, milestone.ends_at());
     }
-    const std::int64_t pad = std::max<std::int64_t>((last - first) / 40, kDay);
+    const std::int64_t pad = std::max<std::int64_t>((last - first) / 40, core::kSecondsPerDay);
     first -= pad;
     last += pad;
     const auto language = language_of(request);
@@ -248,11 +252,13 @@ std::string timeline_svg(const Site& site, const Request& request, const Process
            number(kRight) + "\" y2=\"" + number(kAxis) +
            "\" stroke=\"#505a5f\" stroke-width=\"2\"/>";
     // A tick and a label at each 1 January in range.
-    const int first_year = std::stoi(processes::civil_from_days(first / kDay).substr(0, 4)) + 1;
-    const int last_year = std::stoi(processes::civil_from_days(last / kDay).substr(0, 4));
+    const int first_year =
+        std::stoi(processes::civil_from_days(first / core::kSecondsPerDay).substr(0, 4)) + 1;
+    const int last_year =
+        std::stoi(processes::civil_from_days(last / core::kSecondsPerDay).substr(0, 4));
     const int step = last_year - first_year > 12 ? 5 : 1;
     for (int year = first_year; year <= last_year; year += step) {
-        const double x = x_of(processes::days_from_civil(year, 1, 1) * kDay);
+        const double x = x_of(processes::days_from_civil(year, 1, 1) * core::kSecondsPerDay);
         svg += "<line x1=\"" + number(x) + "\" y1=\"" + number(kAxis - 6) + "\" x2=\"" + number(x) +
                "\" y2=\"" + number(kAxis + 6) + "\" stroke=\"#505a5f\"/><text x=\"" + number(x) +
                "\" y=\"" + number(kAxis + 24) +
@@ -285,15 +291,15 @@ std::string timeline_svg(const Site& site, const Request& request, const Process
         svg += "</g>";
     }
     const double today = x_of(at);
-    svg += "<line x1=\"" + number(today) + "\" y1=\"22\" x2=\"" + number(today) + "\" y2=\"" +
-           number(kAxis + 10) +
-           "\" stroke=\"#d4351c\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>" + "<text x=\"" +
-           number(today) + "\" y=\"16\" text-anchor=\"middle\" font-size=\"13\" " +
-           "fill=\"#d4351c\">" +
-           svg::escape_xml(translate(site, request, "Today") + " " +
-                           processes::format_day(processes::civil_from_days(at / kDay),
-                                                 DatePrecision::Day, language)) +
-           "</text></svg>";
+    svg +=
+        "<line x1=\"" + number(today) + "\" y1=\"22\" x2=\"" + number(today) + "\" y2=\"" +
+        number(kAxis + 10) + "\" stroke=\"#d4351c\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>" +
+        "<text x=\"" + number(today) + "\" y=\"16\" text-anchor=\"middle\" font-size=\"13\" " +
+        "fill=\"#d4351c\">" +
+        svg::escape_xml(translate(site, request, "Today") + " " +
+                        processes::format_day(processes::civil_from_days(at / core::kSecondsPerDay),
+                                              DatePrecision::Day, language)) +
+        "</text></svg>";
     return svg;
 }
 
@@ -497,28 +503,7 @@ nlohmann::json process_json(const Site& site, const Process& process, std::int64
             {"milestones", std::move(milestones)}};
 }
 
-Response json_response(const nlohmann::json& body) {
-    auto response = Response::json(body.dump());
-    response.headers.set("Content-Type", "application/json; charset=utf-8");
-    return response;
-}
-
 // ---- Admin forms ----
-
-std::optional<accounts::Actor> actor_of(const Request& request) {
-    if (!request.visitor.user_id) {
-        return std::nullopt;
-    }
-    return accounts::Actor::user(accounts::UserId(*request.visitor.user_id));
-}
-
-std::string form_value(const Request& request, std::string_view name) {
-    const auto& form = request.form();
-    if (!form) {
-        return "";
-    }
-    return std::string(form->value(name));
-}
 
 processes::ProcessDraft process_draft_from(const Request& request) {
     return processes::ProcessDraft{.name = form_value(request, "name"),
@@ -548,10 +533,6 @@ processes::MilestoneDraft milestone_draft_from(const Request& request) {
     draft.links = form_value(request, "links");
     draft.notes = form_value(request, "notes");
     return draft;
-}
-
-int form_status(const std::vector<core::Error>& errors) {
-    return !errors.empty() && errors.front().code == core::ErrorCode::Conflict ? 409 : 422;
 }
 
 mstch::map process_form_data(const Site& site, const Request& request,
@@ -851,16 +832,6 @@ private:
     std::map<std::int64_t, std::optional<lists::List>> lists_;  // Readable ones; nullopt: not.
 };
 
-std::optional<processes::MilestoneId> milestone_id_of(const Request& request) {
-    std::int64_t value = 0;
-    const auto text = request.param("id");
-    const auto* end = text.data() + text.size();
-    if (text.empty() || std::from_chars(text.data(), end, value).ptr != end || value <= 0) {
-        return std::nullopt;
-    }
-    return processes::MilestoneId(value);
-}
-
 // "2026-11" → the first day's number; nullopt when malformed.
 std::optional<std::int64_t> month_start(std::string_view month) {
     if (month.size() != 7 || month[4] != '-') {
@@ -980,8 +951,9 @@ ProcessPages::ProcessPages(Site& site)
 namespace {
 
 // The data of templates/process_list.mustache at `at`.
-mstch::map list_data(const Site& site, const Request& request, const std::vector<Process>& all,
-                     const std::string& zone, std::int64_t at) {
+mstch::map process_list_data(const Site& site, const Request& request,
+                             const std::vector<Process>& all, const std::string& zone,
+                             std::int64_t at) {
     mstch::array items;
     for (const auto& process : all) {
         mstch::map item{
@@ -1026,10 +998,11 @@ std::optional<std::string> list_cache_key(const Request& request, std::string_vi
 }  // namespace
 
 Response ProcessPages::list(Request& request) const {
-    return outlook_page(
-        request, list_, "Processes", "",
-        [this, &request](const std::vector<Process>& all, const std::string& zone,
-                         std::int64_t at) { return list_data(site_, request, all, zone, at); });
+    return outlook_page(request, list_, "Processes", "",
+                        [this, &request](const std::vector<Process>& all, const std::string& zone,
+                                         std::int64_t at) {
+                            return process_list_data(site_, request, all, zone, at);
+                        });
 }
 
 Response ProcessPages::home(Request& request, TemplateRef home) const {
@@ -1177,8 +1150,9 @@ Response ProcessPages::process(Request& request) const {
     data.emplace("milestones", std::move(milestones));
     data.emplace("has_milestones", !found->milestones.empty());
     data.emplace("all_past", !marked_today && !found->milestones.empty());
-    data.emplace("today", processes::format_day(processes::civil_from_days(at / kDay),
-                                                DatePrecision::Day, language_of(request)));
+    data.emplace("today",
+                 processes::format_day(processes::civil_from_days(at / core::kSecondsPerDay),
+                                       DatePrecision::Day, language_of(request)));
     data.emplace("timeline_html", timeline_svg(site_, request, *found, at));
     data.emplace("history", std::move(history));
     data.emplace("document_section", process_documents_data(site_, request, *found));
@@ -1387,7 +1361,8 @@ Response ProcessPages::feed(Request& request) const {
     // so rows read after it are at least as new as the revision the body is kept under.
     const auto snapshot = site_.processes.snapshot();
     const auto body = feed_cache_->get(*snapshot, "atom", [&] {
-        return atom_body(site_, *snapshot, site_.processes.history(std::nullopt, kFeedEntries));
+        return atom_body(site_, *snapshot,
+                         site_.processes.history(std::nullopt, kProcessFeedEntries));
     });
     return feed_response(request, *body, snapshot->changed_at(),
                          "application/atom+xml; charset=utf-8", "");

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,15 @@ namespace coalition::web {
 // Admins and moderators keep the processes, milestones and documents (issue #6); the routes
 // under /admin/processes and /admin/milestones admit exactly them.
 bool may_edit_processes(const Request& request);
+
+// The cookie that remembers the viewer's time zone (an IANA name such as "Europe/Paris").
+inline constexpr std::string_view kZoneCookie = "tz";
+
+// The process's page, /processes/SLUG.
+std::string process_path(const processes::Process& process);
+
+// The milestone id in the path (:id): positive decimal digits; nullopt otherwise.
+std::optional<processes::MilestoneId> milestone_id_of(const Request& request);
 
 // The milestones linking any of a thread's messages (`archive_message_ids`), for the archive's
 // thread page: [{title, kind_label, process_name, url (the process page's milestone anchor),

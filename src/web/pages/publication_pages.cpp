@@ -24,19 +24,7 @@ using publications::Entry;
 using publications::Publication;
 
 constexpr int kPerPage = 20;
-constexpr std::size_t kFeedEntries = 50;
-
-std::optional<accounts::Actor> actor_of(const Request& request) {
-    if (!request.visitor.user_id) {
-        return std::nullopt;
-    }
-    return accounts::Actor::user(accounts::UserId(*request.visitor.user_id));
-}
-
-std::string form_value(const Request& request, std::string_view name) {
-    const auto& form = request.form();
-    return form ? std::string(form->value(name)) : std::string();
-}
+constexpr std::size_t kPublicationFeedEntries = 50;
 
 std::string query(const Request& request, std::string_view name) {
     const auto value = request.query_value(name);
@@ -93,11 +81,7 @@ mstch::map language_data(std::string_view tag) {
                       {"doc_dir", std::string(rtl ? "rtl" : "ltr")}};
 }
 
-int form_status(const std::vector<core::Error>& errors) {
-    return !errors.empty() && errors.front().code == core::ErrorCode::Conflict ? 409 : 422;
-}
-
-publications::PublicationDraft draft_from(const Request& request) {
+publications::PublicationDraft publication_draft_from(const Request& request) {
     return publications::PublicationDraft{.kind = form_value(request, "kind"),
                                           .title = form_value(request, "title"),
                                           .slug = form_value(request, "slug"),
@@ -113,15 +97,6 @@ mstch::array process_options(const Site& site, std::string_view current, std::st
         const auto& name =
             process.fields.short_name.empty() ? process.fields.name : process.fields.short_name;
         options.push_back(select_option(process.slug.value(), name, current));
-    }
-    return options;
-}
-
-mstch::array language_options(std::string_view current) {
-    mstch::array options;
-    for (const auto& language : i18n::supported_languages()) {
-        options.push_back(
-            select_option(language.tag, language.native_name, current.empty() ? "en" : current));
     }
     return options;
 }
@@ -359,7 +334,7 @@ Response PublicationPages::feed(Request&) const {
                     .entries = {}};
     for (const auto& entry : entries) {
         feed.updated = std::max(feed.updated, entry.updated_at);
-        if (feed.entries.size() < kFeedEntries) {
+        if (feed.entries.size() < kPublicationFeedEntries) {
             feed.entries.push_back(atom::Entry{.id = base + entry.path,
                                                .title = entry.title,
                                                .updated = entry.updated_at,
@@ -490,7 +465,8 @@ Response PublicationPages::form_page(Request& request, const publications::Publi
             select_option(publications::id(kind), label(publications::label(kind)), draft.kind));
     }
     set_select_options(data, "kind", std::move(kinds));
-    set_select_options(data, "language", language_options(draft.language));
+    set_select_options(data, "language",
+                       language_options(draft.language.empty() ? "en" : draft.language));
     set_select_options(data, "process", process_options(site_, draft.process, label("None")));
     const bool is_new = slug.empty();
     data.emplace("is_new", is_new);
@@ -529,7 +505,7 @@ Response PublicationPages::create(Request& request) const {
     if (!actor || site_.publications == nullptr) {
         return error_page(site_, request, actor ? 503 : 403);
     }
-    const auto draft = draft_from(request);
+    const auto draft = publication_draft_from(request);
     std::vector<core::Error> errors;
     if (auto fields = publications::validate(draft); !fields) {
         errors = fields.errors();
@@ -562,7 +538,7 @@ Response PublicationPages::update(Request& request) const {
     if (!found) {
         return error_page(site_, request, 404);
     }
-    const auto draft = draft_from(request);
+    const auto draft = publication_draft_from(request);
     std::vector<core::Error> errors;
     if (auto fields = publications::validate(draft); !fields) {
         errors = fields.errors();

@@ -5,6 +5,7 @@
 #include "web/forms.hpp"
 #include "web/layout.hpp"
 #include "web/page.hpp"
+#include "web/pages/response_pages.hpp"
 #include "web/problem.hpp"
 
 #include <algorithm>
@@ -19,11 +20,6 @@ using responses::PostOutcome;
 
 std::string announce_path(std::string_view slug) {
     return "/responses/" + std::string(slug) + "/announce";
-}
-
-std::string deadline_text(const Request& request, const processes::Moment& deadline) {
-    return processes::format_instant(deadline.utc(), deadline.zone(), language_of(request)) + " " +
-           deadline.zone();
 }
 
 std::string_view event_msgid(AnnouncementEvent event) {
@@ -65,7 +61,8 @@ std::string_view outcome_note(PostOutcome outcome) {
     return "";
 }
 
-int form_status(const core::Error& error) {
+// The status of the form shown again after `error`.
+int form_error_status(const core::Error& error) {
     return error.code == core::ErrorCode::Invalid ? 422 : http_status(error.code);
 }
 
@@ -205,7 +202,7 @@ Response ResponseAnnouncePages::announce(Request& request) const {
     if (shown.field.empty()) {
         shown.field = "note";
     }
-    return page(request, input, {shown}, form_status(error));
+    return page(request, input, {shown}, form_error_status(error));
 }
 
 }  // namespace coalition::web

@@ -19,17 +19,6 @@ namespace {
 
 using responses::AnswerKind;
 
-constexpr std::int64_t kDay = 86400;
-
-std::string response_path(std::string_view slug) {
-    return "/responses/" + std::string(slug);
-}
-
-std::string deadline_text(const Request& request, const processes::Moment& deadline) {
-    return processes::format_instant(deadline.utc(), deadline.zone(), language_of(request)) + " " +
-           deadline.zone();
-}
-
 std::string_view answer_label(AnswerKind kind) {
     switch (kind) {
         case AnswerKind::Endorse:
@@ -238,9 +227,9 @@ Response ResponseEndorsementPages::published_page(Request& request,
     const std::string path = response_path(publication.slug);
     mstch::map data{
         {"title", publication.title},
-        {"published",
-         processes::format_day(processes::civil_from_days(publication.published_at / kDay),
-                               processes::DatePrecision::Day, language)},
+        {"published", processes::format_day(processes::civil_from_days(publication.published_at /
+                                                                       core::kSecondsPerDay),
+                                            processes::DatePrecision::Day, language)},
         {"consultation_url", publication.consultation_url},
         {"consultation_name", publication.milestone_title.empty()
                                   ? std::string()

@@ -25,13 +25,12 @@
 namespace coalition::web {
 namespace {
 
-using responses::Access;
 using responses::AmendmentState;
 
 // A refusal or an unknown response as its error page; nullopt for the other errors, which the
 // page shows beside the form.
-std::optional<Response> error_page(const Site& site, const Request& request,
-                                   const core::Error& error) {
+std::optional<Response> refusal_page(const Site& site, const Request& request,
+                                     const core::Error& error) {
     if (error.code == core::ErrorCode::Forbidden || error.code == core::ErrorCode::NotFound) {
         return error_page(site, request, http_status(error.code));
     }
@@ -47,16 +46,12 @@ std::optional<std::int64_t> positive_number(std::string_view text) {
     return value;
 }
 
-std::string response_path(std::string_view slug) {
-    return "/responses/" + std::string(slug);
-}
-
 std::string format_when(const Request& request, std::int64_t at) {
     return processes::format_instant(at, "UTC", language_of(request));
 }
 
-std::string deadline_text(const Site& site, const Request& request,
-                          const responses::Response& response) {
+std::string response_deadline_text(const Site& site, const Request& request,
+                                   const responses::Response& response) {
     const auto deadline = site.responses->deadline(response);
     if (!deadline) {
         return {};
@@ -65,8 +60,7 @@ std::string deadline_text(const Site& site, const Request& request,
         return processes::format_day(deadline->date(), processes::DatePrecision::Day,
                                      language_of(request));
     }
-    return processes::format_instant(deadline->utc(), deadline->zone(), language_of(request)) +
-           " " + deadline->zone();
+    return deadline_text(request, *deadline);
 }
 
 std::string_view state_label(AmendmentState state) {
@@ -158,6 +152,15 @@ std::string preview_text(const std::string& text, std::size_t max_characters) {
 
 }  // namespace
 
+std::string response_path(std::string_view slug) {
+    return "/responses/" + std::string(slug);
+}
+
+std::string deadline_text(const Request& request, const processes::Moment& deadline) {
+    return processes::format_instant(deadline.utc(), deadline.zone(), language_of(request)) + " " +
+           deadline.zone();
+}
+
 ResponsePages::ResponsePages(Site& site)
     : site_(site),
       list_(site.pages.require("response_list")),
@@ -181,7 +184,7 @@ Response ResponsePages::list(Request& request) const {
     for (const auto& response : *listed) {
         items.push_back(mstch::map{{"title", response.title},
                                    {"path", response_path(response.slug.value())},
-                                   {"deadline", deadline_text(site_, request, response)},
+                                   {"deadline", response_deadline_text(site_, request, response)},
                                    {"version", std::to_string(response.current_version)},
                                    {"updated", when(request, response.updated_at)}});
     }
@@ -264,8 +267,8 @@ Response ResponsePages::draft_page(Request& request, const std::string& error, i
     }
     const auto& response = head->response;
     const auto& version = head->version;
-    const bool can_comment = head->access >= Access::Member;
-    const bool can_decide = head->access >= Access::Editor;
+    const bool can_comment = head->access >= responses::Access::Member;
+    const bool can_decide = head->access >= responses::Access::Editor;
     auto sections = sections_html(request, slug, head->stamp, can_comment, can_decide);
     if (!sections) {
         return error_page(site_, request, http_status(sections.error().code));
@@ -273,7 +276,7 @@ Response ResponsePages::draft_page(Request& request, const std::string& error, i
     const std::string path = response_path(slug);
     mstch::map data{
         {"title", response.title},
-        {"deadline", deadline_text(site_, request, response)},
+        {"deadline", response_deadline_text(site_, request, response)},
         {"link", response.link},
         {"status", translate(site_, request, "Draft")},
         {"version", std::to_string(version.number)},
@@ -450,8 +453,8 @@ Response ResponsePages::paragraph_page(Request& request, const std::string& anch
     const auto found = std::find_if(paragraphs.begin(), paragraphs.end(),
                                     [&](const auto& block) { return block.anchor == anchor; });
     const responses::Paragraph* paragraph = found != paragraphs.end() ? &*found : nullptr;
-    const bool can_comment = view->access >= Access::Member && paragraph != nullptr;
-    const bool can_decide = view->access >= Access::Editor;
+    const bool can_comment = view->access >= responses::Access::Member && paragraph != nullptr;
+    const bool can_decide = view->access >= responses::Access::Editor;
     const std::string path = response_path(slug);
     const std::string current = paragraph != nullptr ? paragraph->text : std::string();
     const auto labels = mark_labels(site_, request);
@@ -564,7 +567,7 @@ Response ResponsePages::after_change(Request& request, const core::Error* error,
         return Response::redirect_see_other(response_path(slug) +
                                             (anchor.empty() ? "" : "#" + anchor));
     }
-    if (auto page = error_page(site_, request, *error)) {
+    if (auto page = refusal_page(site_, request, *error)) {
         return std::move(*page);
     }
     const std::string message = translate(site_, request, error->message);

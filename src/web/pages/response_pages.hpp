@@ -15,6 +15,7 @@
 // changes is rendered once and kept (Markdown by block, word diffs by amendment and block, dates
 // by instant and language), and the template data is built once and moved, never copied.
 
+#include "processes/moment.hpp"
 #include "texts/texts.hpp"
 #include "web/http.hpp"
 #include "web/site.hpp"
@@ -30,6 +31,13 @@
 #include <unordered_map>
 
 namespace coalition::web {
+
+// A response's page, /responses/SLUG.
+std::string response_path(std::string_view slug);
+
+// A deadline with a time as the visitor reads it: the instant in the deadline's own zone, in the
+// visitor's language, then the zone's name ("28 Nov 2026, 23:59 (UTC+13:00) Pacific/Auckland").
+std::string deadline_text(const Request& request, const processes::Moment& deadline);
 
 class ResponsePages {
 public:

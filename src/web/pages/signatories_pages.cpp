@@ -26,22 +26,9 @@ namespace coalition::web {
 namespace {
 
 constexpr std::size_t kMaxSearchCharacters = 200;
-constexpr std::int64_t kMaxPage = 1'000'000;
+constexpr std::int64_t kMaxSignatoriesPage = 1'000'000;
 constexpr std::int64_t kExportBatch = 1000;  // signon::SignatoryFilter::limit's cap.
 constexpr std::int64_t kCacheSeconds = 5;
-
-std::string text(std::string_view view) {
-    return std::string(view);
-}
-
-std::string upper_ascii(std::string value) {
-    for (char& character : value) {
-        if (character >= 'a' && character <= 'z') {
-            character = static_cast<char>(character - 'a' + 'A');
-        }
-    }
-    return value;
-}
 
 bool is_hex_hash(std::string_view value) {
     return value.size() == 64 && std::all_of(value.begin(), value.end(), [](char character) {
@@ -296,7 +283,7 @@ SignatoryQuery parse_signatory_query(const Request& request) {
         const auto [end, error] =
             std::from_chars(page->data(), page->data() + page->size(), number);
         if (error == std::errc() && end == page->data() + page->size() && number >= 1 &&
-            number <= kMaxPage) {
+            number <= kMaxSignatoriesPage) {
             query.page = number;
         }
     }

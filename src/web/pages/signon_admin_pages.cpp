@@ -10,7 +10,6 @@
 #include "web/pages/signatories_pages.hpp"
 #include "web/problem.hpp"
 
-#include <charconv>
 #include <optional>
 #include <string>
 #include <utility>
@@ -26,8 +25,6 @@ struct SignOnAdminPages::RowError {
 };
 
 namespace {
-
-constexpr std::size_t kMaxReasonCharacters = 2000;
 
 struct Window {
     std::string_view id;
@@ -71,28 +68,6 @@ const BurstKind* burst_kind(std::string_view id) {
     return nullptr;
 }
 
-std::optional<accounts::Actor> actor_of(const Request& request) {
-    if (!request.visitor.user_id) {
-        return std::nullopt;
-    }
-    return accounts::Actor::user(accounts::UserId(*request.visitor.user_id));
-}
-
-const Form& form_of(const Request& request) {
-    static const Form empty;
-    const auto& parsed = request.form();
-    return parsed ? *parsed : empty;
-}
-
-std::optional<std::int64_t> read_integer(std::string_view text) {
-    std::int64_t value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
-        return std::nullopt;
-    }
-    return value;
-}
-
 // The error for a reason or question a moderator typed, or nullopt when it is fine.
 std::optional<std::string> check_reason(const std::string& text, std::string_view missing_msgid) {
     if (text.empty()) {
@@ -105,7 +80,8 @@ std::optional<std::string> check_reason(const std::string& text, std::string_vie
     return std::nullopt;
 }
 
-std::string_view status_msgid(signon::SignatureStatus status) {
+// A signature's status as the moderators know it (the signer reads other words: statement_pages).
+std::string_view moderation_status_msgid(signon::SignatureStatus status) {
     switch (status) {
         case signon::SignatureStatus::Pending:
             return i18n::gettext_noop("Waiting for e-mail confirmation");
@@ -132,11 +108,6 @@ std::string country_label(std::string_view code, std::string_view language) {
         return country->name(language);
     }
     return std::string(code);
-}
-
-Response not_found(const Site& site, const Request& request) {
-    return Response::html(
-        site.pages.render_error_page(page_context(site, request, "Page not found"), 404), 404);
 }
 
 // The name a moderator knows a signature by: the organisation's, or the person's.
@@ -194,7 +165,7 @@ Response SignOnAdminPages::render_queue(Request& request, const RowError* error,
             {"group", group ? label(accounts::label(*group)) : signature.stakeholder_group},
             {"verification", label(verification_msgid(signature.verification))},
             {"verification_id", std::string(signon::to_string(signature.verification))},
-            {"status", label(status_msgid(signature.status))},
+            {"status", label(moderation_status_msgid(signature.status))},
             {"status_id", std::string(signon::to_string(signature.status))},
             {"created", core::format_rfc3339(signature.created_at)},
             {"note", signature.moderation_note},
@@ -241,12 +212,12 @@ Response SignOnAdminPages::approve(Request& request) const {
     const auto actor = actor_of(request);
     const auto id = read_integer(request.param("id"));
     if (!actor || !id) {
-        return not_found(site_, request);
+        return error_page(site_, request, 404);
     }
     auto result = site_.signatures.approve(*actor, *id);
     if (!result) {
         if (result.error().code == core::ErrorCode::NotFound) {
-            return not_found(site_, request);
+            return error_page(site_, request, 404);
         }
         RowError error{std::to_string(*id), "reason", result.error().message, ""};
         return render_queue(request, &error, http_status(result.error().code));
@@ -259,7 +230,7 @@ Response SignOnAdminPages::reject(Request& request) const {
     const auto actor = actor_of(request);
     const auto id = read_integer(request.param("id"));
     if (!actor || !id) {
-        return not_found(site_, request);
+        return error_page(site_, request, 404);
     }
     const std::string reason = core::trim(form_of(request).value("reason"));
     if (auto problem = check_reason(reason, i18n::gettext_noop("Give the reason for rejecting."))) {
@@ -269,7 +240,7 @@ Response SignOnAdminPages::reject(Request& request) const {
     auto result = site_.signatures.reject(*actor, *id, reason);
     if (!result) {
         if (result.error().code == core::ErrorCode::NotFound) {
-            return not_found(site_, request);
+            return error_page(site_, request, 404);
         }
         RowError error{std::to_string(*id), "reason", result.error().message, reason};
         return render_queue(request, &error, http_status(result.error().code));
@@ -282,7 +253,7 @@ Response SignOnAdminPages::ask(Request& request) const {
     const auto actor = actor_of(request);
     const auto id = read_integer(request.param("id"));
     if (!actor || !id) {
-        return not_found(site_, request);
+        return error_page(site_, request, 404);
     }
     const std::string question = core::trim(form_of(request).value("question"));
     if (auto problem = check_reason(question, i18n::gettext_noop("Write the question to send."))) {
@@ -292,7 +263,7 @@ Response SignOnAdminPages::ask(Request& request) const {
     auto result = site_.signatures.request_information(*actor, *id, question);
     if (!result) {
         if (result.error().code == core::ErrorCode::NotFound) {
-            return not_found(site_, request);
+            return error_page(site_, request, 404);
         }
         RowError error{std::to_string(*id), "question", result.error().message, question};
         return render_queue(request, &error, http_status(result.error().code));
@@ -380,7 +351,7 @@ Response SignOnAdminPages::render_bursts(Request& request, const RowError* error
 Response SignOnAdminPages::cancel(Request& request) const {
     const auto actor = actor_of(request);
     if (!actor) {
-        return not_found(site_, request);
+        return error_page(site_, request, 404);
     }
     const Form& form = form_of(request);
     const BurstKind* kind = burst_kind(form.value("by"));
@@ -460,7 +431,7 @@ Response SignOnAdminPages::render_erase(Request& request, std::string_view email
 Response SignOnAdminPages::erase(Request& request) const {
     const auto actor = actor_of(request);
     if (!actor) {
-        return not_found(site_, request);
+        return error_page(site_, request, 404);
     }
     const Form& form = form_of(request);
     const std::string typed = core::trim(form.value("email"));

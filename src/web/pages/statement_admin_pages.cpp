@@ -5,6 +5,7 @@
 #include "statement/statement.hpp"
 #include "web/forms.hpp"
 #include "web/page.hpp"
+#include "web/pages/statement_pages.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -18,24 +19,6 @@ namespace {
 using Input = StatementAdminPages::Input;
 
 constexpr std::string_view kIndexPath = "/admin/statement";
-
-signon::Campaign statement_campaign() {
-    return {.key = "statement", .title = "the Statement of Purpose", .path = "/statement"};
-}
-
-// Who acts: the signed-in admin (the router lets nobody else in).
-std::optional<accounts::Actor> actor_of(const Request& request) {
-    if (!request.visitor.user_id) {
-        return std::nullopt;
-    }
-    return accounts::Actor::user(accounts::UserId(*request.visitor.user_id));
-}
-
-const Form& form_of(const Request& request) {
-    static const Form empty;
-    const auto& parsed = request.form();
-    return parsed ? *parsed : empty;
-}
 
 Input input_from(const Request& request) {
     const Form& form = form_of(request);
@@ -84,11 +67,8 @@ int status_for(const std::vector<core::Error>& errors) {
 }
 
 // A service error about no field in particular is shown on the text, so the summary can link it.
-core::Error tied_to_field(core::Error error) {
-    if (error.field.empty()) {
-        error.field = "markdown";
-    }
-    return error;
+core::Error tied_to_text(core::Error error) {
+    return tied_to_field(std::move(error), "markdown");
 }
 
 // The editor's or the translation form's fields. Languages in `excluded` are not offered.
@@ -124,14 +104,6 @@ mstch::map form_fields(const Site& site, const Request& request, const Input& in
     }
     set_select_options(data, "language", std::move(options));
     return data;
-}
-
-Response render_with_flash(const Site& site, const Request& request, TemplateRef body,
-                           std::string_view title_msgid, mstch::map data, int status,
-                           std::string flash) {
-    auto context = page_context(site, request, title_msgid);
-    context.flash = std::move(flash);
-    return Response::html(site.pages.render_page(context, body, std::move(data)), status);
 }
 
 // "?count=12" style query values: digits only.
@@ -246,7 +218,7 @@ Response StatementAdminPages::edit(Request& request) const {
         if (saved) {
             return Response::redirect_see_other(std::string(kIndexPath) + "?saved=1");
         }
-        const std::vector<core::Error> errors{tied_to_field(saved.error())};
+        const std::vector<core::Error> errors{tied_to_text(saved.error())};
         return render_index(request, input, errors, false, status_for(errors), {});
     }
     if (action == "publish") {
@@ -256,7 +228,7 @@ Response StatementAdminPages::edit(Request& request) const {
             return Response::redirect_see_other(std::string(kIndexPath) +
                                                 "?published=" + published->hash);
         }
-        const std::vector<core::Error> errors{tied_to_field(published.error())};
+        const std::vector<core::Error> errors{tied_to_text(published.error())};
         return render_index(request, input, errors, true, status_for(errors), {});
     }
     // "preview", or a form without a known button: show it rendered, store nothing.
@@ -367,7 +339,7 @@ Response StatementAdminPages::save_translation(Request& request) const {
     if (translated.error().code == core::ErrorCode::NotFound) {
         return error_page(site_, request, 404);
     }
-    const std::vector<core::Error> errors{tied_to_field(translated.error())};
+    const std::vector<core::Error> errors{tied_to_text(translated.error())};
     return render_version(request, *found, input, errors, status_for(errors), {});
 }
 

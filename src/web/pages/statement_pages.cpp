@@ -60,7 +60,7 @@ std::string form_field(std::string_view kind, std::string_view field) {
 }
 
 // What was typed, from the posted form of either kind.
-signon::SignatureInput input_from(const Form& form, std::string_view language) {
+signon::SignatureInput signature_input_from(const Form& form, std::string_view language) {
     signon::SignatureInput input;
     input.kind = form.value("kind");
     input.language = std::string(language);
@@ -94,7 +94,8 @@ const i18n::Language& language_or_english(std::string_view tag) {
     return language != nullptr ? *language : *i18n::find_language("en");
 }
 
-std::string_view status_msgid(SignatureStatus status) {
+// A signature's status as its signer reads it (moderators read other words: signon_admin_pages).
+std::string_view signer_status_msgid(SignatureStatus status) {
     switch (status) {
         case SignatureStatus::Pending:
             return i18n::gettext_noop("Waiting for the e-mail confirmation");
@@ -130,11 +131,6 @@ std::string_view verification_sentence_msgid(Verification level) {
             return i18n::gettext_noop("Domain proven by DNS, signed with DNSSEC");
     }
     return "";
-}
-
-// The path the request came to, without its query: the action of the page's button form.
-std::string action_of(const Request& request) {
-    return request.raw_target.substr(0, request.raw_target.find('?'));
 }
 
 }  // namespace
@@ -348,7 +344,7 @@ Response StatementPages::sign(Request& request) const {
     const Form empty;
     const Form& form = request.form() ? *request.form() : empty;
     const auto language = language_of(request);
-    signon::SignatureInput input = input_from(form, language);
+    signon::SignatureInput input = signature_input_from(form, language);
     if (input.kind != kOrganisation && input.kind != kIndividual) {
         input.kind = std::string(kIndividual);
         return statement_page(
@@ -479,7 +475,7 @@ mstch::map StatementPages::signer_data(Request& request, const signon::Signature
         {"show_publicly", signature.show_publicly},
         {"statement_title", statement_title},
         {"version_number", version_number},
-        {"status", translate(site_, request, status_msgid(signature.status))},
+        {"status", translate(site_, request, signer_status_msgid(signature.status))},
         {"verification",
          translate(site_, request, verification_sentence_msgid(signature.verification))},
     };
