@@ -2,7 +2,7 @@
 // Shared by the responses tests (never by the library): the fixed times their deadlines are set
 // around, and helpers to make valid fields.
 
-#include "accounts/organisation.hpp"
+#include "accounts/accounts.hpp"
 #include "core/testing.hpp"
 
 #include <gtest/gtest.h>

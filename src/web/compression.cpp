@@ -4,6 +4,7 @@
 
 #include "core/assert.hpp"
 #include "core/random.hpp"
+#include "core/text.hpp"
 
 #include <zlib.h>
 
@@ -25,11 +26,6 @@ bool is_token_character(char c) {
 
 char lower(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                              [](char x, char y) { return lower(x) == lower(y); });
 }
 
 std::string_view trim_ows(std::string_view text) {
@@ -129,10 +125,10 @@ ContentCoding negotiate_coding(std::optional<std::string_view> field) {
             continue;
         }
         // The first mention of a coding counts; a later repeat cannot override it.
-        if (equals_ignoring_case(member->coding, "gzip") ||
-            equals_ignoring_case(member->coding, "x-gzip")) {
+        if (core::equals_ignoring_ascii_case(member->coding, "gzip") ||
+            core::equals_ignoring_ascii_case(member->coding, "x-gzip")) {
             gzip_weight = gzip_weight.value_or(member->weight);
-        } else if (equals_ignoring_case(member->coding, "identity")) {
+        } else if (core::equals_ignoring_ascii_case(member->coding, "identity")) {
             identity_weight = identity_weight.value_or(member->weight);
         } else if (member->coding == "*") {
             any_weight = any_weight.value_or(member->weight);

@@ -1,31 +1,17 @@
 #include "web/http.hpp"
 
+#include "core/text.hpp"
+
 #include <chrono>
 
 namespace coalition::web {
 
 namespace {
 
-char ascii_lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) {
-        return false;
-    }
-    for (std::size_t idx = 0; idx < a.size(); ++idx) {
-        if (ascii_lower(a[idx]) != ascii_lower(b[idx])) {
-            return false;
-        }
-    }
-    return true;
-}
-
 bool is_form_content_type(std::string_view content_type) {
     constexpr std::string_view kForm = "application/x-www-form-urlencoded";
     if (content_type.size() < kForm.size() ||
-        !equals_ignoring_case(content_type.substr(0, kForm.size()), kForm)) {
+        !core::equals_ignoring_ascii_case(content_type.substr(0, kForm.size()), kForm)) {
         return false;
     }
     // Allow parameters ("; charset=UTF-8") but not another type with the same prefix.
@@ -139,7 +125,7 @@ std::string_view reason_phrase(int status) {
 
 std::optional<std::string_view> Headers::find(std::string_view name) const {
     for (const auto& [field_name, field_value] : entries_) {
-        if (equals_ignoring_case(field_name, name)) {
+        if (core::equals_ignoring_ascii_case(field_name, name)) {
             return std::string_view(field_value);
         }
     }
@@ -161,8 +147,9 @@ void Headers::set(std::string name, std::string value) {
 }
 
 void Headers::remove(std::string_view name) {
-    std::erase_if(entries_,
-                  [name](const auto& entry) { return equals_ignoring_case(entry.first, name); });
+    std::erase_if(entries_, [name](const auto& entry) {
+        return core::equals_ignoring_ascii_case(entry.first, name);
+    });
 }
 
 std::string_view Request::param(std::string_view name) const {
