@@ -93,21 +93,30 @@ void remove_abandoned_directories() {
     }
 }
 
-std::unique_ptr<Database> empty_sqlite() {
+// A fresh temporary directory whose name carries this process's id (see above).
+std::filesystem::path new_directory() {
     remove_abandoned_directories();
     std::string pattern = (std::filesystem::temp_directory_path() /
                            ("coalition-store-" + std::to_string(::getpid()) + "-XXXXXX"))
                               .string();
     COALITION_ASSERT(mkdtemp(pattern.data()) != nullptr, "cannot create a temporary directory");
-    const std::filesystem::path directory = pattern;
-    const std::string url = "sqlite:" + (directory / "test.db").string();
-    return std::make_unique<TestDatabase>(open_database(url), url, [directory] {
-        std::error_code ignored;
-        std::filesystem::remove_all(directory, ignored);
-    });
+    return pattern;
 }
 
-std::unique_ptr<Database> empty_postgresql() {
+void remove_directory(const std::filesystem::path& directory) {
+    std::error_code ignored;
+    std::filesystem::remove_all(directory, ignored);
+}
+
+std::unique_ptr<Database> sqlite_in(const std::filesystem::path& directory) {
+    const std::string url = "sqlite:" + (directory / "test.db").string();
+    return std::make_unique<TestDatabase>(open_database(url), url,
+                                          [directory] { remove_directory(directory); });
+}
+
+// The admin URL, or nullptr when PostgreSQL is not configured (aborting instead under
+// COALITION_TEST_REQUIRE_POSTGRES=1).
+const char* required_postgres_url() {
     const char* admin_url = postgres_url();
     if (admin_url == nullptr) {
         const char* require = std::getenv("COALITION_TEST_REQUIRE_POSTGRES");
@@ -118,37 +127,120 @@ std::unique_ptr<Database> empty_postgresql() {
                          "scripts/with-postgres\n");
             std::abort();
         }
+    }
+    return admin_url;
+}
+
+std::string admin_url_of(const char* server_url) {
+    return with_parameter(server_url, "pool_size=1");
+}
+
+void drop_postgresql(const std::string& admin, const std::string& name) {
+    try {
+        open_database(admin)->query("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (const std::exception& error) {
+        // A test that stopped the server leaves the database behind; the cluster is throwaway,
+        // so say so and go on.
+        std::fprintf(stderr, "store::testing: could not drop %s: %s\n", name.c_str(), error.what());
+    }
+}
+
+// CREATE DATABASE cannot run inside a transaction, so it goes through query() (autocommit).
+// `clause` is empty, or " TEMPLATE name" to copy a database.
+std::unique_ptr<Database> new_postgresql(const char* server_url, const std::string& clause) {
+    const std::string name = "t_" + random_suffix();
+    const std::string admin = admin_url_of(server_url);
+    open_database(admin)->query("CREATE DATABASE " + name + clause);
+    const std::string url = with_database_name(server_url, name);
+    return std::make_unique<TestDatabase>(open_database(url), url,
+                                          [admin, name] { drop_postgresql(admin, name); });
+}
+
+// Migrating a database costs ~0.3 s (every migration is its own durable transaction), and a test
+// binary creates hundreds: each process migrates one template per dialect, once, and every fresh
+// database is a copy of it. The templates are removed when the process that made them exits (not
+// by a death test's forked child).
+class SqliteTemplate {
+public:
+    SqliteTemplate() : directory_(new_directory()) {
+        // Closing the only connection folds the write-ahead log into the file.
+        const std::string url = "sqlite:" + (directory_ / "test.db").string();
+        (void)migrate(*open_database(url));
+    }
+    ~SqliteTemplate() {
+        if (::getpid() == owner_) {
+            remove_directory(directory_);
+        }
+    }
+    SqliteTemplate(const SqliteTemplate&) = delete;
+    SqliteTemplate& operator=(const SqliteTemplate&) = delete;
+
+    std::unique_ptr<Database> copy() const {
+        const std::filesystem::path directory = new_directory();
+        for (const char* suffix : {"", "-wal"}) {
+            const auto source = directory_ / (std::string("test.db") + suffix);
+            if (std::filesystem::exists(source)) {
+                std::filesystem::copy_file(source, directory / source.filename());
+            }
+        }
+        return sqlite_in(directory);
+    }
+
+private:
+    pid_t owner_ = ::getpid();
+    std::filesystem::path directory_;
+};
+
+class PostgresqlTemplate {
+public:
+    explicit PostgresqlTemplate(const char* server_url)
+        : admin_(admin_url_of(server_url)), name_("t_template_" + random_suffix()) {
+        open_database(admin_)->query("CREATE DATABASE " + name_);
+        // The migrating connections must be gone before the database serves as a template.
+        (void)migrate(*open_database(with_database_name(server_url, name_)));
+    }
+    ~PostgresqlTemplate() {
+        if (::getpid() == owner_) {
+            drop_postgresql(admin_, name_);
+        }
+    }
+    PostgresqlTemplate(const PostgresqlTemplate&) = delete;
+    PostgresqlTemplate& operator=(const PostgresqlTemplate&) = delete;
+
+    const std::string& name() const { return name_; }
+
+private:
+    pid_t owner_ = ::getpid();
+    std::string admin_;
+    std::string name_;
+};
+
+std::unique_ptr<Database> migrated_sqlite() {
+    static const SqliteTemplate kTemplate;
+    return kTemplate.copy();
+}
+
+std::unique_ptr<Database> migrated_postgresql() {
+    const char* server_url = required_postgres_url();
+    if (server_url == nullptr) {
         return nullptr;
     }
-    const std::string name = "t_" + random_suffix();
-    const std::string admin = with_parameter(admin_url, "pool_size=1");
-    // CREATE DATABASE cannot run inside a transaction, so it goes through query() (autocommit).
-    open_database(admin)->query("CREATE DATABASE " + name);
-    const std::string url = with_database_name(admin_url, name);
-    return std::make_unique<TestDatabase>(open_database(url), url, [admin, name] {
-        try {
-            open_database(admin)->query("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
-        } catch (const std::exception& error) {
-            // A test that stopped the server leaves the database behind; the cluster is
-            // throwaway, so say so and go on.
-            std::fprintf(stderr, "store::testing: could not drop %s: %s\n", name.c_str(),
-                         error.what());
-        }
-    });
+    static const PostgresqlTemplate kTemplate(server_url);
+    return new_postgresql(server_url, " TEMPLATE " + kTemplate.name() + " STRATEGY FILE_COPY");
 }
 
 }  // namespace
 
 std::unique_ptr<Database> empty_database(Dialect dialect) {
-    return dialect == Dialect::Sqlite ? empty_sqlite() : empty_postgresql();
+    if (dialect == Dialect::Sqlite) {
+        return sqlite_in(new_directory());
+    }
+    const char* server_url = required_postgres_url();
+    return server_url == nullptr ? nullptr : new_postgresql(server_url, "");
 }
 
 std::unique_ptr<Database> fresh_database(Dialect dialect) {
-    auto database = empty_database(dialect);
-    if (database) {
-        (void)migrate(*database);
-    }
-    return database;
+    return dialect == Dialect::Sqlite ? migrated_sqlite() : migrated_postgresql();
 }
 
 std::vector<Dialect> available_dialects() {

@@ -4,6 +4,7 @@ Each test gets a fresh database: a SQLite file in its temp dir, or (when the sui
 scripts/with-postgres with COALITION_IT_BACKEND=postgresql) a fresh PostgreSQL database.
 Mail goes to the file transport (var/mail/outbox) unless a test starts an SMTP sink.
 """
+import atexit
 import http.client
 import http.cookiejar
 import json
@@ -44,13 +45,37 @@ class FreshDatabase:
 
     def __init__(self, directory):
         self.name = None
+        self.directory = directory
         if BACKEND == "postgresql":
             self.name = "it_" + secrets.token_hex(6)
             psql(f"CREATE DATABASE {self.name}")
             socket_dir = os.environ["COALITION_TEST_POSTGRES_SOCKET_DIR"]
-            self.url = f"postgresql://postgres@/{self.name}?host={socket_dir}"
+            self._url = f"postgresql://postgres@/{self.name}?host={socket_dir}"
         else:
-            self.url = "sqlite:" + os.path.join(directory, "var", "coalition.db")
+            self._url = "sqlite:" + os.path.join(directory, "var", "coalition.db")
+        self.touched = False
+
+    @property
+    def url(self):
+        # Whoever has the URL may have written to the database: from then on it is not replaced
+        # by a copy of the demo template.
+        self.touched = True
+        return self._url
+
+    def load_demo(self):
+        """`demo load --no-statement` into this database, as a copy of the process's template
+        while nothing else has used the database (a test class's tests all start from the same
+        demo data, and loading it — migrations and all — costs a second of CPU under the
+        sanitizers), or by running the command when something has."""
+        if self.touched:
+            return run_cli(["demo", "load", "--no-statement"], self.directory,
+                           env={"COALITION_DATABASE_URL": self._url})
+        template = DemoTemplate.get()
+        if template.failure is not None:
+            return template.failure
+        template.copy_to(self)
+        self.touched = True
+        return None
 
     def execute(self, sql):
         """Runs one statement without parameters (a test's direct change) on either backend."""
@@ -67,6 +92,58 @@ class FreshDatabase:
     def drop(self):
         if self.name:
             psql(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)")
+
+
+class DemoTemplate:
+    """The demo data loaded once per test process (one test class under parallel.py): a SQLite
+    file or a PostgreSQL template database, plus the files `demo load` writes under var/ (the
+    log's signing key, which signed the empty log's head in the database)."""
+
+    _instance = None
+
+    @classmethod
+    def get(cls):
+        if cls._instance is None:
+            cls._instance = cls()
+            atexit.register(cls._instance.remove)
+        return cls._instance
+
+    def __init__(self):
+        self.directory = tempfile.mkdtemp(prefix="coalition-it-template-")
+        os.makedirs(os.path.join(self.directory, "var"))
+        self.database = FreshDatabase(self.directory)
+        loaded = run_cli(["demo", "load", "--no-statement"], self.directory,
+                         env={"COALITION_DATABASE_URL": self.database.url})
+        self.failure = loaded if loaded.returncode != 0 else None
+        if not self.database.name:
+            # Fold the write-ahead log into the file, so that copying the file copies it all.
+            connection = sqlite3.connect(self.database.url[len("sqlite:"):])
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.close()
+
+    def copy_to(self, database):
+        source_var = os.path.join(self.directory, "var")
+        target_var = os.path.join(database.directory, "var")
+        os.makedirs(target_var, exist_ok=True)
+        for name in os.listdir(source_var):
+            if not name.endswith(("-wal", "-shm")) and os.path.isfile(os.path.join(source_var, name)):
+                shutil.copy2(os.path.join(source_var, name), os.path.join(target_var, name))
+        if database.name:
+            # A database is copied from a template with CREATE DATABASE … TEMPLATE, which cannot
+            # run in a transaction block: each -c is its own statement.
+            socket_dir = os.environ["COALITION_TEST_POSTGRES_SOCKET_DIR"]
+            subprocess.run(["psql", "-h", socket_dir, "-U", "postgres", "-d", "postgres",
+                            "-v", "ON_ERROR_STOP=1", "-qAt",
+                            "-c", f"DROP DATABASE {database.name}",
+                            "-c", f"CREATE DATABASE {database.name} TEMPLATE {self.database.name} STRATEGY FILE_COPY"],
+                           check=True, capture_output=True)
+
+    def remove(self):
+        try:
+            self.database.drop()
+        except (subprocess.CalledProcessError, KeyError):
+            pass  # The cluster may be gone already at exit.
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 def run_cli(args, directory, env=None, input_text=None, timeout=60):
@@ -331,8 +408,9 @@ class ServerTest(unittest.TestCase):
 
     def start_server(self, extra_env=None, demo=True, args=()):
         if demo:
-            result = self.cli("demo", "load", "--no-statement")
-            self.assertEqual(result.returncode, 0, result.stderr)
+            result = self.database.load_demo()
+            if result is not None:
+                self.assertEqual(result.returncode, 0, result.stderr)
         server = Server(self.directory, self.database.url, extra_env=extra_env).start(args)
         self.servers.append(server)
         return server
