@@ -31,7 +31,7 @@ build: deps
 
 build-asan: test-deps
 	@cmake -S . -B $(ASAN_DIR) $(CMAKE_FLAGS) -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
-	  -DCMAKE_BUILD_TYPE=Debug -DCOALITION_SANITIZE=ON >/dev/null
+	  -DCMAKE_BUILD_TYPE=Debug -DCOALITION_SANITIZE=ON -DCMAKE_UNITY_BUILD=ON >/dev/null
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
 
 # Serves the demo at http://127.0.0.1:8080 with an embedded SQLite database under var/.
