@@ -1,6 +1,7 @@
 #include "lists/bounces.hpp"
 
 #include "accounts/accounts.hpp"
+#include "core/clock.hpp"
 #include "core/random.hpp"
 #include "i18n/i18n.hpp"
 #include "lists/bounce_parser.hpp"
@@ -22,10 +23,9 @@ namespace {
 constexpr std::int64_t kHardBounce = 1000;
 constexpr std::int64_t kSoftBounce = 500;
 constexpr std::int64_t kThreshold = 5000;
-constexpr std::int64_t kStaleAfter = 7 * 24 * 3600;
+constexpr std::int64_t kStaleAfter = 7 * core::kSecondsPerDay;
 constexpr int kWarnings = 3;
-constexpr std::int64_t kWarningInterval = 7 * 24 * 3600;
-constexpr std::int64_t kDay = 24 * 3600;
+constexpr std::int64_t kWarningInterval = 7 * core::kSecondsPerDay;
 
 using Values = std::vector<std::pair<std::string, std::string>>;
 
@@ -95,7 +95,9 @@ void Bounces::score(const List& list, const Member& member, BounceKind kind,
             row.score_milli = 0;  // Stale: the member's mailbox worked for a week.
         }
         // At most one bounce a day counts: a mailbox down for a day is one event, not fifty.
-        const bool counted_today = row.score_milli > 0 && row.last_bounce_at / kDay == now / kDay;
+        const bool counted_today =
+            row.score_milli > 0 &&
+            row.last_bounce_at / core::kSecondsPerDay == now / core::kSecondsPerDay;
         if (!counted_today) {
             row.score_milli += kind == BounceKind::Hard ? kHardBounce : kSoftBounce;
         }

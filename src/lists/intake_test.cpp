@@ -262,6 +262,7 @@ TEST_P(IntakeTest, TheSameMessageArrivingAtOnceIsAcceptedOnce) {
     constexpr int kMessages = 6;
     constexpr int kCopies = 4;
     std::vector<std::thread> threads;
+    threads.reserve(kCopies);
     std::atomic<int> accepted = 0;
     std::atomic<int> discarded = 0;
     for (int copy = 0; copy < kCopies; ++copy) {

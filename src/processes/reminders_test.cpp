@@ -335,27 +335,28 @@ TEST_P(RemindersTest, TheDigestGoesOutOnceAWeekOnMonday) {
     add_deadline("2026-01-12", "17:00", "UTC");
     follow("h@example.org");
     follow("i@example.org", "Pacific/Auckland");  // UTC+13 in January.
-    const std::int64_t monday = 1767571200;       // 2026-01-05T00:00Z, a Monday.
+    constexpr std::int64_t kHour = 3600;
+    const std::int64_t monday = 1767571200;  // 2026-01-05T00:00Z, a Monday.
     // Auckland's Monday 08:00 is Sunday 19:00Z.
-    set_time(monday - 5 * 3600 - 1);
+    set_time(monday - 5 * kHour - 1);
     EXPECT_EQ(server_->reminders.send_digests(), 0);
-    set_time(monday - 5 * 3600);
+    set_time(monday - 5 * kHour);
     EXPECT_EQ(server_->reminders.send_digests(), 1);
-    set_time(monday + 8 * 3600 - 1);
+    set_time(monday + 8 * kHour - 1);
     EXPECT_EQ(server_->reminders.send_digests(), 0);
-    set_time(monday + 8 * 3600);
+    set_time(monday + 8 * kHour);
     EXPECT_EQ(server_->reminders.send_digests(), 1);
     EXPECT_EQ(server_->reminders.send_digests(), 0);
-    set_time(monday + core::kSecondsPerDay + 9 * 3600);  // Tuesday.
+    set_time(monday + core::kSecondsPerDay + 9 * kHour);  // Tuesday.
     EXPECT_EQ(server_->reminders.send_digests(), 0);
     EXPECT_EQ(outbox_count("Coming up%"), 2);
     EXPECT_NE(last_mail().find("Written inputs due"), std::string::npos);
     // The next Monday is a new week for both (the deadline is still ahead at 09:00Z).
-    set_time(monday + 7 * core::kSecondsPerDay + 9 * 3600);
+    set_time(monday + 7 * core::kSecondsPerDay + 9 * kHour);
     EXPECT_EQ(server_->reminders.send_digests(), 2);
     EXPECT_EQ(server_->reminders.send_digests(), 0);
     // A week later nothing is coming up: no digest.
-    set_time(monday + 14 * core::kSecondsPerDay + 9 * 3600);
+    set_time(monday + 14 * core::kSecondsPerDay + 9 * kHour);
     EXPECT_EQ(server_->reminders.send_digests(), 0);
 }
 

@@ -216,8 +216,8 @@ private:
 };
 
 std::unique_ptr<Database> migrated_sqlite() {
-    static const SqliteTemplate kTemplate;
-    return kTemplate.copy();
+    static const SqliteTemplate migrated;
+    return migrated.copy();
 }
 
 std::unique_ptr<Database> migrated_postgresql() {
@@ -225,8 +225,8 @@ std::unique_ptr<Database> migrated_postgresql() {
     if (server_url == nullptr) {
         return nullptr;
     }
-    static const PostgresqlTemplate kTemplate(server_url);
-    return new_postgresql(server_url, " TEMPLATE " + kTemplate.name() + " STRATEGY FILE_COPY");
+    static const PostgresqlTemplate migrated(server_url);
+    return new_postgresql(server_url, " TEMPLATE " + migrated.name() + " STRATEGY FILE_COPY");
 }
 
 }  // namespace
