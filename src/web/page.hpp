@@ -93,6 +93,10 @@ std::string upper_ascii(std::string value);
 // for anything else, or beyond int64_t.
 std::optional<std::int64_t> read_integer(std::string_view text);
 
+// A version or revision number as it appears in a path or form: decimal digits, above zero,
+// within int; nullopt for anything else.
+std::optional<int> positive_int(std::string_view text);
+
 // The longest reason or question a moderator may type (a rejected post, a reviewed signature).
 inline constexpr std::size_t kMaxReasonCharacters = 2000;
 

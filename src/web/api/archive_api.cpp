@@ -8,6 +8,7 @@
 #include "web/forms.hpp"
 #include "web/pages/archive_pages.hpp"
 #include "web/pages/archive_view.hpp"
+#include "web/pages/list_pages.hpp"
 #include "web/problem.hpp"
 
 #include <nlohmann/json.hpp>
@@ -34,10 +35,6 @@ Response lenient_json_response(const nlohmann::json& body) {
 Response not_found() {
     return problem_response(404,
                             "There is no such list, thread or message, or you may not read it.");
-}
-
-std::string list_path(const lists::List& list) {
-    return "/lists/" + percent_encode(list.name);
 }
 
 std::string shown_email(std::string_view email, const archive_access::Viewer& viewer) {
@@ -89,7 +86,7 @@ nlohmann::json thread_json(const lists::List& list, const archive::ThreadSummary
         {"started_at", core::format_rfc3339(thread.started_at)},
         {"last_activity", core::format_rfc3339(thread.last_activity)},
         {"message_count", thread.message_count},
-        {"url", list_path(list) + "/t/" + std::to_string(thread.id.value())},
+        {"url", list_pages::list_url(list) + "/t/" + std::to_string(thread.id.value())},
     };
 }
 
@@ -124,8 +121,8 @@ Response ArchiveApi::lists(Request& request) const {
             {"description", list.settings.description},
             {"address", list.posting_address().unicode()},
             {"archive_visibility", lists::to_string(list.settings.archive_visibility)},
-            {"url", list_path(list)},
-            {"archive_url", list_path(list) + "/archive"},
+            {"url", list_pages::list_url(list)},
+            {"archive_url", list_pages::list_url(list) + "/archive"},
             {"threads_url", "/api/v1/lists/" + percent_encode(list.name) + "/threads"},
         });
     }

@@ -44,15 +44,6 @@ std::string admin_document_path(const Context& context) {
 }
 
 // A revision number from the path or the query: a positive int; nullopt otherwise.
-std::optional<int> revision_number(std::string_view text) {
-    int value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || value <= 0) {
-        return std::nullopt;
-    }
-    return value;
-}
-
 std::optional<Context> find_context(const Site& site, const Request& request,
                                     std::string_view process_param = "slug") {
     auto process = site.processes.find(request.param(process_param));
@@ -285,7 +276,7 @@ Response ProcessDocumentPages::document(Request& request) const {
 
 Response ProcessDocumentPages::revision(Request& request) const {
     const auto context = find_context(site_, request);
-    const auto number = revision_number(request.param("number"));
+    const auto number = positive_int(request.param("number"));
     const auto revision = context && number
                               ? site_.processes.find_revision(context->document.id, *number)
                               : std::nullopt;
@@ -317,10 +308,10 @@ Response ProcessDocumentPages::compare(Request& request) const {
     const auto& revisions = context->document.revisions;
     const int last = revisions.empty() ? 0 : revisions.back().number;
     const auto to_text = request.query_value("to");
-    const auto to = to_text ? revision_number(*to_text) : std::optional<int>(last);
+    const auto to = to_text ? positive_int(*to_text) : std::optional<int>(last);
     const auto from_text = request.query_value("from");
     const auto from =
-        from_text ? revision_number(*from_text) : (to ? std::optional<int>(*to - 1) : std::nullopt);
+        from_text ? positive_int(*from_text) : (to ? std::optional<int>(*to - 1) : std::nullopt);
     const auto older =
         from ? site_.processes.find_revision(context->document.id, *from) : std::nullopt;
     const auto newer = to ? site_.processes.find_revision(context->document.id, *to) : std::nullopt;

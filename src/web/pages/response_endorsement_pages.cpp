@@ -35,15 +35,6 @@ bool ends_with(std::string_view text, std::string_view suffix) {
     return text.size() > suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
-std::optional<int> version_number(std::string_view text) {
-    int value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || value <= 0) {
-        return std::nullopt;
-    }
-    return value;
-}
-
 std::optional<accounts::OrganisationId> organisation_id(std::string_view text) {
     std::int64_t value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -365,7 +356,7 @@ Response ResponseEndorsementPages::freeze(Request& request) const {
         .deadline_date = form ? form->value("deadline_date") : "",
         .deadline_time = form ? form->value("deadline_time") : "",
         .deadline_zone = form ? form->value("deadline_zone") : "",
-        .based_on = version_number(form ? form->value("based_on") : "").value_or(0)};
+        .based_on = positive_int(form ? form->value("based_on") : "").value_or(0)};
     auto frozen = site_.endorsements->freeze(member_actor(request), request.param("slug"), input);
     if (frozen) {
         return Response::redirect_see_other(response_path(request.param("slug")) + "/endorsement");
@@ -451,7 +442,7 @@ Response ResponseEndorsementPages::order_endorsers(Request& request) const {
         std::vector<std::pair<int, accounts::OrganisationId>> placed;
         for (const auto& endorser : publication->endorsers) {
             const std::string field = "position-" + std::to_string(endorser.organisation.value());
-            const auto place = version_number(form ? form->value(field) : "");
+            const auto place = positive_int(form ? form->value(field) : "");
             if (!place || *place > count) {
                 const core::Error error = core::Error::invalid(
                     std::string(i18n::gettext_noop(
