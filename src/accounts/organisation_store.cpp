@@ -173,7 +173,8 @@ std::vector<Organisation> list(store::Database& database, const OrganisationFilt
 }
 
 std::optional<std::int64_t> revision(store::Database& database) {
-    const auto row = database.query_one("SELECT revision FROM organisations_revision WHERE id = 1");
+    const auto row =
+        database.query_one_memoised("SELECT revision FROM organisations_revision WHERE id = 1");
     if (!row) {
         return std::nullopt;
     }

@@ -382,8 +382,8 @@ std::vector<MessageRef> find_by_message_id(store::Database& database, std::strin
 }
 
 std::int64_t revision(store::Database& database, std::int64_t list_id) {
-    const auto row =
-        database.query_one("SELECT revision FROM archive_revisions WHERE list_id = $1", {list_id});
+    const auto row = database.query_one_memoised(
+        "SELECT revision FROM archive_revisions WHERE list_id = $1", {list_id});
     return row ? row->integer(0) : 0;
 }
 

@@ -166,15 +166,16 @@ std::optional<List> find(store::Database& database, ListId id) {
     return list;
 }
 
+// Memoised: every archive page and post looks its list up by name (store::Database).
 std::optional<List> find_by_name(store::Database& database, const std::string& name) {
-    const auto row = database.query_one(
+    const auto row = database.query_one_memoised(
         std::string("SELECT ") + kColumns + " FROM lists WHERE name = $1", {name});
     if (!row) {
         return std::nullopt;
     }
     List list = from_row(*row);
-    add_roles(list, database.query(std::string(kRoles) + "WHERE list_id = $1 ORDER BY id",
-                                   {list.id.value()}));
+    add_roles(list, database.query_memoised(std::string(kRoles) + "WHERE list_id = $1 ORDER BY id",
+                                            {list.id.value()}));
     return list;
 }
 

@@ -120,8 +120,8 @@ void raise_revision(store::Connection& connection, std::int64_t now) {
 }
 
 std::optional<Revision> revision(store::Database& database) {
-    const auto row =
-        database.query_one("SELECT revision, changed_at FROM process_revision WHERE id = 1");
+    const auto row = database.query_one_memoised(
+        "SELECT revision, changed_at FROM process_revision WHERE id = 1");
     if (!row) {
         return std::nullopt;
     }

@@ -18,7 +18,8 @@ constexpr std::string_view kDraftQuery =
 }  // namespace
 
 std::optional<std::int64_t> revision(store::Database& database) {
-    const auto row = database.query_one("SELECT revision FROM statement_revision WHERE id = 1");
+    const auto row =
+        database.query_one_memoised("SELECT revision FROM statement_revision WHERE id = 1");
     if (!row) {
         return std::nullopt;
     }

@@ -15,6 +15,13 @@ namespace {
 // The Database whose transaction body the current thread is running, if any.
 thread_local const Database* t_body_of = nullptr;
 
+std::optional<Row> first_row(Rows rows) {
+    if (rows.empty()) {
+        return std::nullopt;
+    }
+    return std::move(rows.front());
+}
+
 }  // namespace
 
 bool Row::is_null(std::size_t column) const {
@@ -65,19 +72,15 @@ std::optional<std::string> Row::optional_text(std::size_t column) const {
 }
 
 std::optional<Row> Connection::query_one(std::string_view sql, const Params& params) {
-    Rows rows = query(sql, params);
-    if (rows.empty()) {
-        return std::nullopt;
-    }
-    return std::move(rows.front());
+    return first_row(query(sql, params));
 }
 
 std::optional<Row> Database::query_one(std::string_view sql, const Params& params) {
-    Rows rows = query(sql, params);
-    if (rows.empty()) {
-        return std::nullopt;
-    }
-    return std::move(rows.front());
+    return first_row(query(sql, params));
+}
+
+std::optional<Row> Database::query_one_memoised(std::string_view sql, const Params& params) {
+    return first_row(query_memoised(sql, params));
 }
 
 std::unique_ptr<Database> open_database(const std::string& url) {

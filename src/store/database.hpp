@@ -94,6 +94,16 @@ public:
     virtual Rows query(std::string_view sql, const Params& params = {}) = 0;
     std::optional<Row> query_one(std::string_view sql, const Params& params = {});
 
+    // query() for the few small reads that pages make on every request (revision counters, a
+    // list by name): the rows may be kept and returned again for as long as nothing has been
+    // committed to the database since they were read, by this process or any other. SQLite
+    // can tell that without a transaction (SqliteDatabase::query_memoised); elsewhere this is
+    // query(). Results must be small: a few hundred are kept.
+    virtual Rows query_memoised(std::string_view sql, const Params& params = {}) {
+        return query(sql, params);
+    }
+    std::optional<Row> query_one_memoised(std::string_view sql, const Params& params = {});
+
     // Runs `body` in one transaction and commits it; returns only after the commit is durable.
     // If `body` throws, its changes are rolled back and the exception is rethrown to the caller.
     // A failed statement fails the whole body on both backends (PostgreSQL aborts the

@@ -4,6 +4,7 @@
 #include "core/unavailable.hpp"
 #include "store/backends.hpp"
 
+#include <atomic>
 #include <charconv>
 #include <cstring>
 #include <utility>
@@ -14,6 +15,13 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 constexpr std::size_t kStatementCacheLimit = 512;
+// The WAL index is mapped in regions of 32 kB (WALINDEX_PGSZ); every mapping of one file must
+// ask for that size. Its header, two copies of 48 bytes, opens the first region.
+constexpr int kWalIndexRegionBytes = 32768;
+constexpr std::size_t kWalIndexHeaderBytes = std::tuple_size_v<SqliteChangeWatcher::Stamp>;
+constexpr std::size_t kWalIndexIsInitOffset = 12;
+// query_memoised results kept: revision counters and a few lookups by name, a handful per page.
+constexpr std::size_t kMaxMemos = 256;
 
 bool is_blank_tail(const char* tail, const char* end) {
     for (; tail < end; ++tail) {
@@ -82,6 +90,26 @@ Value column_value(sqlite3_stmt* statement, int column) {
         default:
             return nullptr;
     }
+}
+
+// The key of a memoised query: its SQL and each parameter with its type, lengths spelled out so
+// that no two different queries share a key.
+std::string memo_key(std::string_view sql, const Params& params) {
+    std::string key(sql);
+    for (const Value& value : params) {
+        key += '\0';
+        key += static_cast<char>('0' + value.index());
+        if (const auto* integer = std::get_if<std::int64_t>(&value)) {
+            key += std::to_string(*integer);
+        } else if (const auto* real = std::get_if<double>(&value)) {
+            key.append(reinterpret_cast<const char*>(real), sizeof *real);
+        } else if (const auto* text = std::get_if<std::string>(&value)) {
+            key += std::to_string(text->size());
+            key += ':';
+            key += *text;
+        }
+    }
+    return key;
 }
 
 // Resets a cached statement however its use ends, so it holds no read snapshot open.
@@ -214,10 +242,54 @@ std::exception_ptr SqliteConnection::take_failure() {
     return std::exchange(failure_, nullptr);
 }
 
+SqliteChangeWatcher::SqliteChangeWatcher(const std::string& path) {
+    try {
+        connection_ = std::make_unique<SqliteConnection>(path, SqliteConnection::Mode::ReadOnly);
+        connection_->query("SELECT 1 FROM sqlite_schema LIMIT 1");  // Opens the WAL index.
+    } catch (const std::exception&) {
+        connection_.reset();
+        return;
+    }
+    sqlite3_file* file = nullptr;
+    if (sqlite3_file_control(connection_->handle(), "main", SQLITE_FCNTL_FILE_POINTER, &file) !=
+            SQLITE_OK ||
+        file == nullptr || file->pMethods == nullptr || file->pMethods->iVersion < 2 ||
+        file->pMethods->xShmMap == nullptr) {
+        return;
+    }
+    volatile void* region = nullptr;
+    // Not extending (0): a database not in WAL mode has no index, and no stamp.
+    if (file->pMethods->xShmMap(file, 0, kWalIndexRegionBytes, 0, &region) == SQLITE_OK) {
+        header_ = static_cast<const volatile unsigned char*>(region);
+    }
+}
+
+// As SQLite's own readers do (walIndexTryHdr): a commit writes the second copy, then the first;
+// reading the first, then the second, a reader that sees them equal has a whole header.
+std::optional<SqliteChangeWatcher::Stamp> SqliteChangeWatcher::stamp() const {
+    if (header_ == nullptr) {
+        return std::nullopt;
+    }
+    Stamp first{};
+    Stamp second{};
+    for (std::size_t byte = 0; byte < kWalIndexHeaderBytes; ++byte) {
+        first[byte] = header_[byte];
+    }
+    std::atomic_thread_fence(std::memory_order_acquire);
+    for (std::size_t byte = 0; byte < kWalIndexHeaderBytes; ++byte) {
+        second[byte] = header_[kWalIndexHeaderBytes + byte];
+    }
+    if (first != second || first[kWalIndexIsInitOffset] == 0) {
+        return std::nullopt;
+    }
+    return first;
+}
+
 SqliteDatabase::SqliteDatabase(std::string path)
     : path_(std::move(path)),
       writer_connection_(
           std::make_unique<SqliteConnection>(path_, SqliteConnection::Mode::ReadWrite)),
+      watcher_(path_),
       writer_([this] { run_writer(); }) {
 }
 
@@ -402,6 +474,37 @@ Rows SqliteDatabase::query(std::string_view sql, const Params& params) {
         release_reader(std::move(reader));
         throw;
     }
+}
+
+// A stamp read before the query: if the index still shows it later, no commit came after it, so
+// the rows (read at that state or a later one, which then would have changed the stamp) are
+// still what the query returns.
+Rows SqliteDatabase::query_memoised(std::string_view sql, const Params& params) {
+    const auto stamp = watcher_.stamp();
+    if (!stamp) {
+        return query(sql, params);
+    }
+    std::string key = memo_key(sql, params);
+    {
+        std::lock_guard lock(memos_mutex_);
+        if (const auto found = memos_.find(key);
+            found != memos_.end() && found->second.stamp == *stamp) {
+            ++memoised_hits_;
+            return found->second.rows;
+        }
+    }
+    Rows rows = query(sql, params);
+    std::lock_guard lock(memos_mutex_);
+    if (memos_.size() >= kMaxMemos) {
+        memos_.clear();
+    }
+    memos_.insert_or_assign(std::move(key), Memo{*stamp, rows});
+    return rows;
+}
+
+std::uint64_t SqliteDatabase::memoised_hits() const {
+    std::lock_guard lock(memos_mutex_);
+    return memoised_hits_;
 }
 
 bool SqliteDatabase::is_healthy() {

@@ -7,6 +7,7 @@
 
 #include <sqlite3.h>
 
+#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -14,6 +15,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -42,6 +44,8 @@ public:
     std::int64_t execute(std::string_view sql, const Params& params = {}) override;
     void execute_script(std::string_view sql) override;
 
+    sqlite3* handle() const { return handle_.get(); }
+
     // The first failure since the last call, if any (a failed statement fails the whole body).
     std::exception_ptr take_failure();
     bool is_in_transaction() const { return sqlite3_get_autocommit(handle_.get()) == 0; }
@@ -56,6 +60,28 @@ private:
     std::exception_ptr failure_;
 };
 
+// Tells whether anything has been committed to a WAL database, by any connection of any process,
+// without a transaction: it reads the header of the WAL index (the "-shm" file every connection
+// maps), which each commit rewrites — its change counter, frame count and salts
+// (https://www.sqlite.org/walformat.html, section 2.1: a format all SQLite versions sharing a
+// database must agree on). The mapping is SQLite's own, of a connection kept for this alone.
+class SqliteChangeWatcher {
+public:
+    using Stamp = std::array<unsigned char, 48>;  // One copy of the WAL-index header.
+
+    // Opens its connection on `path` (a WAL database). Without a usable WAL index, stamp() is
+    // always nullopt.
+    explicit SqliteChangeWatcher(const std::string& path);
+
+    // The header as it is now; nullopt while a commit is rewriting it or when none is readable.
+    // Two equal stamps mean no commit came between them.
+    std::optional<Stamp> stamp() const;
+
+private:
+    std::unique_ptr<SqliteConnection> connection_;
+    const volatile unsigned char* header_ = nullptr;  // SQLite's mapping of the index.
+};
+
 class SqliteDatabase final : public Database {
 public:
     static constexpr int kReaderCount = 4;
@@ -66,6 +92,10 @@ public:
     // store::Database
     Dialect dialect() const override { return Dialect::Sqlite; }
     Rows query(std::string_view sql, const Params& params = {}) override;
+    // Keeps each result with the WAL index's stamp read before it ran; returns it again while
+    // the stamp is unchanged (no commit since), without a read transaction — whose file locks
+    // and checks were the largest part of a cached page's database time (issue #2).
+    Rows query_memoised(std::string_view sql, const Params& params = {}) override;
     void transact(const std::function<void(Connection&)>& body) override;
     std::string describe() const override { return "sqlite:" + path_; }
     bool is_healthy() override;
@@ -74,6 +104,8 @@ public:
     std::size_t pending_writes() const;
     // Commits so far: fewer than transactions when group commit batches them.
     std::uint64_t commit_count() const;
+    // query_memoised calls answered from a kept result (for tests).
+    std::uint64_t memoised_hits() const;
 
 private:
     struct WriteRequest {
@@ -99,6 +131,16 @@ private:
     std::condition_variable reader_returned_;
     std::vector<std::unique_ptr<SqliteConnection>> idle_readers_;  // Guarded by readers_mutex_.
     int open_readers_ = 0;                                         // Guarded by readers_mutex_.
+
+    struct Memo {
+        SqliteChangeWatcher::Stamp stamp;
+        Rows rows;
+    };
+    SqliteChangeWatcher watcher_;
+    mutable std::mutex memos_mutex_;
+    std::unordered_map<std::string, Memo>
+        memos_;                        // By SQL and parameters. Guarded by memos_mutex_.
+    std::uint64_t memoised_hits_ = 0;  // Guarded by memos_mutex_.
 
     std::thread writer_;  // Last, so it starts after everything it uses exists.
 };

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <future>
 #include <thread>
@@ -141,6 +142,49 @@ TEST_F(SqliteDatabaseTest, CommittedWritesSurviveReopening) {
     database_.reset();
     database_ = std::make_unique<SqliteDatabase>((directory_ / "db.sqlite").string());
     EXPECT_EQ(database_->query_one("SELECT v FROM t WHERE id = 1")->text(0), "durable");
+}
+
+TEST_F(SqliteDatabaseTest, MemoisedQueriesAreKeptUntilACommit) {
+    database_->transact([](Connection& connection) {
+        connection.execute("INSERT INTO t (id, v) VALUES (1, 'first')");
+    });
+    const std::string sql = "SELECT v FROM t WHERE id = $1";
+    EXPECT_EQ(database_->query_one_memoised(sql, {std::int64_t{1}})->text(0), "first");
+    const auto hits = database_->memoised_hits();
+    EXPECT_EQ(database_->query_one_memoised(sql, {std::int64_t{1}})->text(0), "first");
+    EXPECT_EQ(database_->memoised_hits(), hits + 1);
+    // Other parameters are another query.
+    EXPECT_FALSE(database_->query_one_memoised(sql, {std::int64_t{2}}).has_value());
+    EXPECT_EQ(database_->memoised_hits(), hits + 1);
+
+    // Any commit, even one that touches another row, makes every kept result stale.
+    database_->transact([](Connection& connection) {
+        connection.execute("UPDATE t SET v = 'second' WHERE id = 1");
+    });
+    EXPECT_EQ(database_->query_one_memoised(sql, {std::int64_t{1}})->text(0), "second");
+    database_->transact([](Connection& connection) {
+        connection.execute("INSERT INTO t (id, v) VALUES (2, 'other')");
+    });
+    EXPECT_EQ(database_->query_one_memoised(sql, {std::int64_t{2}})->text(0), "other");
+    EXPECT_EQ(database_->memoised_hits(), hits + 1);
+}
+
+// What the memo exists for: a second server or a command on the same file changes it, and the
+// next request sees it at once. Another process writes here (python3's sqlite3, as an operator's
+// script would).
+TEST_F(SqliteDatabaseTest, MemoisedQueriesSeeAnotherProcesssCommitAtOnce) {
+    database_->transact([](Connection& connection) {
+        connection.execute("INSERT INTO t (id, v) VALUES (1, 'ours')");
+    });
+    const std::string sql = "SELECT v FROM t WHERE id = 1";
+    ASSERT_EQ(database_->query_one_memoised(sql)->text(0), "ours");
+    ASSERT_EQ(database_->query_one_memoised(sql)->text(0), "ours");
+    const std::string command =
+        "python3 -c \"import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+        "c.execute(\\\"UPDATE t SET v = 'theirs' WHERE id = 1\\\"); c.commit()\" " +
+        (directory_ / "db.sqlite").string();
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    EXPECT_EQ(database_->query_one_memoised(sql)->text(0), "theirs");
 }
 
 TEST_F(SqliteDatabaseTest, ParameterMistakesAreBugs) {
