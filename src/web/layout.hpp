@@ -6,10 +6,12 @@
 
 #include "i18n/i18n.hpp"
 #include "i18n/messages.hpp"
+#include "web/render_cache.hpp"
 #include "web/templates.hpp"
 
 #include <mstch/mstch.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,7 +70,8 @@ mstch::map field_data(const Field& field);
 // errors ([{field_id, message}], in order), has_errors.
 mstch::map form_data(const std::vector<Field>& fields);
 
-// The compiled templates and the layout. Immutable after construction; thread-safe.
+// The compiled templates and the layout. Thread-safe; nothing changes after construction but
+// the kept layouts of anonymous pages.
 class Pages {
 public:
     // Compiles the embedded templates. Throws core::StartupError when one does not compile.
@@ -104,11 +107,25 @@ private:
     static mstch::node shell_data(const i18n::Language& language);
     static mstch::node request_data(const PageContext& context);
 
+    // The layout before and after the body, the same for every anonymous visitor of one page.
+    struct LayoutParts {
+        std::string before_body;
+        std::string after_body;
+    };
+    std::shared_ptr<const LayoutParts> anonymous_layout(const PageContext& context,
+                                                        std::size_t language) const;
+    // `language` indexes supported_languages().
+    std::string render_layout(const PageContext& context, std::size_t language,
+                              std::string body_html) const;
+
     const i18n::Catalog* catalog_;
     Templates templates_;
     TemplateRef layout_;
     std::vector<std::pair<int, TemplateRef>> error_pages_;
     std::vector<mstch::node> shells_;  // Per language, indexed like supported_languages().
+    // By language, title and path (bounded: 404 pages have any path). A unique_ptr keeps Pages
+    // movable.
+    std::unique_ptr<RenderCache<LayoutParts>> anonymous_layouts_;
 };
 
 }  // namespace coalition::web

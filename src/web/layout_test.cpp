@@ -149,6 +149,77 @@ TEST(Layout, FlashMessageShowsInTheStatusRegion) {
     EXPECT_TRUE(contains(html, R"(<p class="flash">Vous êtes connecté.</p>)"));
 }
 
+// The embedded templates plus "probe", a body that shows one value.
+const Pages& probe_pages() {
+    static const Pages instance = [] {
+        std::vector<std::pair<std::string, std::string>> sources;
+        for (const auto& [name, bytes] : embedded_template_files()) {
+            sources.emplace_back(std::string(name.substr(0, name.find('.'))), std::string(bytes));
+        }
+        sources.emplace_back("probe", "<p id=\"probe\">{{text}}</p>");
+        return Pages(i18n::Catalog::embedded(),
+                     Templates::compile(sources, i18n::Catalog::embedded()).value());
+    }();
+    return instance;
+}
+
+std::string probe(const PageContext& page, const std::string& text) {
+    return probe_pages().render_page(page, probe_pages().require("probe"),
+                                     mstch::map{{"text", text}});
+}
+
+std::size_t occurrences(const std::string& html, std::string_view needle) {
+    std::size_t count = 0;
+    for (auto at = html.find(needle); at != std::string::npos; at = html.find(needle, at + 1)) {
+        ++count;
+    }
+    return count;
+}
+
+// Anonymous pages reuse the layout rendered for their language, title and path: each request
+// still gets its own body, and a signed-in visitor or a flash message gets a layout of its own.
+TEST(Layout, KeptAnonymousLayoutsBelongToOneLanguageTitleAndPath) {
+    PageContext members = context();
+    const std::string first = probe(members, "first body");
+    const std::string second = probe(members, "second <body>");
+    EXPECT_EQ(occurrences(first, "first body"), 1u);
+    EXPECT_EQ(occurrences(second, "second &lt;body&gt;"), 1u);
+    EXPECT_FALSE(contains(second, "first body"));
+    EXPECT_EQ(first.substr(0, first.find("<p id=\"probe\">")),
+              second.substr(0, second.find("<p id=\"probe\">")));
+
+    PageContext statement = context("ar");
+    statement.path = "/statement";
+    statement.title = "Statement";
+    const std::string arabic = probe(statement, "x");
+    EXPECT_TRUE(contains(arabic, R"(<html lang="ar" dir="rtl">)"));
+    EXPECT_TRUE(contains(arabic, R"(href="/statement?lang=en")"));
+    EXPECT_TRUE(contains(arabic, R"(<a href="/statement" aria-current="page">)"));
+    EXPECT_TRUE(contains(arabic, "<title>Statement — Coalition</title>"));
+    EXPECT_FALSE(contains(arabic, R"(href="/members?lang=en")"));
+    EXPECT_TRUE(contains(probe(members, "x"), R"(href="/members?lang=fr")"));
+
+    PageContext signed_in = context();
+    signed_in.visitor = PageVisitor{"Ana", false};
+    EXPECT_TRUE(contains(probe(signed_in, "x"), "Signed in as Ana"));
+    EXPECT_FALSE(contains(probe(members, "x"), "Signed in as"));
+    PageContext flashed = context();
+    flashed.flash = "Saved.";
+    EXPECT_TRUE(contains(probe(flashed, "x"), R"(<p class="flash">Saved.</p>)"));
+    EXPECT_FALSE(contains(probe(members, "x"), "Saved."));
+}
+
+// The layout is split around a marker made of control characters; a site name that holds it
+// must not make the page show its body twice or lose it.
+TEST(Layout, ASiteNameHoldingTheBodyMarkerStillGetsOneBody) {
+    PageContext page = context();
+    page.site_name = "Odd \x1f\x1e{{body}}\x1e\x1f name";
+    const std::string html = probe(page, "the body");
+    EXPECT_EQ(occurrences(html, "the body"), 1u);
+    EXPECT_EQ(occurrences(html, "<p id=\"probe\">"), 1u);
+    EXPECT_TRUE(contains(html, "Odd \x1f\x1e{{body}}\x1e\x1f name"));
+}
+
 TEST(Forms, FieldTiesLabelHintAndErrorToTheInput) {
     Field email{.name = "email",
                 .label = "E-mail address",
