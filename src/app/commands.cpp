@@ -7,6 +7,7 @@
 #include "app/log_worker.hpp"
 #include "app/periodic_worker.hpp"
 #include "app/wiring.hpp"
+#include "core/resident_memory.hpp"
 #include "core/unavailable.hpp"
 #include "i18n/i18n.hpp"
 #include "lmtp/lmtp.hpp"
@@ -80,6 +81,14 @@ std::string web_host(const std::string& base_url) {
 }
 
 }  // namespace
+
+// Start-up is done: what it alone used need not stay resident (core/resident_memory.hpp). Only
+// the store's writer thread runs yet, idle, so no library is being loaded while mappings are
+// read and dropped.
+void release_startup_memory() {
+    core::release_free_heap();
+    core::release_clean_file_pages();
+}
 
 int serve(const Config& config) {
     const sigset_t stop_signals = block_stop_signals();
@@ -169,6 +178,7 @@ int serve(const Config& config) {
         [&services] { services->bounces->run_periodic(); },
         {.name = "bounces", .interval = std::chrono::hours(1), .log = log_line});
     ListMailbox mailbox(*services->lists, *services->intake, log_line);
+    release_startup_memory();
     std::unique_ptr<lmtp::Server> lmtp_server;
     if (config.lmtp.listen) {
         lmtp::ServerSettings lmtp_settings;
