@@ -34,10 +34,14 @@ def postgres_admin_url():
     return os.environ["COALITION_TEST_POSTGRES_URL"]
 
 
-def psql(sql, database="postgres"):
+def psql(*statements, database="postgres"):
+    """Runs each statement as its own -c, outside any transaction block (CREATE DATABASE may
+    not run in one), stopping at the first error."""
     socket_dir = os.environ["COALITION_TEST_POSTGRES_SOCKET_DIR"]
-    subprocess.run(["psql", "-h", socket_dir, "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1",
-                    "-qAtc", sql], check=True, capture_output=True)
+    command = ["psql", "-h", socket_dir, "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-qAt"]
+    for statement in statements:
+        command += ["-c", statement]
+    subprocess.run(command, check=True, capture_output=True)
 
 
 class FreshDatabase:
@@ -68,14 +72,13 @@ class FreshDatabase:
         demo data, and loading it — migrations and all — costs a second of CPU under the
         sanitizers), or by running the command when something has."""
         if self.touched:
-            return run_cli(["demo", "load", "--no-statement"], self.directory,
-                           env={"COALITION_DATABASE_URL": self._url})
+            check_loaded(run_cli(["demo", "load", "--no-statement"], self.directory,
+                                 env={"COALITION_DATABASE_URL": self._url}))
+            return
         template = DemoTemplate.get()
-        if template.failure is not None:
-            return template.failure
+        check_loaded(template.loaded)
         template.copy_to(self)
         self.touched = True
-        return None
 
     def execute(self, sql):
         """Runs one statement without parameters (a test's direct change) on either backend."""
@@ -114,7 +117,7 @@ class DemoTemplate:
         self.database = FreshDatabase(self.directory)
         loaded = run_cli(["demo", "load", "--no-statement"], self.directory,
                          env={"COALITION_DATABASE_URL": self.database.url})
-        self.failure = loaded if loaded.returncode != 0 else None
+        self.loaded = loaded
         if not self.database.name:
             # Fold the write-ahead log into the file, so that copying the file copies it all.
             connection = sqlite3.connect(self.database.url[len("sqlite:"):])
@@ -129,14 +132,8 @@ class DemoTemplate:
             if not name.endswith(("-wal", "-shm")) and os.path.isfile(os.path.join(source_var, name)):
                 shutil.copy2(os.path.join(source_var, name), os.path.join(target_var, name))
         if database.name:
-            # A database is copied from a template with CREATE DATABASE … TEMPLATE, which cannot
-            # run in a transaction block: each -c is its own statement.
-            socket_dir = os.environ["COALITION_TEST_POSTGRES_SOCKET_DIR"]
-            subprocess.run(["psql", "-h", socket_dir, "-U", "postgres", "-d", "postgres",
-                            "-v", "ON_ERROR_STOP=1", "-qAt",
-                            "-c", f"DROP DATABASE {database.name}",
-                            "-c", f"CREATE DATABASE {database.name} TEMPLATE {self.database.name} STRATEGY FILE_COPY"],
-                           check=True, capture_output=True)
+            psql(f"DROP DATABASE {database.name}",
+                 f"CREATE DATABASE {database.name} TEMPLATE {self.database.name} STRATEGY FILE_COPY")
 
     def remove(self):
         try:
@@ -144,6 +141,12 @@ class DemoTemplate:
         except (subprocess.CalledProcessError, KeyError):
             pass  # The cluster may be gone already at exit.
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def check_loaded(loaded):
+    """Stops the test with the command's own message when `demo load` failed."""
+    if loaded.returncode != 0:
+        raise AssertionError(f"demo load failed ({loaded.returncode}): {loaded.stderr}")
 
 
 def run_cli(args, directory, env=None, input_text=None, timeout=60):
@@ -408,9 +411,7 @@ class ServerTest(unittest.TestCase):
 
     def start_server(self, extra_env=None, demo=True, args=()):
         if demo:
-            result = self.database.load_demo()
-            if result is not None:
-                self.assertEqual(result.returncode, 0, result.stderr)
+            self.database.load_demo()
         server = Server(self.directory, self.database.url, extra_env=extra_env).start(args)
         self.servers.append(server)
         return server
