@@ -274,6 +274,17 @@ std::uint64_t public_list_generation() {
     return list_generation.load(std::memory_order_relaxed);
 }
 
+namespace {
+
+// The signatures of one signer ($1, the dedup key) for one campaign ($2), through the unique
+// index (dedup_key, campaign, version_hash). Written as a subquery on purpose: given the status
+// as well, SQLite chose the index on (campaign, status, …) and read every published signature of
+// the campaign, at each confirmation (169 confirmations/s at 3,000 published, worse with more).
+constexpr const char* kSameSigner =
+    "id IN (SELECT id FROM signatures WHERE dedup_key = $1 AND campaign = $2)";
+
+}  // namespace
+
 void mark_published(store::Connection& connection, const Record& record, std::int64_t now,
                     std::uint64_t log_index) {
     touch_public_list();
@@ -283,10 +294,10 @@ void mark_published(store::Connection& connection, const Record& record, std::in
         "UPDATE signatures SET status = 'published', published_at = $2, log_index = $3, "
         "listed = $4, superseded = 0 WHERE id = $1",
         {s.id, now, static_cast<std::int64_t>(log_index), std::int64_t{listed ? 1 : 0}});
-    connection.execute(
-        "UPDATE signatures SET listed = 0, superseded = 1 WHERE dedup_key = $1 AND campaign = $2 "
-        "AND id <> $3 AND status = 'published' AND superseded = 0",
-        {record.dedup_key, s.campaign, s.id});
+    connection.execute(std::string("UPDATE signatures SET listed = 0, superseded = 1 WHERE ") +
+                           kSameSigner +
+                           " AND id <> $3 AND status = 'published' AND superseded = 0",
+                       {record.dedup_key, s.campaign, s.id});
 }
 
 void set_status(store::Connection& connection, std::int64_t id, SignatureStatus status,
@@ -333,11 +344,11 @@ void erase_personal_data(store::Connection& connection, std::int64_t id) {
 bool has_published_other_version(store::Connection& connection, const Record& record) {
     const Signature& s = record.signature;
     return connection
-        .query_one(
-            "SELECT 1 FROM signatures WHERE dedup_key = $1 AND campaign = $2 AND id <> $3 AND "
-            "status = 'published' AND kind = $4 AND organisation_domain_ascii = $5 LIMIT 1",
-            {record.dedup_key, s.campaign, s.id, std::string(to_string(s.kind)),
-             record.organisation_domain_ascii})
+        .query_one(std::string("SELECT 1 FROM signatures WHERE ") + kSameSigner +
+                       " AND id <> $3 AND status = 'published' AND kind = $4 AND "
+                       "organisation_domain_ascii = $5 LIMIT 1",
+                   {record.dedup_key, s.campaign, s.id, std::string(to_string(s.kind)),
+                    record.organisation_domain_ascii})
         .has_value();
 }
 
