@@ -206,6 +206,10 @@ SignatoryPage Signatures::list(const std::string& campaign, const SignatoryFilte
     return page;
 }
 
+std::uint64_t Signatures::public_list_generation() const {
+    return signature_store::public_list_generation();
+}
+
 Totals Signatures::totals(const std::string& campaign) {
     Totals totals;
     const auto rows = state_->database.query(

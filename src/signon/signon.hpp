@@ -330,6 +330,10 @@ public:
     SignatoryPage list(const std::string& campaign, const SignatoryFilter& filter);
     Totals totals(const std::string& campaign);
     Breakdown breakdown(const std::string& campaign);
+    // Raised by every change to the public list made in this process (publication, withdrawal,
+    // moderation, verification, erasure): what is kept of the list is stale once it moves.
+    // Another server's changes do not move it; keep what depends on the list briefly too.
+    std::uint64_t public_list_generation() const;
 
     // Receipts: for each published signature whose log entry is now under a signed tree head
     // and whose signer has no receipt yet, queues the receipt mail (leaf index, leaf, tree head).

@@ -12,6 +12,7 @@
 #include "i18n/i18n.hpp"
 #include "web/page.hpp"
 #include "web/problem.hpp"
+#include "web/render_cache.hpp"
 #include "web/svg_chart.hpp"
 
 #include <algorithm>
@@ -29,6 +30,8 @@ constexpr std::size_t kMaxSearchCharacters = 200;
 constexpr std::int64_t kMaxSignatoriesPage = 1'000'000;
 constexpr std::int64_t kExportBatch = 1000;  // signon::SignatoryFilter::limit's cap.
 constexpr std::int64_t kCacheSeconds = 5;
+// Rendered list bodies, one per language and address, each kept for the second it was made in.
+constexpr std::size_t kListBodyBytes = 8 << 20;
 
 bool is_hex_hash(std::string_view value) {
     return value.size() == 64 && std::all_of(value.begin(), value.end(), [](char character) {
@@ -372,9 +375,10 @@ struct SharedValue {
 
 struct SignatoriesPages::Cache {
     std::mutex mutex;
-    SharedValue<std::vector<VersionLabel>> versions;  // Guarded by mutex.
-    SharedValue<signon::Totals> totals;               // Guarded by mutex.
-    SharedValue<signon::Breakdown> breakdown;         // Guarded by mutex.
+    SharedValue<std::vector<VersionLabel>> versions;       // Guarded by mutex.
+    SharedValue<signon::Totals> totals;                    // Guarded by mutex.
+    SharedValue<signon::Breakdown> breakdown;              // Guarded by mutex.
+    RenderCache<std::string> list_bodies{kListBodyBytes};  // Stamped with the Unix second.
     // The charts of `charts_of`, by language. Guarded by mutex.
     std::shared_ptr<const signon::Breakdown> charts_of;
     std::map<std::string, std::shared_ptr<const Charts>> charts;
@@ -433,6 +437,7 @@ Charts draw_charts(const Site& site, const Request& request, const signon::Break
 SignatoriesPages::SignatoriesPages(Site& site)
     : site_(site),
       list_(site.pages.require("statement_signatories")),
+      prerendered_(site.pages.require("prerendered")),
       cache_(std::make_unique<Cache>()) {
     site.pages.require("admin_select");
 }
@@ -500,8 +505,30 @@ signon::Totals SignatoriesPages::totals() const {
         [this] { return site_.signatures.totals(std::string(kStatementCampaign)); });
 }
 
+// The body (the same for every visitor: no form in it posts) is kept for each language and
+// address until the list changes on this server, and for one second at most: on launch day
+// thousands of visitors a second ask for the same first page, whose totals and charts are
+// already a few seconds old (Cache). What this server changes shows at once, another server's
+// changes within a second; the layout is still each visitor's own.
 Response SignatoriesPages::list(Request& request) const {
     const SignatoryQuery query = parse_signatory_query(request);
+    if (!query.errors.empty()) {
+        return render(site_, request, list_, "Signatories", list_data(request, query), 422);
+    }
+    const std::string_view language = language_of(request);
+    const std::string key = std::to_string(site_.signatures.public_list_generation()) + '\n' +
+                            std::string(language) + '\n' + request.raw_target;
+    const std::int64_t second = clock_.unix_now();
+    auto body = cache_->list_bodies.find(key, second);
+    if (!body) {
+        body = std::make_shared<const std::string>(
+            site_.pages.templates().render(list_, list_data(request, query), language));
+        cache_->list_bodies.keep(key, second, body, body->size());
+    }
+    return render(site_, request, prerendered_, "Signatories", mstch::map{{"content_html", *body}});
+}
+
+mstch::map SignatoriesPages::list_data(Request& request, const SignatoryQuery& query) const {
     const std::string campaign(kStatementCampaign);
     const std::string_view language = language_of(request);
     const auto page = site_.signatures.list(campaign, query.filter);
@@ -644,8 +671,7 @@ Response SignatoriesPages::list(Request& request) const {
     data.emplace("region_chart_html", charts->by_region);
     data.emplace("group_chart_html", charts->by_group);
     data.emplace("time_chart_html", charts->over_time);
-    return render(site_, request, list_, "Signatories", std::move(data),
-                  query.errors.empty() ? 200 : 422);
+    return data;
 }
 
 Response SignatoriesPages::csv(Request& request) const {

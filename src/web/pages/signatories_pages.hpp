@@ -86,10 +86,13 @@ public:
 private:
     // The campaign's totals, counted at most every few seconds.
     signon::Totals totals() const;
+    // The list page's template data for `query` (valid or not).
+    mstch::map list_data(Request& request, const SignatoryQuery& query) const;
 
     struct Cache;  // Versions, totals, breakdown and charts, a few seconds old at most.
     Site& site_;
     TemplateRef list_;
+    TemplateRef prerendered_;
     core::SystemClock clock_;
     std::unique_ptr<Cache> cache_;
 };
