@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <memory>
 
 namespace coalition::web {
@@ -165,15 +166,6 @@ std::string upper_ascii(std::string value) {
     return value;
 }
 
-std::optional<int> positive_int(std::string_view text) {
-    int value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || value <= 0) {
-        return std::nullopt;
-    }
-    return value;
-}
-
 std::optional<std::int64_t> read_integer(std::string_view text) {
     std::int64_t value = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -181,6 +173,19 @@ std::optional<std::int64_t> read_integer(std::string_view text) {
         return std::nullopt;
     }
     return value;
+}
+
+std::optional<std::int64_t> positive_integer(std::string_view text) {
+    const auto value = read_integer(text);
+    return value && *value > 0 ? value : std::nullopt;
+}
+
+std::optional<int> positive_int(std::string_view text) {
+    const auto value = positive_integer(text);
+    if (!value || *value > std::numeric_limits<int>::max()) {
+        return std::nullopt;
+    }
+    return static_cast<int>(*value);
 }
 
 Response file_download(std::string body, std::string_view content_type, std::string_view filename) {

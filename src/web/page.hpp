@@ -93,8 +93,9 @@ std::string upper_ascii(std::string value);
 // for anything else, or beyond int64_t.
 std::optional<std::int64_t> read_integer(std::string_view text);
 
-// A version or revision number as it appears in a path or form: decimal digits, above zero,
-// within int; nullopt for anything else.
+// An id or number from a path, query or form: read_integer above zero; nullopt otherwise.
+std::optional<std::int64_t> positive_integer(std::string_view text);
+// The same within int (version and revision numbers).
 std::optional<int> positive_int(std::string_view text);
 
 // The longest reason or question a moderator may type (a rejected post, a reviewed signature).

@@ -7,7 +7,6 @@
 #include "web/page.hpp"
 #include "web/pages/process_pages.hpp"
 
-#include <charconv>
 #include <optional>
 #include <string>
 #include <utility>
@@ -43,7 +42,6 @@ std::string admin_document_path(const Context& context) {
            context.document.slug.value();
 }
 
-// A revision number from the path or the query: a positive int; nullopt otherwise.
 std::optional<Context> find_context(const Site& site, const Request& request,
                                     std::string_view process_param = "slug") {
     auto process = site.processes.find(request.param(process_param));

@@ -45,13 +45,8 @@ std::string process_path(const processes::Process& process) {
 }
 
 std::optional<processes::MilestoneId> milestone_id_of(const Request& request) {
-    std::int64_t value = 0;
-    const auto text = request.param("id");
-    const auto* end = text.data() + text.size();
-    if (text.empty() || std::from_chars(text.data(), end, value).ptr != end || value <= 0) {
-        return std::nullopt;
-    }
-    return processes::MilestoneId(value);
+    const auto value = positive_integer(request.param("id"));
+    return value ? std::optional(processes::MilestoneId(*value)) : std::nullopt;
 }
 
 namespace {

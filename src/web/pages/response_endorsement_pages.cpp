@@ -9,7 +9,6 @@
 #include "web/page.hpp"
 #include "web/problem.hpp"
 
-#include <charconv>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,12 +35,8 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 }
 
 std::optional<accounts::OrganisationId> organisation_id(std::string_view text) {
-    std::int64_t value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || value <= 0) {
-        return std::nullopt;
-    }
-    return accounts::OrganisationId(value);
+    const auto value = positive_integer(text);
+    return value ? std::optional(accounts::OrganisationId(*value)) : std::nullopt;
 }
 
 }  // namespace

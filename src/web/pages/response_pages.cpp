@@ -11,7 +11,6 @@
 #include "web/problem.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <initializer_list>
 #include <iterator>
 #include <map>
@@ -35,15 +34,6 @@ std::optional<Response> refusal_page(const Site& site, const Request& request,
         return error_page(site, request, http_status(error.code));
     }
     return std::nullopt;
-}
-
-std::optional<std::int64_t> positive_number(std::string_view text) {
-    std::int64_t value = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error != std::errc() || end != text.data() + text.size() || value <= 0) {
-        return std::nullopt;
-    }
-    return value;
 }
 
 std::string format_when(const Request& request, std::int64_t at) {
@@ -590,7 +580,7 @@ Response ResponsePages::comment(Request& request) const {
     std::optional<responses::CommentId> reply_to;
     // The paragraph's form offers "a new comment" (empty) or one of its comments to answer.
     if (form && form->has("reply_to") && !form->value("reply_to").empty()) {
-        const auto number = positive_number(form->value("reply_to"));
+        const auto number = positive_integer(form->value("reply_to"));
         if (!number) {
             return error_page(site_, request, 404);
         }
@@ -640,7 +630,7 @@ Response ResponsePages::accept(Request& request) const {
     if (site_.responses == nullptr) {
         return error_page(site_, request, 503);
     }
-    const auto id = positive_number(request.param("id"));
+    const auto id = positive_integer(request.param("id"));
     const auto return_to = return_to_of(request);
     if (!id) {
         return error_page(site_, request, 404);
@@ -661,7 +651,7 @@ Response ResponsePages::reject(Request& request) const {
     if (site_.responses == nullptr) {
         return error_page(site_, request, 503);
     }
-    const auto id = positive_number(request.param("id"));
+    const auto id = positive_integer(request.param("id"));
     const auto return_to = return_to_of(request);
     if (!id) {
         return error_page(site_, request, 404);
@@ -681,7 +671,7 @@ Response ResponsePages::merge(Request& request) const {
     if (site_.responses == nullptr) {
         return error_page(site_, request, 503);
     }
-    const auto id = positive_number(request.param("id"));
+    const auto id = positive_integer(request.param("id"));
     const auto return_to = return_to_of(request);
     if (!id) {
         return error_page(site_, request, 404);
@@ -738,10 +728,10 @@ Response ResponsePages::diff(Request& request) const {
     }
     const int last = response->current_version;
     const auto to_text = request.query_value("to");
-    const auto to = to_text ? positive_number(*to_text) : std::optional<std::int64_t>(last);
+    const auto to = to_text ? positive_integer(*to_text) : std::optional<std::int64_t>(last);
     const auto from_text = request.query_value("from");
     const auto from =
-        from_text ? positive_number(*from_text)
+        from_text ? positive_integer(*from_text)
                   : (to ? std::optional<std::int64_t>(*to > 1 ? *to - 1 : 1) : std::nullopt);
     if (!from || !to || *from > last || *to > last) {
         return error_page(site_, request, 404);
@@ -899,7 +889,7 @@ Response ResponsePages::create_response(Request& request) const {
     if (form) {
         for (const auto& text : form->all("editors")) {
             editor_values.emplace_back(text);
-            if (const auto number = positive_number(text)) {
+            if (const auto number = positive_integer(text)) {
                 editors.emplace_back(*number);
             } else {
                 errors.push_back(core::Error::invalid("Choose editors from the list.", "editors"));
