@@ -43,6 +43,8 @@ TEST_F(SqliteDatabaseTest, PragmasAreSet) {
         EXPECT_EQ(connection.query_one("PRAGMA synchronous")->integer(0), 2);  // FULL
         EXPECT_EQ(connection.query_one("PRAGMA foreign_keys")->integer(0), 1);
         EXPECT_EQ(connection.query_one("PRAGMA busy_timeout")->integer(0), 5000);
+        EXPECT_EQ(connection.query_one("PRAGMA temp_store")->integer(0), 2);  // MEMORY
+        EXPECT_EQ(connection.query_one("PRAGMA wal_autocheckpoint")->integer(0), 8192);
     });
 }
 
