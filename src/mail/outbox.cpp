@@ -132,20 +132,33 @@ std::int64_t Outbox::enqueue(store::Connection& connection, const ComposedMessag
 }
 
 std::int64_t Outbox::enqueue(store::Connection& connection, const OutgoingMessage& message) {
+    return enqueue(connection, prepare(message));
+}
+
+PreparedMessage Outbox::prepare(const OutgoingMessage& message) {
     COALITION_ASSERT(!message.to.empty(), "a message needs at least one recipient");
     static thread_local core::SecureRandom random;
-    const Envelope envelope = envelope_of(message);
-    std::string recipients;
+    Envelope envelope = envelope_of(message);
+    PreparedMessage prepared{.mail_from = std::move(envelope.mail_from),
+                             .recipients = {},
+                             .needs_smtputf8 = envelope.needs_smtputf8,
+                             .message_id = new_message_id(message, random),
+                             .subject = storable_reply(message.subject),
+                             .draft = to_json(message)};
     for (const std::string& recipient : envelope.recipients) {
-        recipients += recipients.empty() ? recipient : "\n" + recipient;
+        prepared.recipients += prepared.recipients.empty() ? recipient : "\n" + recipient;
     }
+    return prepared;
+}
+
+std::int64_t Outbox::enqueue(store::Connection& connection, const PreparedMessage& message) {
     const std::int64_t now = clock_.unix_now();
     const auto row = connection.query_one(
         "INSERT INTO mail_outbox (mail_from, recipients, needs_smtputf8, message_id, subject, "
         "bytes, draft, state, attempts, next_attempt_at, created_at) "
         "VALUES ($1, $2, $3, $4, $5, '', $6, 'pending', 0, $7, $7) RETURNING id",
-        {envelope.mail_from, recipients, std::int64_t{envelope.needs_smtputf8 ? 1 : 0},
-         new_message_id(message, random), storable_reply(message.subject), to_json(message), now});
+        {message.mail_from, message.recipients, std::int64_t{message.needs_smtputf8 ? 1 : 0},
+         message.message_id, message.subject, message.draft, now});
     COALITION_ASSERT(row.has_value(), "INSERT … RETURNING returns a row");
     return row->integer(0);
 }

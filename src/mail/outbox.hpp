@@ -38,6 +38,18 @@ struct OutboxItem {
     std::string last_reply;               // The relay's last reply, kept for failures.
 };
 
+// An OutgoingMessage made ready to be queued as a draft: its envelope, Message-ID and JSON,
+// computed before the caller's transaction (Outbox::prepare) so that the transaction — on
+// SQLite, time on the one writer thread — only inserts the row.
+struct PreparedMessage {
+    std::string mail_from;
+    std::string recipients;  // One per line.
+    bool needs_smtputf8 = false;
+    std::string message_id;
+    std::string subject;  // For the admin page.
+    std::string draft;    // to_json of the message.
+};
+
 // Thread-safe (every call is its own transaction or read) as long as `database` and `clock`
 // outlive the Outbox. Every method throws core::Unavailable when the database is gone.
 class Outbox {
@@ -54,6 +66,9 @@ public:
     // tenth of a millisecond, and on SQLite the caller's transaction waits for the one writer;
     // a burst of sign-ups should wait only for its rows. The subject is kept for the admin page.
     std::int64_t enqueue(store::Connection& connection, const OutgoingMessage& message);
+    // The same in two steps: prepare before the transaction, enqueue inside it.
+    static PreparedMessage prepare(const OutgoingMessage& message);
+    std::int64_t enqueue(store::Connection& connection, const PreparedMessage& message);
 
     // Claims up to `limit` due messages for `lease`, in queue order, for `worker`, and counts
     // the attempt. A message is due when pending, its next attempt time has come and nobody

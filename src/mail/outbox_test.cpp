@@ -127,6 +127,37 @@ TEST_P(OutboxTest, ADraftIsComposedWhenReadBackWithTheMessageIdItWasQueuedWith) 
     EXPECT_NE(item.bytes.find("Auto-Submitted: auto-generated"), std::string::npos);
 }
 
+// Prepared before the transaction (as a sign-up does, to keep the writer thread's work short),
+// the draft is queued exactly as enqueue(OutgoingMessage) would queue it.
+TEST_P(OutboxTest, APreparedDraftIsQueuedAsTheMessageItWasPreparedFrom) {
+    const OutgoingMessage message{
+        .from = {"Coalition", *core::Email::parse("noreply@coalition.example")},
+        .to = {{"李雷", *core::Email::parse("李雷@例子.中国")},
+               {"Ada", *core::Email::parse("ada@example.org")}},
+        .subject = "确认签名",
+        .text_body = "https://coalition.example/statement/confirm/xyz\n",
+        .headers = {},
+        .language = "zh",
+    };
+    const PreparedMessage prepared = Outbox::prepare(message);
+    EXPECT_EQ(prepared.recipients, "李雷@xn--fsqu00a.xn--fiqs8s\nada@example.org");
+    EXPECT_TRUE(prepared.needs_smtputf8);
+    EXPECT_EQ(prepared.draft, to_json(message));
+    std::int64_t id = 0;
+    database_->transact(
+        [&](store::Connection& connection) { id = outbox_->enqueue(connection, prepared); });
+    clock_.advance(seconds(30));
+    const auto claimed = outbox_->claim_due(10, seconds(300), "worker-a");
+    ASSERT_EQ(claimed.size(), 1U);
+    EXPECT_EQ(claimed[0].id, id);
+    EXPECT_EQ(claimed[0].message_id, prepared.message_id);
+    EXPECT_EQ(claimed[0].envelope.mail_from, "noreply@coalition.example");
+    EXPECT_EQ(claimed[0].envelope.recipients,
+              (std::vector<std::string>{"李雷@xn--fsqu00a.xn--fiqs8s", "ada@example.org"}));
+    EXPECT_EQ(claimed[0].subject, "确认签名");
+    EXPECT_EQ(claimed[0].bytes, compose(message, clock_, prepared.message_id).bytes);
+}
+
 TEST_P(OutboxTest, ADraftThatNoLongerParsesIsReadBackWithoutBytes) {
     const OutgoingMessage message{
         .from = {"", *core::Email::parse("noreply@coalition.example")},

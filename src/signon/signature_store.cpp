@@ -107,10 +107,9 @@ CampaignLinks find_campaign(store::Connection& connection, const std::string& ca
     return {Campaign{.key = campaign, .title = row->text(0), .path = row->text(1)}, row->text(2)};
 }
 
-std::optional<std::int64_t> insert_pending(store::Connection& connection,
-                                           const Signatory& signatory, const std::string& campaign,
-                                           const std::string& version_hash,
-                                           const std::string& client_address, std::int64_t now) {
+store::Params pending_row(const Signatory& signatory, const std::string& campaign,
+                          const std::string& version_hash, const std::string& client_address,
+                          std::int64_t now) {
     const std::string shown =
         shown_name(signatory.kind, signatory.name, signatory.organisation_name);
     std::string search = shown;
@@ -119,6 +118,32 @@ std::optional<std::int64_t> insert_pending(store::Connection& connection,
     } else if (!signatory.affiliation.empty()) {
         search += "\n" + signatory.affiliation;
     }
+    return {
+        campaign,
+        version_hash,
+        std::string(to_string(signatory.kind)),
+        signatory.name,
+        signatory.email.unicode(),
+        signatory.dedup_key,
+        signatory.email.domain().ascii(),
+        signatory.country,
+        signatory.region,
+        signatory.affiliation,
+        std::int64_t{signatory.show_publicly ? 1 : 0},
+        signatory.title,
+        signatory.organisation_name,
+        signatory.organisation_domain ? signatory.organisation_domain->unicode() : std::string(),
+        signatory.organisation_domain ? signatory.organisation_domain->ascii() : std::string(),
+        signatory.stakeholder_group,
+        signatory.language,
+        client_address,
+        now,
+        core::to_lower(shown),
+        core::to_lower(search)};
+}
+
+std::optional<std::int64_t> insert_pending(store::Connection& connection,
+                                           const store::Params& pending_row) {
     const auto row = connection.query_one(
         "INSERT INTO signatures (campaign, version_hash, kind, status, verification, name, email, "
         "dedup_key, email_domain, country, region, affiliation, show_publicly, title, "
@@ -126,27 +151,7 @@ std::optional<std::int64_t> insert_pending(store::Connection& connection,
         "language, client_address, created_at, sort_name, search_text) VALUES ($1, $2, $3, "
         "'pending', 'none', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
         "$19, $20, $21) ON CONFLICT (dedup_key, campaign, version_hash) DO NOTHING RETURNING id",
-        {campaign,
-         version_hash,
-         std::string(to_string(signatory.kind)),
-         signatory.name,
-         signatory.email.unicode(),
-         signatory.dedup_key,
-         signatory.email.domain().ascii(),
-         signatory.country,
-         signatory.region,
-         signatory.affiliation,
-         std::int64_t{signatory.show_publicly ? 1 : 0},
-         signatory.title,
-         signatory.organisation_name,
-         signatory.organisation_domain ? signatory.organisation_domain->unicode() : std::string(),
-         signatory.organisation_domain ? signatory.organisation_domain->ascii() : std::string(),
-         signatory.stakeholder_group,
-         signatory.language,
-         client_address,
-         now,
-         core::to_lower(shown),
-         core::to_lower(search)});
+        pending_row);
     if (!row) {
         return std::nullopt;
     }

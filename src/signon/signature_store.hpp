@@ -49,12 +49,15 @@ struct CampaignLinks {
 // As saved; a campaign never saved reads as its key, with path "/" + key and no base URL.
 CampaignLinks find_campaign(store::Connection& connection, const std::string& campaign);
 
+// The values of a new pending signature's row, built before the transaction: lower-casing and
+// copying them are not work for SQLite's one writer thread.
+store::Params pending_row(const Signatory& signatory, const std::string& campaign,
+                          const std::string& version_hash, const std::string& client_address,
+                          std::int64_t now);
 // Inserts a pending signature; nullopt when the signer already signed this campaign's version
 // (same dedup key).
 std::optional<std::int64_t> insert_pending(store::Connection& connection,
-                                           const Signatory& signatory, const std::string& campaign,
-                                           const std::string& version_hash,
-                                           const std::string& client_address, std::int64_t now);
+                                           const store::Params& pending_row);
 
 // A copy of published signature `from` for `version_hash`, pending; nullopt when the signer
 // already has a signature of that version.

@@ -154,8 +154,9 @@ core::Result<Signature> Signatures::record_verified(const accounts::Actor& actor
     const auto now = s.clock.unix_now();
     return s.transact<Signature>([&](store::Connection& connection) {
         s.remember_campaign(connection, campaign, trim_base_url(base_url));
-        const auto id = signature_store::insert_pending(connection, signatory, campaign.key,
-                                                        std::string(version_hash), "", now);
+        const auto id = signature_store::insert_pending(
+            connection, signature_store::pending_row(signatory, campaign.key,
+                                                     std::string(version_hash), "", now));
         if (!id) {
             throw Rejection(core::Error::conflict(
                 std::string(gettext_noop("This signer has already signed this version.")),
@@ -233,8 +234,11 @@ core::Result<void> Signatures::sign(const Campaign& campaign, std::string_view v
         .language = signatory.language,
         .campaign_title = campaign.title,
     };
-    const auto message = mails::confirmation(
-        s.settings, recipient, base_url + campaign.path + "/confirm/" + token.token, lifetime_days);
+    const auto message = mail::Outbox::prepare(
+        mails::confirmation(s.settings, recipient,
+                            base_url + campaign.path + "/confirm/" + token.token, lifetime_days));
+    const auto row = signature_store::pending_row(signatory, campaign.key, version,
+                                                  submission.client_address, now);
 
     const std::string campaign_state =
         campaign.key + "\n" + campaign.title + "\n" + campaign.path + "\n" + base_url;
@@ -249,12 +253,11 @@ core::Result<void> Signatures::sign(const Campaign& campaign, std::string_view v
         if (save_campaign) {
             s.remember_campaign(connection, campaign, base_url);
         }
-        const auto id = signature_store::insert_pending(connection, signatory, campaign.key,
-                                                        version, submission.client_address, now);
+        const auto id = signature_store::insert_pending(connection, row);
         if (id) {
             signature_store::insert_token(connection, *id, token.hash, TokenPurpose::Confirm, now,
                                           now + lifetime);
-            s.enqueue(connection, message);
+            s.outbox.enqueue(connection, message);
             return;
         }
         // A duplicate: the caller hears what a new signer hears. The address's owner gets a
