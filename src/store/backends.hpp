@@ -16,6 +16,9 @@ std::unique_ptr<Database> open_sqlite(const std::string& path);
 // malformed or the server cannot be reached.
 std::unique_ptr<Database> open_postgresql(const std::string& url);
 
+// The key of a memoised query (query_memoised): its SQL and each parameter with its type.
+std::string memo_key(std::string_view sql, const Params& params);
+
 // The start of a statement, for an error message (a whole statement can be pages long).
 std::string sql_excerpt(std::string_view sql);
 

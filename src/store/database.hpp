@@ -97,8 +97,10 @@ public:
     // query() for the few small reads that pages make on every request (revision counters, a
     // list by name): the rows may be kept and returned again for as long as nothing has been
     // committed to the database since they were read, by this process or any other. SQLite
-    // can tell that without a transaction (SqliteDatabase::query_memoised); elsewhere this is
-    // query(). Results must be small: a few hundred are kept.
+    // can tell that without a transaction (SqliteDatabase::query_memoised). PostgreSQL is told:
+    // the query may read only tables that announce their commits (migrations/0029_memo_notify.sql
+    // — add a new one there), and another server's commit shows as soon as its notification
+    // arrives. Results must be small: a few hundred are kept.
     virtual Rows query_memoised(std::string_view sql, const Params& params = {}) {
         return query(sql, params);
     }

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <future>
 #include <set>
@@ -30,6 +31,59 @@ TEST_F(PostgresqlTest, SecondDatabaseSeesCommittedWrites) {
         connection.execute("INSERT INTO settings (key, value) VALUES ('k', 'v')");
     });
     EXPECT_EQ(second->query_one("SELECT value FROM settings WHERE key = 'k'")->text(0), "v");
+}
+
+// query_memoised keeps rows until this Database commits anything or a notification says that
+// another server (or command) changed a table that announces its changes
+// (migrations/0029_memo_notify.sql).
+TEST_F(PostgresqlTest, MemoisedRowsLastUntilAnyCommitOfAnnouncingTables) {
+    database_->transact([](Connection& connection) {
+        connection.execute_script(
+            "CREATE TABLE memo_probe (id BIGINT PRIMARY KEY, value TEXT NOT NULL);"
+            "INSERT INTO memo_probe VALUES (1, 'one');"
+            "CREATE TRIGGER memo_probe_memo AFTER INSERT OR UPDATE OR DELETE ON memo_probe "
+            "FOR EACH STATEMENT EXECUTE FUNCTION coalition_memo_notify()");
+    });
+    auto other_server = open_database(testing::database_url(*database_));
+    auto set = [](Database& database, const std::string& sql) {
+        database.transact([&](Connection& connection) { connection.execute_script(sql); });
+    };
+    auto memoised = [&] {
+        return database_
+            ->query_one_memoised("SELECT value FROM memo_probe WHERE id = $1", {std::int64_t{1}})
+            ->text(0);
+    };
+    auto eventually = [&](const std::string& expected) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (memoised() != expected && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return memoised();
+    };
+    // The listener starts with the first memoised read; until it listens, reads are not kept.
+    EXPECT_EQ(eventually("one"), "one");
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+
+    // Our own commit shows at once.
+    set(*database_, "UPDATE memo_probe SET value = 'two'");
+    EXPECT_EQ(memoised(), "two");
+    // Another server's commit shows once its notification arrives.
+    set(*other_server, "UPDATE memo_probe SET value = 'three'");
+    EXPECT_EQ(eventually("three"), "three");
+    // A change that announces nothing is not seen: the rows really are kept.
+    set(*other_server,
+        "ALTER TABLE memo_probe DISABLE TRIGGER memo_probe_memo;"
+        "UPDATE memo_probe SET value = 'silent'");
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(memoised(), "three");
+    EXPECT_EQ(other_server->query_one("SELECT value FROM memo_probe")->text(0), "silent");
+    set(*other_server,
+        "ALTER TABLE memo_probe ENABLE TRIGGER memo_probe_memo;"
+        "UPDATE memo_probe SET value = 'four'");
+    EXPECT_EQ(eventually("four"), "four");
+    // Different parameters are different memos.
+    EXPECT_FALSE(database_->query_one_memoised("SELECT value FROM memo_probe WHERE id = $1",
+                                               {std::int64_t{2}}));
 }
 
 // Two servers claim jobs from one table: FOR UPDATE SKIP LOCKED hands each row to exactly one.

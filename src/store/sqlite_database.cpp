@@ -92,26 +92,6 @@ Value column_value(sqlite3_stmt* statement, int column) {
     }
 }
 
-// The key of a memoised query: its SQL and each parameter with its type, lengths spelled out so
-// that no two different queries share a key.
-std::string memo_key(std::string_view sql, const Params& params) {
-    std::string key(sql);
-    for (const Value& value : params) {
-        key += '\0';
-        key += static_cast<char>('0' + value.index());
-        if (const auto* integer = std::get_if<std::int64_t>(&value)) {
-            key += std::to_string(*integer);
-        } else if (const auto* real = std::get_if<double>(&value)) {
-            key.append(reinterpret_cast<const char*>(real), sizeof *real);
-        } else if (const auto* text = std::get_if<std::string>(&value)) {
-            key += std::to_string(text->size());
-            key += ':';
-            key += *text;
-        }
-    }
-    return key;
-}
-
 // Resets a cached statement however its use ends, so it holds no read snapshot open.
 class StatementUse {
 public:

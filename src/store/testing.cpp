@@ -63,6 +63,9 @@ public:
     Rows query(std::string_view sql, const Params& params) override {
         return inner_->query(sql, params);
     }
+    Rows query_memoised(std::string_view sql, const Params& params) override {
+        return inner_->query_memoised(sql, params);
+    }
     void transact(const std::function<void(Connection&)>& body) override { inner_->transact(body); }
     std::string describe() const override { return inner_->describe(); }
     bool is_healthy() override { return inner_->is_healthy(); }
