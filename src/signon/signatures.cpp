@@ -11,9 +11,41 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
 
 namespace coalition::signon {
 namespace {
+
+// A sign-on token is 16 hex digits of the time it was made (microseconds), then 24 random bytes
+// as base64url; its stored key is those digits followed by the token's hash. New keys so go to
+// the end of the tokens' index: a key that was all hash put each sign-up's token on an index page
+// of its own, a third of the pages each group commit wrote under a burst (issue #3). Tokens of
+// the earlier form (43 random characters) keep their plain hash as key.
+constexpr std::size_t kTokenTimeDigits = 16;
+constexpr std::size_t kTokenRandomBytes = 24;
+constexpr std::size_t kTokenRandomChars = 32;  // base64url of kTokenRandomBytes.
+
+bool has_time_prefix(std::string_view token) {
+    return token.size() == kTokenTimeDigits + kTokenRandomChars &&
+           std::all_of(token.begin(), token.begin() + kTokenTimeDigits,
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+std::string token_key(std::string_view token) {
+    const std::string hash = core::hash_token(std::string(token));
+    return has_time_prefix(token) ? std::string(token.substr(0, kTokenTimeDigits)) + hash : hash;
+}
+
+std::string time_prefix() {
+    const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    std::array<char, kTokenTimeDigits + 1> digits{};
+    std::snprintf(digits.data(), digits.size(), "%016llx", static_cast<unsigned long long>(micros));
+    return std::string(digits.data(), kTokenTimeDigits);
+}
 
 using i18n::gettext_noop;
 using signature_store::TokenPurpose;
@@ -105,9 +137,9 @@ mails::Recipient Signatures::State::recipient(const Signature& signature,
 }
 
 Signatures::State::NewToken Signatures::State::new_token() {
-    std::string token = random.token(32);
-    std::string hash = core::hash_token(token);
-    return {std::move(token), std::move(hash)};
+    std::string token = time_prefix() + random.token(kTokenRandomBytes);
+    std::string key = token_key(token);
+    return {std::move(token), std::move(key)};
 }
 
 void Signatures::State::remember_campaign(store::Connection& connection, const Campaign& campaign,
@@ -304,8 +336,8 @@ core::Result<ConfirmationView> Signatures::find_confirmation(std::string_view to
         return expired_link();
     }
     signature_store::ReadConnection reader(s.database);
-    const auto state = signature_store::find_token(reader, core::hash_token(std::string(token)),
-                                                   TokenPurpose::Confirm, s.clock.unix_now());
+    const auto state = signature_store::find_token(reader, token_key(token), TokenPurpose::Confirm,
+                                                   s.clock.unix_now());
     if (!state || (state->expired && !state->used)) {
         return expired_link();
     }
@@ -323,7 +355,7 @@ core::Result<Signature> Signatures::confirm(std::string_view token) {
     if (token.empty() || token.size() > core::kMaxTokenLength) {
         return expired_link();
     }
-    const auto token_hash = core::hash_token(std::string(token));
+    const auto token_hash = token_key(token);
     const auto now = s.clock.unix_now();
     // What the confirmation will do is decided from a read outside the transaction, so that
     // the mail can be composed there too; the transaction claims the token and re-checks that
@@ -359,11 +391,11 @@ core::Result<Signature> Signatures::confirm(std::string_view token) {
                               : (organisation || pending.show_publicly)
                                   ? mails::ConfirmedState::Published
                                   : mails::ConfirmedState::PublishedHidden;
-    const auto message =
+    const auto message = mail::Outbox::prepare(
         mails::confirmed(s.settings, s.recipient(pending, links.campaign.title), state_mailed,
                          base + "/withdraw/" + withdraw_token.token,
                          organisation ? base + "/verify/" + dns_token.token : std::string(),
-                         pending.organisation_domain);
+                         pending.organisation_domain));
 
     return s.transact<Signature>([&](store::Connection& connection) {
         const auto claimed = signature_store::use_token(connection, token_hash, now);
@@ -388,7 +420,7 @@ core::Result<Signature> Signatures::confirm(std::string_view token) {
             signature_store::insert_token(connection, current->signature.id, dns_token.hash,
                                           TokenPurpose::Dns, now, std::nullopt);
         }
-        s.enqueue(connection, message);
+        s.outbox.enqueue(connection, message);
         return result;
     });
 }
@@ -399,8 +431,8 @@ core::Result<DnsChallenge> Signatures::dns_challenge(std::string_view token) {
         return unknown_link();
     }
     signature_store::ReadConnection reader(s.database);
-    const auto state = signature_store::find_token(reader, core::hash_token(std::string(token)),
-                                                   TokenPurpose::Dns, s.clock.unix_now());
+    const auto state = signature_store::find_token(reader, token_key(token), TokenPurpose::Dns,
+                                                   s.clock.unix_now());
     if (!state) {
         return unknown_link();
     }
@@ -422,8 +454,8 @@ core::Result<Signature> Signatures::check_dns(std::string_view token) {
         return challenge.error();
     }
     signature_store::ReadConnection reader(s.database);
-    const auto state = signature_store::find_token(reader, core::hash_token(std::string(token)),
-                                                   TokenPurpose::Dns, s.clock.unix_now());
+    const auto state = signature_store::find_token(reader, token_key(token), TokenPurpose::Dns,
+                                                   s.clock.unix_now());
     COALITION_ASSERT(state.has_value(), "dns_challenge() found the token");
     auto answer = s.resolver.txt(challenge->record_name);
     if (!answer) {
@@ -460,8 +492,8 @@ core::Result<Signature> Signatures::find_by_withdrawal_token(std::string_view to
         return unknown_link();
     }
     signature_store::ReadConnection reader(s.database);
-    const auto state = signature_store::find_token(reader, core::hash_token(std::string(token)),
-                                                   TokenPurpose::Withdraw, s.clock.unix_now());
+    const auto state = signature_store::find_token(reader, token_key(token), TokenPurpose::Withdraw,
+                                                   s.clock.unix_now());
     if (!state) {
         return unknown_link();
     }

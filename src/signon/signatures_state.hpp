@@ -48,7 +48,7 @@ struct Signatures::State {
     // log in `connection`'s transaction and stores the index. Returns the signature as published.
     Signature publish(store::Connection& connection, const signature_store::Record& record);
 
-    // A new random token and the hash to store.
+    // A new token and the key to store for it (time digits, then its hash: signatures.cpp).
     struct NewToken {
         std::string token;
         std::string hash;

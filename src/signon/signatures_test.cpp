@@ -14,6 +14,32 @@ using testing::organisation;
 
 class SignaturesTest : public testing::SignonTest {};
 
+// Stored keys begin with the time digits, so each new token's key sorts after the earlier ones
+// (appended to the index rather than scattered over it); a link of the earlier, all-random form
+// (its key the plain hash) still confirms.
+TEST_P(SignaturesTest, TokenKeysGrowWithTimeAndEarlierLinksStillWork) {
+    ASSERT_TRUE(sign(individual("First Signer", "first@example.org")).has_value());
+    ASSERT_TRUE(sign(individual("Second Signer", "second@example.org")).has_value());
+    const auto keys =
+        database_->query("SELECT token_hash FROM signature_tokens ORDER BY signature_id");
+    ASSERT_EQ(keys.size(), 2u);
+    EXPECT_LE(keys[0].text(0), keys[1].text(0));
+    EXPECT_EQ(keys[0].text(0).size(), 16u + 64u);
+
+    const std::string earlier_form = random_.token(32);
+    ASSERT_EQ(earlier_form.size(), 43u);
+    database_->transact([&](store::Connection& connection) {
+        connection.execute(
+            "UPDATE signature_tokens SET token_hash = $1 WHERE signature_id = "
+            "(SELECT id FROM signatures WHERE dedup_key = 'first@example.org')",
+            {core::hash_token(earlier_form)});
+    });
+    auto confirmed = signatures_->confirm(earlier_form);
+    ASSERT_TRUE(confirmed.has_value()) << confirmed.error().message;
+    EXPECT_EQ(confirmed->name, "First Signer");
+    EXPECT_EQ(confirmed->status, SignatureStatus::Published);
+}
+
 TEST_P(SignaturesTest, IndividualLifecycle) {
     ASSERT_TRUE(sign(individual("Zoë Smith", "Zoe@Example.org")).has_value());
     EXPECT_EQ(count("SELECT COUNT(*) FROM signatures WHERE status = 'pending'"), 1);
@@ -22,11 +48,13 @@ TEST_P(SignaturesTest, IndividualLifecycle) {
     EXPECT_EQ(item.envelope.recipients, std::vector<std::string>{"Zoe@example.org"});
     EXPECT_EQ(item.subject, "Confirm your signature of the Statement of Purpose");
     const std::string token = link_token("confirm");
-    ASSERT_EQ(token.size(), 43u);
-    // Only the hash is stored.
+    // 16 hex digits of time, then 24 random bytes as base64url.
+    ASSERT_EQ(token.size(), 48u);
+    EXPECT_EQ(token.find_first_not_of("0123456789abcdef"), 16u);
+    // Only the time digits and the hash are stored.
     EXPECT_EQ(count("SELECT COUNT(*) FROM signature_tokens WHERE token_hash = $1", {token}), 0);
     EXPECT_EQ(count("SELECT COUNT(*) FROM signature_tokens WHERE token_hash = $1",
-                    {core::hash_token(token)}),
+                    {token.substr(0, 16) + core::hash_token(token)}),
               1);
 
     // The GET page shows the signature without confirming it.
