@@ -120,15 +120,15 @@ std::int64_t Outbox::enqueue(store::Connection& connection, const ComposedMessag
         recipients += recipients.empty() ? recipient : "\n" + recipient;
     }
     const std::int64_t now = clock_.unix_now();
-    const auto row = connection.query_one(
+    const auto id = connection.insert_returning_id(
         "INSERT INTO mail_outbox (mail_from, recipients, needs_smtputf8, message_id, subject, "
         "bytes, state, attempts, next_attempt_at, created_at) "
-        "VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7) RETURNING id",
+        "VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $7, $7)",
         {message.envelope.mail_from, recipients,
          std::int64_t{message.envelope.needs_smtputf8 ? 1 : 0}, message.message_id,
          storable_reply(subject), message.bytes, now});
-    COALITION_ASSERT(row.has_value(), "INSERT … RETURNING returns a row");
-    return row->integer(0);
+    COALITION_ASSERT(id.has_value(), "an INSERT without a conflict clause inserts its row");
+    return *id;
 }
 
 std::int64_t Outbox::enqueue(store::Connection& connection, const OutgoingMessage& message) {
@@ -153,14 +153,14 @@ PreparedMessage Outbox::prepare(const OutgoingMessage& message) {
 
 std::int64_t Outbox::enqueue(store::Connection& connection, const PreparedMessage& message) {
     const std::int64_t now = clock_.unix_now();
-    const auto row = connection.query_one(
+    const auto id = connection.insert_returning_id(
         "INSERT INTO mail_outbox (mail_from, recipients, needs_smtputf8, message_id, subject, "
         "bytes, draft, state, attempts, next_attempt_at, created_at) "
-        "VALUES ($1, $2, $3, $4, $5, '', $6, 'pending', 0, $7, $7) RETURNING id",
+        "VALUES ($1, $2, $3, $4, $5, '', $6, 'pending', 0, $7, $7)",
         {message.mail_from, message.recipients, std::int64_t{message.needs_smtputf8 ? 1 : 0},
          message.message_id, message.subject, message.draft, now});
-    COALITION_ASSERT(row.has_value(), "INSERT … RETURNING returns a row");
-    return row->integer(0);
+    COALITION_ASSERT(id.has_value(), "an INSERT without a conflict clause inserts its row");
+    return *id;
 }
 
 std::vector<OutboxItem> Outbox::claim_due(int limit, std::chrono::seconds lease,

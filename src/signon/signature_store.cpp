@@ -144,18 +144,14 @@ store::Params pending_row(const Signatory& signatory, const std::string& campaig
 
 std::optional<std::int64_t> insert_pending(store::Connection& connection,
                                            const store::Params& pending_row) {
-    const auto row = connection.query_one(
+    return connection.insert_returning_id(
         "INSERT INTO signatures (campaign, version_hash, kind, status, verification, name, email, "
         "dedup_key, email_domain, country, region, affiliation, show_publicly, title, "
         "organisation_name, organisation_domain, organisation_domain_ascii, stakeholder_group, "
         "language, client_address, created_at, sort_name, search_text) VALUES ($1, $2, $3, "
         "'pending', 'none', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-        "$19, $20, $21) ON CONFLICT (dedup_key, campaign, version_hash) DO NOTHING RETURNING id",
+        "$19, $20, $21) ON CONFLICT (dedup_key, campaign, version_hash) DO NOTHING",
         pending_row);
-    if (!row) {
-        return std::nullopt;
-    }
-    return row->integer(0);
 }
 
 std::optional<std::int64_t> insert_copy(store::Connection& connection, std::int64_t from,

@@ -75,6 +75,15 @@ std::optional<Row> Connection::query_one(std::string_view sql, const Params& par
     return first_row(query(sql, params));
 }
 
+std::optional<std::int64_t> Connection::insert_returning_id(std::string_view insert,
+                                                            const Params& params) {
+    const auto row = query_one(std::string(insert) + " RETURNING id", params);
+    if (!row) {
+        return std::nullopt;
+    }
+    return row->integer(0);
+}
+
 std::optional<Row> Database::query_one(std::string_view sql, const Params& params) {
     return first_row(query(sql, params));
 }

@@ -68,6 +68,14 @@ public:
 
     // The first row, if any.
     std::optional<Row> query_one(std::string_view sql, const Params& params = {});
+
+    // Runs `insert`, an INSERT of one row into a table whose key `id` is declared {{ID}} (see
+    // migrations.cpp: SQLite's rowid, PostgreSQL's identity), and returns that id;
+    // nullopt when nothing was inserted (ON CONFLICT … DO NOTHING). PostgreSQL appends
+    // RETURNING id; SQLite asks the connection for the row it inserted, since RETURNING builds
+    // a temporary table for each statement (a tenth of a sign-up's time on the writer thread).
+    virtual std::optional<std::int64_t> insert_returning_id(std::string_view insert,
+                                                            const Params& params = {});
 };
 
 // Raised for integrity violations so a store can turn "already exists" into core::Conflict.

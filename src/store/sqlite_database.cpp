@@ -214,6 +214,14 @@ std::int64_t SqliteConnection::execute(std::string_view sql, const Params& param
     return sqlite3_changes64(handle_.get());
 }
 
+std::optional<std::int64_t> SqliteConnection::insert_returning_id(std::string_view insert,
+                                                                  const Params& params) {
+    if (execute(insert, params) == 0) {
+        return std::nullopt;
+    }
+    return sqlite3_last_insert_rowid(handle_.get());
+}
+
 void SqliteConnection::execute_script(std::string_view sql) {
     if (failure_) {
         std::rethrow_exception(failure_);
