@@ -355,13 +355,13 @@ core::Result<Signature> Signatures::confirm(std::string_view token) {
     if (token.empty() || token.size() > core::kMaxTokenLength) {
         return expired_link();
     }
-    const auto token_hash = token_key(token);
+    const auto stored_key = token_key(token);
     const auto now = s.clock.unix_now();
     // What the confirmation will do is decided from a read outside the transaction, so that
     // the mail can be composed there too; the transaction claims the token and re-checks that
     // the signature is still pending.
     signature_store::ReadConnection reader(s.database);
-    const auto state = signature_store::find_token(reader, token_hash, TokenPurpose::Confirm, now);
+    const auto state = signature_store::find_token(reader, stored_key, TokenPurpose::Confirm, now);
     if (!state) {
         return expired_link();
     }
@@ -398,7 +398,7 @@ core::Result<Signature> Signatures::confirm(std::string_view token) {
                          pending.organisation_domain));
 
     return s.transact<Signature>([&](store::Connection& connection) {
-        const auto claimed = signature_store::use_token(connection, token_hash, now);
+        const auto claimed = signature_store::use_token(connection, stored_key, now);
         auto current = signature_store::find(connection, state->signature_id);
         COALITION_ASSERT(current.has_value(), "a token's signature exists");
         if (!claimed || !signature_store::mark_confirmed(connection, current->signature.id, level,

@@ -354,8 +354,6 @@ PgOptions parse_url(const std::string& url) {
     return options;
 }
 
-// A bounded pool. Callers wait up to acquire_timeout for a free connection; connections are
-// opened lazily, so after an outage the pool simply reconnects.
 // libpq prints every notice on stderr by default; routine ones ("relation already exists,
 // skipping" from an idempotent migration) would pollute the output of commands that pipe
 // transports and scripts read. Warnings still reach the operator.
@@ -385,6 +383,8 @@ PgHandle open_handle(const PgOptions& options) {
     return handle;
 }
 
+// A bounded pool. Callers wait up to acquire_timeout for a free connection; connections are
+// opened lazily, so after an outage the pool simply reconnects.
 class PgPool {
 public:
     explicit PgPool(PgOptions options) : options_(std::move(options)) {}
@@ -627,12 +627,13 @@ public:
     // which PostgreSQL sends as the commit completes.
     Rows query_memoised(std::string_view sql, const Params& params) override {
         listener_.start();
+        // Read before the query: a change that lands while it runs changes it, and the rows,
+        // which may predate that change, are not answered again. Then whether the listener
+        // listens: one that stopped and started again since has changed the count too.
+        const std::uint64_t generation = current_generation();
         if (!listener_.is_listening()) {
             return query(sql, params);
         }
-        // Read before the query: a change that lands while it runs changes it, and the rows,
-        // which may predate that change, are not answered again.
-        const std::uint64_t generation = current_generation();
         std::string key = memo_key(sql, params);
         {
             std::lock_guard lock(memos_mutex_);
