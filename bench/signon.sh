@@ -12,7 +12,7 @@
 # Prints sustained rates and p99 latencies beside the targets of issue #3.
 # Usage: bench/signon.sh [--no-build] [--backend sqlite|postgresql|both] [--duration S] [--signatures N]
 #                        [--write-threads N]
-# --write-threads sets COALITION_HTTP_WRITE_THREADS (default: the server's, 32). Each sign-up holds
+# --write-threads sets COALITION_HTTP_WRITE_THREADS (default: the server's, 64). Each sign-up holds
 # a write thread until its commit, so the count bounds how many sign-ups one group commit takes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

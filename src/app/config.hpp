@@ -32,8 +32,10 @@ struct Config {
         std::int64_t threads = 0;
         // Handlers of every other method block until their write commits (SQLite group-commits
         // every waiting body at once), so these threads bound a commit's batch: 4 gave ~440
-        // sign-ups/s, 32 ~1,700/s (bench/signon.sh, same load). A waiting thread costs no CPU.
-        std::int64_t write_threads = 32;
+        // sign-ups/s, 32 ~1,700/s (bench/signon.sh, same load); since session 18, 32 gave
+        // 4,374–4,597/s and 64 4,786–4,832/s (wrk's 64 connections all in one batch; 128 no
+        // more). A waiting thread costs no CPU.
+        std::int64_t write_threads = 64;
         std::int64_t max_body_bytes = std::int64_t{1024} * 1024;
     } http;
     struct Database {
