@@ -77,6 +77,18 @@ OutboxItem composed(StoredItem stored, const core::Clock& clock) {
     return std::move(stored.item);
 }
 
+// Envelope recipients as mail_outbox.recipients keeps them: one per line (read back by
+// split_lines).
+std::string stored_recipients(const std::vector<std::string>& recipients) {
+    std::string stored;
+    for (const std::string& recipient : recipients) {
+        COALITION_ASSERT(recipient.find('\n') == std::string::npos,
+                         "an envelope address has no newline");
+        stored += stored.empty() ? recipient : "\n" + recipient;
+    }
+    return stored;
+}
+
 // A relay's reply may hold any bytes; PostgreSQL TEXT takes only UTF-8 without NUL.
 std::string storable_reply(const std::string& reply) {
     std::string safe = reply.substr(0, 2000);
@@ -113,12 +125,7 @@ std::int64_t Outbox::enqueue(store::Connection& connection, const ComposedMessag
                              const std::string& subject) {
     COALITION_ASSERT(!message.envelope.recipients.empty(),
                      "a message needs at least one recipient");
-    std::string recipients;
-    for (const std::string& recipient : message.envelope.recipients) {
-        COALITION_ASSERT(recipient.find('\n') == std::string::npos,
-                         "an envelope address has no newline");
-        recipients += recipients.empty() ? recipient : "\n" + recipient;
-    }
+    const std::string recipients = stored_recipients(message.envelope.recipients);
     const std::int64_t now = clock_.unix_now();
     const auto id = connection.insert_returning_id(
         "INSERT INTO mail_outbox (mail_from, recipients, needs_smtputf8, message_id, subject, "
@@ -139,16 +146,12 @@ PreparedMessage Outbox::prepare(const OutgoingMessage& message) {
     COALITION_ASSERT(!message.to.empty(), "a message needs at least one recipient");
     static thread_local core::SecureRandom random;
     Envelope envelope = envelope_of(message);
-    PreparedMessage prepared{.mail_from = std::move(envelope.mail_from),
-                             .recipients = {},
-                             .needs_smtputf8 = envelope.needs_smtputf8,
-                             .message_id = new_message_id(message, random),
-                             .subject = storable_reply(message.subject),
-                             .draft = to_json(message)};
-    for (const std::string& recipient : envelope.recipients) {
-        prepared.recipients += prepared.recipients.empty() ? recipient : "\n" + recipient;
-    }
-    return prepared;
+    return PreparedMessage{.mail_from = std::move(envelope.mail_from),
+                           .recipients = stored_recipients(envelope.recipients),
+                           .needs_smtputf8 = envelope.needs_smtputf8,
+                           .message_id = new_message_id(message, random),
+                           .subject = storable_reply(message.subject),
+                           .draft = to_json(message)};
 }
 
 std::int64_t Outbox::enqueue(store::Connection& connection, const PreparedMessage& message) {

@@ -634,21 +634,7 @@ public:
         if (!listener_.is_listening()) {
             return query(sql, params);
         }
-        std::string key = memo_key(sql, params);
-        {
-            std::lock_guard lock(memos_mutex_);
-            if (const auto found = memos_.find(key);
-                found != memos_.end() && found->second.generation == generation) {
-                return found->second.rows;
-            }
-        }
-        Rows rows = query(sql, params);
-        std::lock_guard lock(memos_mutex_);
-        if (memos_.size() >= kMaxMemos) {
-            memos_.clear();
-        }
-        memos_.insert_or_assign(std::move(key), Memo{generation, rows});
-        return rows;
+        return kept_.get(sql, params, generation, [&] { return query(sql, params); });
     }
 
     void transact(const std::function<void(Connection&)>& body) override {
@@ -706,12 +692,6 @@ public:
     }
 
 private:
-    static constexpr std::size_t kMaxMemos = 256;
-    struct Memo {
-        std::uint64_t generation;  // current_generation() before the rows were read.
-        Rows rows;
-    };
-
     // Our own commits count at once, before their notification comes back: a server shows its
     // own change on the next request.
     std::uint64_t current_generation() const {
@@ -721,8 +701,7 @@ private:
     PgPool pool_;
     PgChangeListener listener_{pool_.options()};
     std::atomic<std::uint64_t> commits_{0};  // By this process, through transact().
-    std::mutex memos_mutex_;
-    std::unordered_map<std::string, Memo> memos_;  // By memo_key. Guarded by memos_mutex_.
+    KeptRows<std::uint64_t> kept_;           // With current_generation() before the rows were read.
 };
 
 }  // namespace

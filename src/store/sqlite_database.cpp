@@ -20,8 +20,6 @@ constexpr std::size_t kStatementCacheLimit = 512;
 constexpr int kWalIndexRegionBytes = 32768;
 constexpr std::size_t kWalIndexHeaderBytes = std::tuple_size_v<SqliteChangeWatcher::Stamp>;
 constexpr std::size_t kWalIndexIsInitOffset = 12;
-// query_memoised results kept: revision counters and a few lookups by name, a handful per page.
-constexpr std::size_t kMaxMemos = 256;
 
 bool is_blank_tail(const char* tail, const char* end) {
     for (; tail < end; ++tail) {
@@ -479,27 +477,11 @@ Rows SqliteDatabase::query_memoised(std::string_view sql, const Params& params) 
     if (!stamp) {
         return query(sql, params);
     }
-    std::string key = memo_key(sql, params);
-    {
-        std::lock_guard lock(memos_mutex_);
-        if (const auto found = memos_.find(key);
-            found != memos_.end() && found->second.stamp == *stamp) {
-            ++memoised_hits_;
-            return found->second.rows;
-        }
-    }
-    Rows rows = query(sql, params);
-    std::lock_guard lock(memos_mutex_);
-    if (memos_.size() >= kMaxMemos) {
-        memos_.clear();
-    }
-    memos_.insert_or_assign(std::move(key), Memo{*stamp, rows});
-    return rows;
+    return kept_.get(sql, params, *stamp, [&] { return query(sql, params); });
 }
 
 std::uint64_t SqliteDatabase::memoised_hits() const {
-    std::lock_guard lock(memos_mutex_);
-    return memoised_hits_;
+    return kept_.hits();
 }
 
 bool SqliteDatabase::is_healthy() {

@@ -3,6 +3,7 @@
 // Internal to store/ (others open it through open_database("sqlite:PATH")); visible here for its
 // tests and for metrics.
 
+#include "store/backends.hpp"
 #include "store/database.hpp"
 
 #include <sqlite3.h>
@@ -134,15 +135,8 @@ private:
     std::vector<std::unique_ptr<SqliteConnection>> idle_readers_;  // Guarded by readers_mutex_.
     int open_readers_ = 0;                                         // Guarded by readers_mutex_.
 
-    struct Memo {
-        SqliteChangeWatcher::Stamp stamp;
-        Rows rows;
-    };
     SqliteChangeWatcher watcher_;
-    mutable std::mutex memos_mutex_;
-    std::unordered_map<std::string, Memo>
-        memos_;                        // By SQL and parameters. Guarded by memos_mutex_.
-    std::uint64_t memoised_hits_ = 0;  // Guarded by memos_mutex_.
+    KeptRows<SqliteChangeWatcher::Stamp> kept_;
 
     std::thread writer_;  // Last, so it starts after everything it uses exists.
 };
