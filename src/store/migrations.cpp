@@ -153,14 +153,16 @@ MigrationReport migrate(Database& database, const std::vector<Migration>& migrat
     } catch (const std::exception& error) {
         throw core::Unavailable(std::string("cannot create schema_migrations: ") + error.what());
     }
+    // One read for both the starting version and what to skip: read apart, a second server
+    // committing in between made this one report the older version as where it ended.
+    const std::set<int> already = applied_versions(database);
     MigrationReport report;
-    report.from_version = schema_version(database);
+    report.from_version = already.empty() ? 0 : *already.rbegin();
     check_not_newer(report.from_version, migrations);
     report.to_version = report.from_version;
 
     // Every migration not yet recorded, in order: also one numbered below the newest applied
     // (two branches that each added a migration, merged in either order).
-    const std::set<int> already = applied_versions(database);
     for (const Migration& migration : migrations) {
         if (already.contains(migration.version)) {
             continue;
