@@ -404,6 +404,19 @@ class ServerTest(unittest.TestCase):
         self.database.drop()
         shutil.rmtree(self.directory, ignore_errors=True)
 
+    def assert_soon(self, check, timeout=5):
+        """Runs the assertions in `check` until they hold: on PostgreSQL a server hears of another
+        process's commit when its notification arrives, a few milliseconds later (store/
+        query_memoised); on SQLite they hold at once."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return check()
+            except AssertionError:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.02)
+
     def cli(self, *args, env=None, input_text=None, timeout=60):
         full_env = {"COALITION_DATABASE_URL": self.database.url}
         full_env.update(env or {})

@@ -550,9 +550,12 @@ class ArchiveWeb(ServerTest):
             self.lmtp_post(late.encode(), [f"pub@{DOMAIN}"])
         finally:
             self.server = first_server
-        after = anonymous.get(path)
-        self.assertIn("3 messages", after.text)
-        self.assertIn("Seen on the other server.", after.text)
+        def shows_the_reply():
+            after = anonymous.get(path)
+            self.assertIn("3 messages", after.text)
+            self.assertIn("Seen on the other server.", after.text)
+
+        self.assert_soon(shows_the_reply)
 
 
 if __name__ == "__main__":

@@ -127,7 +127,8 @@ class PublicationPages(ServerTest):
         statement = self.cli("statement", "publish", "--file", "-", "--lang", "en", input_text=(
             "# Statement of Purpose\n\nWe defend the multistakeholder model.\n"))
         self.assertEqual(statement.returncode, 0, statement.stderr)
-        self.assertIn('href="/statement"', self.visitor.get("/publications").text)
+        self.assert_soon(lambda: self.assertIn('href="/statement"',
+                                               self.visitor.get("/publications").text))
         self.assertIn("Statement of Purpose", self.feed_titles())
 
         page = self.visitor.get("/publications/paper")
