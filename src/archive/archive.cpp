@@ -81,16 +81,17 @@ Prepared prepare(std::string_view raw) {
         prepared.message_id_assigned = true;
     }
     prepared.document = search::document_of(prepared.parsed.subject, prepared.parsed.text);
+    prepared.stored_raw = archive_store::stored_raw(raw);
     return prepared;
 }
 
 Stored store(store::Connection& connection, std::int64_t list_id, std::string_view raw,
              std::int64_t received_at, std::optional<std::int64_t> post_id) {
-    return store(connection, list_id, raw, received_at, prepare(raw), post_id);
+    return store(connection, list_id, received_at, prepare(raw), post_id);
 }
 
-Stored store(store::Connection& connection, std::int64_t list_id, std::string_view raw,
-             std::int64_t received_at, Prepared prepared, std::optional<std::int64_t> post_id) {
+Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t received_at,
+             Prepared prepared, std::optional<std::int64_t> post_id) {
     ParsedMessage& parsed = prepared.parsed;
     ArchivedMessage message;
     message.list_id = list_id;
@@ -114,7 +115,6 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::string_vi
     message.attachments = std::move(parsed.attachments);
     message.parseable = parsed.parseable;
     message.archived_at = received_at;
-    message.raw = std::string(raw);
 
     // Every id this message names as an ancestor.
     std::vector<std::string> named = message.references;
@@ -141,7 +141,8 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::string_vi
     }
     message.thread = *thread;
 
-    const auto id = archive_store::insert_message(connection, message, post_id);
+    const auto id =
+        archive_store::insert_message(connection, message, prepared.stored_raw, post_id);
     if (!id) {
         // Another transaction stored the same Message-ID first.
         if (created) {

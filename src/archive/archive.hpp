@@ -50,12 +50,12 @@ struct Prepared {
     ParsedMessage parsed;
     bool message_id_assigned = false;  // parsed.message_id is the hash of the bytes.
     search::Document document;
+    std::string stored_raw;  // archive_store::stored_raw of the bytes.
 };
 Prepared prepare(std::string_view raw);
 // store() of a message prepare(raw) has read.
-Stored store(store::Connection& connection, std::int64_t list_id, std::string_view raw,
-             std::int64_t received_at, Prepared prepared,
-             std::optional<std::int64_t> post_id = std::nullopt);
+Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t received_at,
+             Prepared prepared, std::optional<std::int64_t> post_id = std::nullopt);
 
 // The permalink path of a message: "/lists/<list_name>/m/<id>" (list_name as the web shows it).
 std::string permalink_path(std::string_view list_name, MessageId id);

@@ -44,10 +44,15 @@ ThreadId create_thread(store::Connection& connection, std::int64_t list_id, std:
 // Moves every message of `from` into `into` and deletes `from`; returns the moved messages' ids.
 std::vector<MessageId> merge_thread(store::Connection& connection, ThreadId from, ThreadId into);
 
-// Inserts the message row (message.id and attachments ignored); nullopt when the list already
-// had this Message-ID (a concurrent insert won: nothing written).
+// The original bytes as the row keeps them (base64: PostgreSQL's text holds no NUL or invalid
+// UTF-8). Separate from insert_message so that an import encodes off the writer thread.
+std::string stored_raw(std::string_view raw);
+
+// Inserts the message row (message.id, message.raw and attachments ignored: `raw` is
+// stored_raw(the original bytes)); nullopt when the list already had this Message-ID (a
+// concurrent insert won: nothing written).
 std::optional<MessageId> insert_message(store::Connection& connection,
-                                        const ArchivedMessage& message,
+                                        const ArchivedMessage& message, std::string_view raw,
                                         std::optional<std::int64_t> post_id);
 void insert_attachments(store::Connection& connection, MessageId message,
                         const std::vector<Attachment>& attachments);

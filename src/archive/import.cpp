@@ -19,7 +19,10 @@ namespace coalition::archive {
 namespace {
 
 // Messages per transaction: large enough that commits do not dominate, small enough that a
-// batch stays in memory (and a failing batch is retried one message at a time).
+// batch stays in memory (and a failing batch is retried one message at a time). The first batches
+// are smaller, doubling up to the largest: until the first is prepared the writer has nothing to
+// do, and a list of a thousand messages was two batches with little to overlap.
+constexpr std::size_t kFirstBatchMessages = 50;
 constexpr std::size_t kBatchMessages = 500;
 constexpr std::size_t kBatchBytes = std::size_t{32} * 1024 * 1024;
 constexpr std::size_t kExportPage = 200;
@@ -67,8 +70,7 @@ void store_one(store::Connection& connection, std::int64_t list_id, Pending& mes
     // again.
     Prepared prepared = message.prepared ? std::move(*message.prepared) : prepare(message.bytes);
     message.prepared.reset();
-    const Stored stored =
-        store(connection, list_id, message.bytes, message.received_at, std::move(prepared));
+    const Stored stored = store(connection, list_id, message.received_at, std::move(prepared));
     if (stored.duplicate) {
         ++report.duplicates;
         if (!message.note.empty()) {
@@ -108,8 +110,22 @@ void report_unparseable(store::Connection& connection, std::int64_t list_id,
     }
 }
 
-// Stores batches in one transaction each, pipelined over two cores: while batch k commits, batch
-// k + 1 is parsed and tokenised on another thread (archive::prepare), and the caller reads k + 2.
+// Parses and tokenises a batch (archive::prepare) on two threads: preparing is the larger part of
+// an import's work, so one thread for it would leave the writer's core idle half of the time.
+void prepare_all(std::vector<Pending>& batch) {
+    const auto prepare_range = [&batch](std::size_t from, std::size_t to) {
+        for (std::size_t message_idx = from; message_idx < to; ++message_idx) {
+            batch[message_idx].prepared = prepare(batch[message_idx].bytes);
+        }
+    };
+    const std::size_t half = batch.size() / 2;
+    auto second_half = std::async(std::launch::async, prepare_range, half, batch.size());
+    prepare_range(0, half);
+    second_half.get();
+}
+
+// Stores batches in one transaction each, pipelined: while batch k commits, batch k + 1 is parsed
+// and tokenised on two other threads (prepare_all), and the caller reads k + 2.
 class Importer {
 public:
     Importer(store::Database& database, std::int64_t list_id)
@@ -118,8 +134,9 @@ public:
     void add(Pending message) {
         batch_bytes_ += message.bytes.size();
         batch_.push_back(std::move(message));
-        if (batch_.size() >= kBatchMessages || batch_bytes_ >= kBatchBytes) {
+        if (batch_.size() >= batch_limit_ || batch_bytes_ >= kBatchBytes) {
             hand_over();
+            batch_limit_ = std::min(batch_limit_ * 2, kBatchMessages);
         }
     }
 
@@ -140,9 +157,7 @@ private:
             return;
         }
         auto next = std::async(std::launch::async, [batch = std::move(batch_)]() mutable {
-            for (Pending& message : batch) {
-                message.prepared = prepare(message.bytes);
-            }
+            prepare_all(batch);
             return std::move(batch);
         });
         batch_ = Batch();
@@ -213,6 +228,7 @@ private:
     std::int64_t list_id_;
     Batch batch_;
     std::size_t batch_bytes_ = 0;
+    std::size_t batch_limit_ = kFirstBatchMessages;  // Messages in the batch being filled.
     std::future<Batch> preparing_;  // std::async's: its destructor waits for the thread.
     ImportReport report_;
 };

@@ -28,6 +28,40 @@ TEST(SearchTokens, SplitsAtPunctuationButKeepsAccents) {
     EXPECT_TRUE(tokens("").empty());
 }
 
+// ASCII chunks are cut without ICU (tokenizer.cpp); a no-break space, not ASCII, sends the whole
+// text through ICU's word breaker, which must find the same words.
+TEST(SearchTokens, AsciiWordsAreTheWordsIcuFinds) {
+    const std::string ascii =
+        "Don't re-send e-mail_v2 to X.Y@example.org: 3.14, 1,000.50 and (a)b\tC\r\nlast-Word";
+    std::string through_icu = ascii;
+    for (std::size_t at = 0; (at = through_icu.find(' ', at)) != std::string::npos; at += 2) {
+        through_icu.replace(at, 1, "\u00A0");
+    }
+    ASSERT_NE(through_icu, ascii);
+    EXPECT_EQ(tokens(ascii), tokens(through_icu));
+    EXPECT_EQ(tokens(ascii),
+              (std::vector<std::string>{"don", "t",   "re",      "send", "e", "mail", "v2",  "to",
+                                        "x",   "y",   "example", "org",  "3", "14",   "1",   "000",
+                                        "50",  "and", "a",       "b",    "c", "last", "word"}));
+}
+
+TEST(SearchTokens, MixedTextKeepsEachWordsPlaceInTheText) {
+    const std::string text = "Draft v2 — négociation AGREED, 数字契约 text café.";
+    std::vector<std::string> found;
+    for (const Word& word : words(text)) {
+        ASSERT_LE(word.begin, word.end);
+        ASSERT_LE(word.end, text.size());
+        found.push_back(text.substr(word.begin, word.end - word.begin) + "=" + word.surface);
+    }
+    EXPECT_NE(std::find(found.begin(), found.end(), "Draft=draft"), found.end());
+    EXPECT_NE(std::find(found.begin(), found.end(), "v2=v2"), found.end());
+    EXPECT_NE(std::find(found.begin(), found.end(), "négociation=négociation"), found.end());
+    EXPECT_NE(std::find(found.begin(), found.end(), "AGREED=agreed"), found.end());
+    EXPECT_NE(std::find(found.begin(), found.end(), "text=text"), found.end());
+    EXPECT_NE(std::find(found.begin(), found.end(), "café=café"), found.end());
+    EXPECT_EQ(words(text, 3).size(), 3u);
+}
+
 TEST(SearchTokens, SegmentsChineseWithTheDictionary) {
     const auto chinese = tokens("我们讨论了数字契约的问题");
     EXPECT_NE(std::find(chinese.begin(), chinese.end(), "数字"), chinese.end());

@@ -12,7 +12,10 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <memory>
+#include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace coalition::archive::search {
@@ -127,6 +130,107 @@ void add_pieces(std::string_view segment, std::size_t begin, std::size_t end,
     flush();
 }
 
+// Most of most mail is ASCII, which needs neither ICU's word breaker (a sixth of an import's
+// work) nor its case folding: its words are the runs of letters and digits, lower-cased. ASCII
+// whitespace always ends a word, so text is cut there into chunks; a chunk with any other byte
+// goes to ICU with the chunks around it that have one too.
+bool is_ascii_byte(char c) {
+    return static_cast<unsigned char>(c) < 0x80;
+}
+
+bool is_ascii_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+bool is_ascii_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// The words of text[from, to) (ASCII), each with its own range.
+void add_ascii_words(std::string_view text, std::size_t from, std::size_t to,
+                     std::vector<Word>& out, std::size_t max_words) {
+    std::size_t at = from;
+    while (at < to && out.size() < max_words) {
+        while (at < to && !is_ascii_alnum(text[at])) {
+            ++at;
+        }
+        const std::size_t begin = at;
+        while (at < to && is_ascii_alnum(text[at])) {
+            ++at;
+        }
+        if (at > begin && at - begin <= kMaxTokenBytes) {
+            out.push_back(Word{begin, at, core::to_lower(text.substr(begin, at - begin))});
+        }
+    }
+}
+
+// Where the chunk holding `inside` begins: after the last ASCII whitespace in [from, inside).
+std::size_t chunk_begin(std::string_view text, std::size_t from, std::size_t inside) {
+    std::size_t begin = inside;
+    while (begin > from && !is_ascii_space(text[begin - 1])) {
+        --begin;
+    }
+    return begin;
+}
+
+// The end of the chunk that holds `at`, and whether the chunk from `at` on has a non-ASCII byte.
+std::pair<std::size_t, bool> chunk_end(std::string_view text, std::size_t at) {
+    bool other = false;
+    for (; at < text.size() && !is_ascii_space(text[at]); ++at) {
+        other = other || !is_ascii_byte(text[at]);
+    }
+    return {at, other};
+}
+
+// The end of the chunks from the one holding `inside` (a non-ASCII byte) on, while each next
+// chunk has a non-ASCII byte too.
+std::size_t non_ascii_run_end(std::string_view text, std::size_t inside) {
+    std::size_t end = chunk_end(text, inside).first;
+    for (;;) {
+        std::size_t next = end;
+        while (next < text.size() && is_ascii_space(text[next])) {
+            ++next;
+        }
+        const auto [next_end, has_other] = chunk_end(text, next);
+        if (!has_other) {
+            return end;
+        }
+        end = next_end;
+    }
+}
+
+// The words of text[from, to) by ICU's word breaker (UAX #29, dictionaries for Chinese and
+// other scripts written without spaces).
+void add_icu_words(std::string_view text, std::size_t from, std::size_t to, std::vector<Word>& out,
+                   std::size_t max_words) {
+    const std::string_view run = text.substr(from, to - from);
+    UErrorCode status = U_ZERO_ERROR;
+    UText* utext =
+        utext_openUTF8(nullptr, run.data(), static_cast<std::int64_t>(run.size()), &status);
+    COALITION_ASSERT(U_SUCCESS(status), "ICU cannot open UTF-8 text");
+    std::unique_ptr<UText, decltype(&utext_close)> owned(utext, &utext_close);
+    icu::BreakIterator& breaker = word_breaker();
+    // With a UTF-8 UText the boundaries are byte offsets into `run`.
+    breaker.setText(utext, status);
+    COALITION_ASSERT(U_SUCCESS(status), "ICU cannot break the text");
+    std::int32_t begin = breaker.first();
+    for (std::int32_t end = breaker.next(); end != icu::BreakIterator::DONE;
+         begin = end, end = breaker.next()) {
+        if (breaker.getRuleStatus() < UBRK_WORD_NONE_LIMIT) {
+            continue;  // Spaces, punctuation, symbols.
+        }
+        const auto word_begin = static_cast<std::size_t>(begin);
+        const auto word_end = static_cast<std::size_t>(end);
+        add_pieces(run.substr(word_begin, word_end - word_begin), from + word_begin,
+                   from + word_end, out, max_words);
+        if (out.size() >= max_words) {
+            break;
+        }
+    }
+    // The iterator keeps a shallow reference to `utext`: detach it before the UText closes.
+    breaker.setText(icu::UnicodeString());
+}
+
 struct StemmerDeleter {
     void operator()(sb_stemmer* stemmer) const { sb_stemmer_delete(stemmer); }
 };
@@ -228,37 +332,27 @@ const Stopwords& russian_stopwords() {
 
 std::vector<Word> words(std::string_view text, std::size_t max_words) {
     std::vector<Word> out;
-    if (text.empty() || max_words == 0) {
-        return out;
-    }
-    UErrorCode status = U_ZERO_ERROR;
-    UText* utext =
-        utext_openUTF8(nullptr, text.data(), static_cast<std::int64_t>(text.size()), &status);
-    COALITION_ASSERT(U_SUCCESS(status), "ICU cannot open UTF-8 text");
-    std::unique_ptr<UText, decltype(&utext_close)> owned(utext, &utext_close);
-    icu::BreakIterator& breaker = word_breaker();
-    // With a UTF-8 UText the boundaries are byte offsets into `text`.
-    breaker.setText(utext, status);
-    COALITION_ASSERT(U_SUCCESS(status), "ICU cannot break the text");
-    std::int32_t begin = breaker.first();
-    for (std::int32_t end = breaker.next(); end != icu::BreakIterator::DONE;
-         begin = end, end = breaker.next()) {
-        if (breaker.getRuleStatus() < UBRK_WORD_NONE_LIMIT) {
-            continue;  // Spaces, punctuation, symbols.
-        }
-        const auto from = static_cast<std::size_t>(begin);
-        const auto to = static_cast<std::size_t>(end);
-        add_pieces(text.substr(from, to - from), from, to, out, max_words);
-        if (out.size() >= max_words) {
+    std::size_t at = 0;
+    while (at < text.size() && out.size() < max_words) {
+        const auto other = std::find_if(text.begin() + static_cast<std::ptrdiff_t>(at), text.end(),
+                                        [](char c) { return !is_ascii_byte(c); });
+        if (other == text.end()) {
+            add_ascii_words(text, at, text.size(), out, max_words);
             break;
         }
+        const auto first_other = static_cast<std::size_t>(other - text.begin());
+        const std::size_t run_begin = chunk_begin(text, at, first_other);
+        add_ascii_words(text, at, run_begin, out, max_words);
+        const std::size_t run_end = non_ascii_run_end(text, first_other);
+        add_icu_words(text, run_begin, run_end, out, max_words);
+        at = run_end;
     }
-    // The iterator keeps a shallow reference to `utext`: detach it before the UText closes.
-    breaker.setText(icu::UnicodeString());
     return out;
 }
 
-std::string stem(std::string_view surface, Language language) {
+namespace {
+
+std::string stem_uncached(std::string_view surface, Language language) {
     const UScriptCode script = first_letter_script(surface);
     if (script != USCRIPT_LATIN && script != USCRIPT_CYRILLIC) {
         return {};
@@ -273,6 +367,34 @@ std::string stem(std::string_view surface, Language language) {
     const std::string_view result(reinterpret_cast<const char*>(stemmed),
                                   static_cast<std::size_t>(sb_stemmer_length(&stemmer)));
     return without_diacritics(result);
+}
+
+struct TransparentHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+        return std::hash<std::string_view>{}(text);
+    }
+};
+
+// Words recur (a thread's quoted replies, a list's vocabulary): each thread keeps the stems it
+// made, per language, since stemming was a tenth of an import's work. Cleared when full.
+using StemCache = std::unordered_map<std::string, std::string, TransparentHash, std::equal_to<>>;
+constexpr std::size_t kMaxCachedStems = 50'000;
+
+}  // namespace
+
+std::string stem(std::string_view surface, Language language) {
+    thread_local std::array<StemCache, 4> caches;
+    StemCache& cache = caches[static_cast<std::size_t>(language)];
+    if (const auto found = cache.find(surface); found != cache.end()) {
+        return found->second;
+    }
+    if (cache.size() >= kMaxCachedStems) {
+        cache.clear();
+    }
+    std::string stemmed = stem_uncached(surface, language);
+    cache.emplace(std::string(surface), stemmed);
+    return stemmed;
 }
 
 Language detect_language(const std::vector<Word>& words) {
