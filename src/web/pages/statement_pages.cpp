@@ -365,9 +365,7 @@ Response StatementPages::sign(Request& request) const {
                                    "the new version, then sign again.")},
             409);
     }
-    if (auto errors = signon::validate(input); !errors.empty()) {
-        return statement_page(request, input, errors, 422);
-    }
+    // sign() validates first; the page lists every invalid field when it finds one.
     const signon::Submission submission{.client_address = request.remote_address,
                                         .base_url = site_.settings.base_url};
     auto signed_up = site_.signatures.sign(statement_campaign(), current->hash, input, submission);
@@ -380,6 +378,11 @@ Response StatementPages::sign(Request& request) const {
                                    {{"minutes", std::to_string((seconds + 59) / 60)}}, 429);
             response.headers.set("Retry-After", std::to_string(seconds));
             return response;
+        }
+        if (error.code == core::ErrorCode::Invalid && !error.field.empty()) {
+            auto errors = signon::validate(input);
+            return statement_page(request, input, errors.empty() ? std::vector{error} : errors,
+                                  422);
         }
         return statement_page(request, input, {error}, http_status(error.code));
     }
