@@ -3,9 +3,12 @@
 // 1..kMaxClauses clauses, at least one not excluded, none empty, every surface form and stem
 // valid UTF-8 without quotes or control characters; its FTS5 expression is accepted by a real
 // SQLite FTS5 table (never a syntax error, whatever the user typed); its tsquery literal quotes
-// every term and balances them.
+// every term and balances them. The tokenizer under it (archive::search::words, which cuts ASCII
+// chunks itself and hands the rest to ICU) gives words whose ranges lie in the input, in order,
+// each with a clean surface form.
 
 #include "archive/search_query.hpp"
+#include "archive/tokenizer.hpp"
 #include "fuzz_support.hpp"
 
 #include <sqlite3.h>
@@ -90,10 +93,22 @@ void check_query(std::string_view input, const ParsedQuery& query) {
     COALITION_FUZZ_CHECK(positive, "every clause is excluded", input);
 }
 
+void check_words(std::string_view input) {
+    std::size_t previous_begin = 0;
+    for (const auto& word : coalition::archive::search::words(input)) {
+        COALITION_FUZZ_CHECK(word.begin < word.end && word.end <= input.size(),
+                             "a word's range is outside the text", input);
+        COALITION_FUZZ_CHECK(word.begin >= previous_begin, "words out of order", input);
+        COALITION_FUZZ_CHECK(is_clean_term(word.surface), "an unclean word", input);
+        previous_begin = word.begin;
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view input(reinterpret_cast<const char*>(data), size);
+    check_words(input);
     const auto query = parse_query(input);
     if (!query) {
         COALITION_FUZZ_CHECK(query.error().code == coalition::core::ErrorCode::Invalid &&

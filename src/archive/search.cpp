@@ -18,9 +18,10 @@ constexpr std::size_t kMaxBodyWords = 16000;
 constexpr std::size_t kMaxPositionsPerLexeme = 255;
 constexpr std::size_t kMaxLimit = 100;
 
-bool uses_fts5(store::Connection& connection) {
-    const auto engine = connection.query_one("SELECT name FROM archive_search_engine");
-    return engine && engine->text(0) == "fts5";
+// FTS5 on SQLite, tsvector on PostgreSQL (migration 0015); asked of the connection, not of the
+// archive_search_engine view, which cost a statement per archived message.
+bool uses_fts5(const store::Connection& connection) {
+    return connection.dialect() == store::Dialect::Sqlite;
 }
 
 // FTS5 column text: the surface forms, then the stems (a phrase of surface forms never spans

@@ -34,6 +34,7 @@ public:
     store::Rows query(std::string_view sql, const store::Params& params = {}) override;
     std::int64_t execute(std::string_view sql, const store::Params& params = {}) override;
     void execute_script(std::string_view sql) override;
+    store::Dialect dialect() const override { return database_.dialect(); }
 
 private:
     store::Database& database_;

@@ -65,6 +65,8 @@ public:
     virtual std::int64_t execute(std::string_view sql, const Params& params = {}) = 0;
     // Runs several `;`-separated statements without parameters (migrations).
     virtual void execute_script(std::string_view sql) = 0;
+    // Which engine runs the statements (where the SQL differs, or the search index).
+    virtual Dialect dialect() const = 0;
 
     // The first row, if any.
     std::optional<Row> query_one(std::string_view sql, const Params& params = {});

@@ -131,6 +131,7 @@ public:
     explicit PgConnection(PgHandle handle) : handle_(std::move(handle)) {}
 
     // store::Connection
+    Dialect dialect() const override { return Dialect::Postgresql; }
     Rows query(std::string_view sql, const Params& params) override {
         PgResult result = run(sql, params);
         const int row_count = PQntuples(result.get());

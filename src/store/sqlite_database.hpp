@@ -44,6 +44,7 @@ public:
     Rows query(std::string_view sql, const Params& params = {}) override;
     std::int64_t execute(std::string_view sql, const Params& params = {}) override;
     void execute_script(std::string_view sql) override;
+    Dialect dialect() const override { return Dialect::Sqlite; }
     std::optional<std::int64_t> insert_returning_id(std::string_view insert,
                                                     const Params& params = {}) override;
 
