@@ -91,7 +91,7 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::string_vi
 }
 
 Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t received_at,
-             Prepared prepared, std::optional<std::int64_t> post_id) {
+             Prepared prepared, std::optional<std::int64_t> post_id, RevisionRaise revision) {
     ParsedMessage& parsed = prepared.parsed;
     ArchivedMessage message;
     message.list_id = list_id;
@@ -174,7 +174,9 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t r
             search::index(connection, *again);
         }
     }
-    archive_store::raise_revision(connection, list_id);
+    if (revision == RevisionRaise::ByStore) {
+        archive_store::raise_revision(connection, list_id);
+    }
     return Stored{*id, *thread, false};
 }
 

@@ -53,9 +53,14 @@ struct Prepared {
     std::string stored_raw;  // archive_store::stored_raw of the bytes.
 };
 Prepared prepare(std::string_view raw);
+// Whether store() raises the list's archive revision, which tells every server that what it kept
+// of the list is stale. An importer that stores many messages in one transaction raises it once
+// itself (ByCaller): one statement a message less.
+enum class RevisionRaise { ByStore, ByCaller };
 // store() of a message prepare(raw) has read.
 Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t received_at,
-             Prepared prepared, std::optional<std::int64_t> post_id = std::nullopt);
+             Prepared prepared, std::optional<std::int64_t> post_id = std::nullopt,
+             RevisionRaise revision = RevisionRaise::ByStore);
 
 // The permalink path of a message: "/lists/<list_name>/m/<id>" (list_name as the web shows it).
 std::string permalink_path(std::string_view list_name, MessageId id);

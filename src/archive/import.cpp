@@ -1,6 +1,7 @@
 #include "archive/import.hpp"
 
 #include "archive/archive.hpp"
+#include "archive/archive_store.hpp"
 #include "archive/mbox.hpp"
 #include "core/base64.hpp"
 #include "core/clock.hpp"
@@ -70,7 +71,8 @@ void store_one(store::Connection& connection, std::int64_t list_id, Pending& mes
     // again.
     Prepared prepared = message.prepared ? std::move(*message.prepared) : prepare(message.bytes);
     message.prepared.reset();
-    const Stored stored = store(connection, list_id, message.received_at, std::move(prepared));
+    const Stored stored = store(connection, list_id, message.received_at, std::move(prepared),
+                                std::nullopt, RevisionRaise::ByCaller);
     if (stored.duplicate) {
         ++report.duplicates;
         if (!message.note.empty()) {
@@ -108,6 +110,17 @@ void report_unparseable(store::Connection& connection, std::int64_t list_id,
             report.unparseable.push_back({found->second->offset, "not a readable message"});
         }
     }
+}
+
+// What the batch's transaction does after its messages: the list's archive revision raised once
+// (store() left it to us) and the unreadable messages reported.
+void end_batch(store::Connection& connection, std::int64_t list_id,
+               const std::unordered_map<std::int64_t, const Pending*>& new_ids,
+               ImportReport& report) {
+    if (!new_ids.empty()) {
+        archive_store::raise_revision(connection, list_id);
+    }
+    report_unparseable(connection, list_id, new_ids, report);
 }
 
 // Parses and tokenises a batch (archive::prepare) on two threads: preparing is the larger part of
@@ -179,7 +192,7 @@ private:
                 for (Pending& message : batch) {
                     store_one(connection, list_id_, message, part, new_ids);
                 }
-                report_unparseable(connection, list_id_, new_ids, part);
+                end_batch(connection, list_id_, new_ids, part);
             });
         } catch (const core::Unavailable&) {
             throw;
@@ -201,7 +214,7 @@ private:
                 one = ImportReport{};
                 std::unordered_map<std::int64_t, const Pending*> new_ids;
                 store_one(connection, list_id_, message, one, new_ids);
-                report_unparseable(connection, list_id_, new_ids, one);
+                end_batch(connection, list_id_, new_ids, one);
             });
         } catch (const core::Unavailable&) {
             throw;

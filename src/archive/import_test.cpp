@@ -98,6 +98,24 @@ TEST_P(Import, ImportsCountsDuplicatesAndReportsGarbage) {
     EXPECT_EQ(second.duplicates, 5u);
 }
 
+// Servers keep a list's pages until its archive revision moves: an import that stored anything
+// moves it (once a batch, not once a message), one that found only duplicates does not.
+TEST_P(Import, ImportRaisesTheListsRevisionWhenItStoresSomething) {
+    const auto list = make_list("discuss");
+    const auto other = make_list("other");
+    Archive archive(*database_);
+    const std::string text =
+        as_mbox({mail("a@x", "Mon, 3 Nov 2025 10:00:00 +0000", "", "one\n"),
+                 mail("b@x", "Mon, 3 Nov 2025 11:00:00 +0000", "a@x", "two\n")});
+    const std::int64_t before = archive.revision(list);
+    ASSERT_EQ(import(list, text).imported, 2u);
+    const std::int64_t after = archive.revision(list);
+    EXPECT_GT(after, before);
+    EXPECT_EQ(archive.revision(other), 0);
+    ASSERT_EQ(import(list, text).duplicates, 2u);
+    EXPECT_EQ(archive.revision(list), after);
+}
+
 TEST_P(Import, MessageWithoutDateTakesItsSeparatorsDate) {
     const auto list = make_list("discuss");
     const std::string text =
