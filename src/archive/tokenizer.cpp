@@ -66,34 +66,47 @@ bool is_token_character(UChar32 character) {
     return (U_GET_GC_MASK(character) & (U_GC_L_MASK | U_GC_N_MASK | U_GC_M_MASK)) != 0;
 }
 
-// add_pieces for a segment of ASCII only (most words of most mail), without ICU: for ASCII,
+// Most of most mail is ASCII, which needs neither ICU's word breaker (a sixth of an import's
+// work) nor its case folding: its words are the runs of letters and digits, lower-cased. ASCII
+// whitespace always ends a word, so text is cut there into chunks; a chunk with any other byte
+// goes to ICU with the chunks around it that have one too.
+bool is_ascii_byte(char c) {
+    return static_cast<unsigned char>(c) < 0x80;
+}
+
+bool is_ascii_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+bool is_ascii_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// The words of `ascii`, which starts at `offset` in the text, each with its own range: for ASCII,
 // NFKC case folding is lower-casing, and the token characters are letters and digits.
-void add_ascii_pieces(std::string_view segment, std::size_t begin, std::size_t end,
-                      std::vector<Word>& out, std::size_t max_words) {
-    std::string piece;
-    auto flush = [&] {
-        if (!piece.empty() && out.size() < max_words && piece.size() <= kMaxTokenBytes) {
-            out.push_back(Word{begin, end, piece});
+void add_ascii_words(std::string_view ascii, std::size_t offset, std::vector<Word>& out,
+                     std::size_t max_words) {
+    std::size_t at = 0;
+    while (at < ascii.size() && out.size() < max_words) {
+        while (at < ascii.size() && !is_ascii_alnum(ascii[at])) {
+            ++at;
         }
-        piece.clear();
-    };
-    for (const char c : segment) {
-        if (c >= 'A' && c <= 'Z') {
-            piece += static_cast<char>(c - 'A' + 'a');
-        } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            piece += c;
-        } else {
-            flush();
+        const std::size_t begin = at;
+        while (at < ascii.size() && is_ascii_alnum(ascii[at])) {
+            ++at;
+        }
+        if (at > begin && at - begin <= kMaxTokenBytes) {
+            out.push_back(
+                Word{offset + begin, offset + at, core::to_lower(ascii.substr(begin, at - begin))});
         }
     }
-    flush();
 }
 
 // Appends the pieces of one ICU word to `out`.
 void add_pieces(std::string_view segment, std::size_t begin, std::size_t end,
                 std::vector<Word>& out, std::size_t max_words) {
     if (core::is_ascii(segment)) {
-        add_ascii_pieces(segment, begin, end, out, max_words);
+        add_ascii_words(segment, begin, out, max_words);
         return;
     }
     UErrorCode status = U_ZERO_ERROR;
@@ -128,40 +141,6 @@ void add_pieces(std::string_view segment, std::size_t begin, std::size_t end,
         }
     }
     flush();
-}
-
-// Most of most mail is ASCII, which needs neither ICU's word breaker (a sixth of an import's
-// work) nor its case folding: its words are the runs of letters and digits, lower-cased. ASCII
-// whitespace always ends a word, so text is cut there into chunks; a chunk with any other byte
-// goes to ICU with the chunks around it that have one too.
-bool is_ascii_byte(char c) {
-    return static_cast<unsigned char>(c) < 0x80;
-}
-
-bool is_ascii_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-bool is_ascii_alnum(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-// The words of text[from, to) (ASCII), each with its own range.
-void add_ascii_words(std::string_view text, std::size_t from, std::size_t to,
-                     std::vector<Word>& out, std::size_t max_words) {
-    std::size_t at = from;
-    while (at < to && out.size() < max_words) {
-        while (at < to && !is_ascii_alnum(text[at])) {
-            ++at;
-        }
-        const std::size_t begin = at;
-        while (at < to && is_ascii_alnum(text[at])) {
-            ++at;
-        }
-        if (at > begin && at - begin <= kMaxTokenBytes) {
-            out.push_back(Word{begin, at, core::to_lower(text.substr(begin, at - begin))});
-        }
-    }
 }
 
 // Where the chunk holding `inside` begins: after the last ASCII whitespace in [from, inside).
@@ -337,12 +316,12 @@ std::vector<Word> words(std::string_view text, std::size_t max_words) {
         const auto other = std::find_if(text.begin() + static_cast<std::ptrdiff_t>(at), text.end(),
                                         [](char c) { return !is_ascii_byte(c); });
         if (other == text.end()) {
-            add_ascii_words(text, at, text.size(), out, max_words);
+            add_ascii_words(text.substr(at), at, out, max_words);
             break;
         }
         const auto first_other = static_cast<std::size_t>(other - text.begin());
         const std::size_t run_begin = chunk_begin(text, at, first_other);
-        add_ascii_words(text, at, run_begin, out, max_words);
+        add_ascii_words(text.substr(at, run_begin - at), at, out, max_words);
         const std::size_t run_end = non_ascii_run_end(text, first_other);
         add_icu_words(text, run_begin, run_end, out, max_words);
         at = run_end;
