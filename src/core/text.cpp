@@ -2,6 +2,7 @@
 
 #include "core/unavailable.hpp"
 
+#include <unicode/bytestream.h>
 #include <unicode/locid.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -51,21 +52,46 @@ bool has_control_characters(std::string_view text) {
 }
 
 std::string to_nfc(std::string_view text) {
+    if (is_ascii(text)) {
+        return std::string(text);  // ASCII is its own NFC.
+    }
     UErrorCode status = U_ZERO_ERROR;
     const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
     if (U_FAILURE(status)) {
         throw Unavailable("ICU NFC normaliser unavailable");
     }
-    icu::UnicodeString normalised =
-        nfc->normalize(icu::UnicodeString::fromUTF8(
-                           icu::StringPiece(text.data(), static_cast<int32_t>(text.size()))),
-                       status);
+    const icu::StringPiece piece(text.data(), static_cast<int32_t>(text.size()));
+    if (!is_valid_utf8(text)) {
+        // Through UTF-16, which replaces each invalid sequence with U+FFFD.
+        const icu::UnicodeString normalised =
+            nfc->normalize(icu::UnicodeString::fromUTF8(piece), status);
+        std::string out;
+        normalised.toUTF8String(out);
+        return out;
+    }
+    // Valid UTF-8 is checked and normalised as it is: most text is NFC already, and converting
+    // it to UTF-16 and back to find that out was most of the work.
+    if (nfc->isNormalizedUTF8(piece, status) && U_SUCCESS(status)) {
+        return std::string(text);
+    }
+    status = U_ZERO_ERROR;
     std::string out;
-    normalised.toUTF8String(out);
+    icu::StringByteSink<std::string> sink(&out, static_cast<int32_t>(text.size()));
+    nfc->normalizeUTF8(0, piece, sink, nullptr, status);
+    if (U_FAILURE(status)) {
+        throw Unavailable("ICU NFC normaliser failed");
+    }
     return out;
 }
 
 std::string to_lower(std::string_view text) {
+    if (is_ascii(text)) {
+        std::string out(text);
+        for (char& c : out) {
+            c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+        }
+        return out;
+    }
     icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(
         icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
     unicode.toLower(icu::Locale::getRoot());
@@ -74,7 +100,28 @@ std::string to_lower(std::string_view text) {
     return out;
 }
 
+namespace {
+
+bool is_ascii_whitespace(char c) {
+    // The ASCII characters with White_Space=yes: tab, LF, VT, FF, CR and space.
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+}  // namespace
+
 std::string trim(std::string_view text) {
+    // ASCII edges of valid UTF-8 need no ICU: only a character beyond ASCII may be other
+    // whitespace. (Invalid UTF-8 goes through UTF-16, which replaces it with U+FFFD.)
+    while (!text.empty() && is_ascii_whitespace(text.front())) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && is_ascii_whitespace(text.back())) {
+        text.remove_suffix(1);
+    }
+    if (text.empty() || (static_cast<unsigned char>(text.front()) < 0x80 &&
+                         static_cast<unsigned char>(text.back()) < 0x80 && is_valid_utf8(text))) {
+        return std::string(text);
+    }
     icu::UnicodeString unicode = icu::UnicodeString::fromUTF8(
         icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
     std::int32_t start = 0;

@@ -31,5 +31,39 @@ TEST(Text, AsciiCaseIsIgnoredAndNothingElse) {
     EXPECT_TRUE(equals_ignoring_ascii_case("\xc3\xa9t\xc3\xa9", "\xc3\xa9T\xc3\xa9"));
 }
 
+TEST(Text, NfcComposesWhatIsDecomposedAndKeepsWhatIsNot) {
+    EXPECT_EQ(to_nfc("plain ASCII"), "plain ASCII");
+    EXPECT_EQ(to_nfc("caf\xc3\xa9"), "caf\xc3\xa9");                // Already NFC: unchanged.
+    EXPECT_EQ(to_nfc("cafe\xcc\x81"), "caf\xc3\xa9");               // e + U+0301 -> é.
+    EXPECT_EQ(to_nfc("\xe1\x84\x80\xe1\x85\xa1"), "\xea\xb0\x80");  // Jamo -> 가.
+    EXPECT_EQ(to_nfc("\xe2\x84\xab"), "\xc3\x85");                  // Angstrom sign -> Å.
+    // Invalid UTF-8 comes out valid: each bad sequence is U+FFFD.
+    EXPECT_EQ(to_nfc("a\xff"
+                     "e\xcc\x81"),
+              "a\xef\xbf\xbd\xc3\xa9");
+}
+
+TEST(Text, LowerCaseIsUnicodesDefaultMapping) {
+    EXPECT_EQ(to_lower("Hello, WORLD 42"), "hello, world 42");
+    EXPECT_EQ(to_lower("\xc3\x89T\xc3\x89"), "\xc3\xa9t\xc3\xa9");                // ÉTÉ -> été.
+    EXPECT_EQ(to_lower("\xd0\x9c\xd0\x98\xd0\xa0"), "\xd0\xbc\xd0\xb8\xd1\x80");  // МИР.
+}
+
+TEST(Text, TrimRemovesAsciiAndUnicodeSpaceAtBothEndsOnly) {
+    EXPECT_EQ(trim("  two words \t\r\n"), "two words");
+    EXPECT_EQ(trim("\v\fx\f\v"), "x");
+    EXPECT_EQ(trim(" \xc2\xa0 mixed \xe3\x80\x80 "), "mixed");  // NBSP, ideographic space.
+    EXPECT_EQ(trim("\xc2\x85next line\xc2\x85"), "next line");  // U+0085 is white space.
+    EXPECT_EQ(trim("\x1finner\x1f"), "\x1finner\x1f");          // U+001F is not.
+    EXPECT_EQ(trim(" caf\xc3\xa9 "), "caf\xc3\xa9");
+    EXPECT_EQ(trim(" \t "), "");
+    EXPECT_EQ(trim(""), "");
+    // Invalid UTF-8 comes out valid, ASCII edges or not.
+    EXPECT_EQ(trim(" a\xff"
+                   "b "),
+              "a\xef\xbf\xbd"
+              "b");
+}
+
 }  // namespace
 }  // namespace coalition::core
