@@ -137,11 +137,15 @@ void insert_entry(store::Connection& connection, MessageId id, const Document& d
 Document document_of(std::string_view subject, std::string_view text) {
     std::vector<Word> subject_words = words(subject, kMaxSubjectWords);
     std::vector<Word> body_words = words(text, kMaxBodyWords);
-    std::vector<Word> sample = body_words.size() >= 20 ? body_words : subject_words;
-    if (&sample != &body_words) {
+    // The language is the body's, or with a short body the subject's and the body's together.
+    Language language = Language::English;
+    if (body_words.size() >= 20) {
+        language = detect_language(body_words);
+    } else {
+        std::vector<Word> sample = subject_words;
         sample.insert(sample.end(), body_words.begin(), body_words.end());
+        language = detect_language(sample);
     }
-    const Language language = detect_language(sample);
     Document document;
     auto fill = [language](std::vector<Word>& from, std::vector<std::string>& surfaces,
                            std::vector<std::string>& stems) {
