@@ -82,6 +82,7 @@ Prepared prepare(std::string_view raw) {
     }
     prepared.document = search::document_of(prepared.parsed.subject, prepared.parsed.text);
     prepared.stored_raw = archive_store::stored_raw(raw);
+    prepared.base_subject = base_subject(prepared.parsed.subject);
     return prepared;
 }
 
@@ -132,8 +133,8 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t r
     if (!linked.empty()) {
         thread = linked.front();
     } else if (named.empty()) {
-        thread = archive_store::thread_by_subject(
-            connection, list_id, base_subject(message.subject), message.date, kSubjectWindow);
+        thread = archive_store::thread_by_subject(connection, list_id, prepared.base_subject,
+                                                  message.date, kSubjectWindow);
     }
     if (!thread) {
         thread = archive_store::create_thread(connection, list_id, message.date);
@@ -164,7 +165,7 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t r
     if (linked.size() > 1) {
         archive_store::refresh_thread(connection, *thread);
     } else {
-        archive_store::count_into_thread(connection, *thread, message);
+        archive_store::count_into_thread(connection, *thread, message, prepared.base_subject);
     }
 
     search::index_new(connection, message.id, prepared.document);

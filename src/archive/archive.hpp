@@ -50,7 +50,8 @@ struct Prepared {
     ParsedMessage parsed;
     bool message_id_assigned = false;  // parsed.message_id is the hash of the bytes.
     search::Document document;
-    std::string stored_raw;  // archive_store::stored_raw of the bytes.
+    std::string stored_raw;    // archive_store::stored_raw of the bytes.
+    std::string base_subject;  // archive::base_subject of the subject.
 };
 Prepared prepare(std::string_view raw);
 // Whether store() raises the list's archive revision, which tells every server that what it kept

@@ -60,15 +60,19 @@ void insert_references(store::Connection& connection, std::int64_t list_id, Mess
                        const std::vector<std::string>& referenced);
 void delete_thread(store::Connection& connection, ThreadId thread);
 
-// Counts `message` (already inserted with this thread) into its thread's summary.
+// Counts `message` (already inserted with this thread) into its thread's summary; `base` is
+// base_subject(message.subject).
 void count_into_thread(store::Connection& connection, ThreadId thread,
-                       const ArchivedMessage& message);
+                       const ArchivedMessage& message, std::string_view base);
 // Recomputes a thread's summary from its messages (after a merge).
 void refresh_thread(store::Connection& connection, ThreadId thread);
 
 // Raises the list's archive revision (archive_revisions; the first raise makes it 1). Called last
 // in store(), so the row lock PostgreSQL takes is held only until the commit that follows.
 void raise_revision(store::Connection& connection, std::int64_t list_id);
+// An import's page cache on SQLite (a no-op on PostgreSQL): wide while it runs, SQLite's default
+// again afterwards.
+void widen_page_cache(store::Connection& connection, bool wide);
 
 // A message without raw bytes (for re-indexing after a merge), on the caller's transaction.
 std::optional<ArchivedMessage> load(store::Connection& connection, MessageId id);
