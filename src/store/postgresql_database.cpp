@@ -412,8 +412,13 @@ void report_warnings_only(void*, const PGresult* result) {
 
 PgHandle open_handle(const PgOptions& options) {
     // Earlier keywords are overridden by the URL, later ones override it.
-    const char* keywords[] = {"connect_timeout", "dbname", "client_encoding", nullptr};
-    const char* values[] = {"10", options.url.c_str(), "UTF8", nullptr};
+    // plan_cache_mode: our statements are prepared (PgConnection::prepared) for their parsing,
+    // but planned at each run as before, with the values: a generic plan made while a table was
+    // small stays until the next ANALYZE, and during an archive import one fetched every message
+    // of the list to find one Message-ID (1.6 million rows read for 3,000 messages, not 31,000).
+    const char* keywords[] = {"connect_timeout", "options", "dbname", "client_encoding", nullptr};
+    const char* values[] = {"10", "-c plan_cache_mode=force_custom_plan", options.url.c_str(),
+                            "UTF8", nullptr};
     PgHandle handle(PQconnectdbParams(keywords, values, 1));
     if (!handle) {
         throw core::Unavailable("postgresql: out of memory");

@@ -181,5 +181,38 @@ TEST_F(PostgresqlTest, WrongParameterCountKeepsTheConnection) {
     EXPECT_TRUE(database_->is_healthy());
 }
 
+// Statements are prepared once a connection; made on the fly they would pile up, so beyond a limit
+// the connection forgets them all and prepares again what it runs next.
+TEST_F(PostgresqlTest, PreparedStatementsBeyondTheLimitAreForgottenAndPreparedAgain) {
+    database_->transact([](Connection& connection) {
+        for (std::int64_t number = 0; number < 600; ++number) {
+            const std::string sql = "SELECT $1::bigint + " + std::to_string(number);
+            ASSERT_EQ(connection.query_one(sql, {std::int64_t{1}})->integer(0), number + 1);
+        }
+        EXPECT_EQ(connection.query_one("SELECT $1::bigint + 1", {std::int64_t{41}})->integer(0),
+                  42);
+    });
+}
+
+// A migration that changes a table's columns makes a prepared "SELECT *" stale: the statement that
+// notices fails, and the next one is prepared again and sees the new column.
+TEST_F(PostgresqlTest, AStatementATableChangeMadeStaleIsPreparedAgain) {
+    database_->transact([](Connection& connection) {
+        connection.execute_script(
+            "CREATE TABLE stale_probe (a BIGINT); INSERT INTO stale_probe VALUES (1)");
+    });
+    auto columns = [this] { return database_->query_one("SELECT * FROM stale_probe")->size(); };
+    ASSERT_EQ(columns(), 1U);
+    database_->transact([](Connection& connection) {
+        connection.execute_script("ALTER TABLE stale_probe ADD COLUMN b BIGINT DEFAULT 2");
+    });
+    try {
+        EXPECT_EQ(columns(), 2U);
+    } catch (const core::Unavailable&) {
+        // "cached plan must not change result type", once.
+    }
+    EXPECT_EQ(columns(), 2U);
+}
+
 }  // namespace
 }  // namespace coalition::store
