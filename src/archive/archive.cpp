@@ -98,8 +98,15 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t r
     message.list_id = list_id;
     message.message_id = std::move(parsed.message_id);
     message.message_id_assigned = prepared.message_id_assigned;
-    if (const auto existing = archive_store::find(connection, list_id, message.message_id)) {
-        return Stored{existing->id, existing->thread, true};
+    // Every id this message names as an ancestor.
+    std::vector<std::string> named = parsed.references;
+    if (!parsed.in_reply_to.empty() &&
+        std::find(named.begin(), named.end(), parsed.in_reply_to) == named.end()) {
+        named.push_back(parsed.in_reply_to);
+    }
+    const auto links = archive_store::links(connection, list_id, message.message_id, named);
+    if (links.existing) {
+        return Stored{links.existing->id, links.existing->thread, true};
     }
     if (parsed.date && *parsed.date <= received_at + kMaxClockSkew) {
         message.date = *parsed.date;
@@ -117,17 +124,9 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t r
     message.parseable = parsed.parseable;
     message.archived_at = received_at;
 
-    // Every id this message names as an ancestor.
-    std::vector<std::string> named = message.references;
-    if (!message.in_reply_to.empty() &&
-        std::find(named.begin(), named.end(), message.in_reply_to) == named.end()) {
-        named.push_back(message.in_reply_to);
-    }
-
     // The thread: those it links to (merged into the oldest), else an orphan's subject thread,
     // else a new one.
-    const auto linked =
-        archive_store::linked_threads(connection, list_id, message.message_id, named);
+    const std::vector<ThreadId>& linked = links.threads;
     std::optional<ThreadId> thread;
     bool created = false;
     if (!linked.empty()) {

@@ -186,13 +186,13 @@ std::optional<Existing> find(store::Connection& connection, std::int64_t list_id
     return Existing{MessageId(row->integer(0)), ThreadId(row->integer(1))};
 }
 
-std::vector<ThreadId> linked_threads(store::Connection& connection, std::int64_t list_id,
-                                     std::string_view message_id,
-                                     const std::vector<std::string>& references) {
-    // Threads with a message that names this one or one of its references, or that is one of
-    // them. On SQLite one statement an id: an IN list or a UNION is an ephemeral table built and
-    // dropped for each message (a third of this look-up's time), and SQLite's statements cost
-    // no round trip. On PostgreSQL, one statement.
+Links links(store::Connection& connection, std::int64_t list_id, std::string_view message_id,
+            const std::vector<std::string>& named) {
+    // A message that names a stored message is in that message's thread: store() put it there,
+    // or merged its thread there when the named one arrived. So of the messages naming an id,
+    // only those naming this message (it is their late parent) or an ancestor the list lacks
+    // (siblings under a missing parent) are read; the messages naming a stored ancestor, every
+    // message of a long thread for its root, are not.
     struct Linked {
         std::int64_t started_at;
         std::int64_t id;
@@ -202,56 +202,87 @@ std::vector<ThreadId> linked_threads(store::Connection& connection, std::int64_t
         bool operator==(const Linked& other) const { return id == other.id; }
     };
     std::vector<Linked> linked;
-    const auto add = [&linked](const store::Rows& rows) {
-        for (const auto& row : rows) {
-            linked.push_back(Linked{row.integer(1), row.integer(0)});
+    const auto add = [&linked](const store::Row& row, std::size_t first_column) {
+        linked.push_back(Linked{row.integer(first_column + 1), row.integer(first_column)});
+    };
+    std::vector<std::string> follow{std::string(message_id)};  // Ids whose namers are read.
+    const auto follow_too = [&follow](const std::string& id) {
+        if (std::find(follow.begin(), follow.end(), id) == follow.end()) {
+            follow.push_back(id);
         }
     };
+    constexpr std::string_view kNamers =
+        "SELECT t.id, t.started_at FROM archive_references r "
+        "JOIN archive_messages m ON m.id = r.message_id "
+        "JOIN archive_threads t ON t.id = m.thread_id WHERE r.list_id = $1 AND r.referenced ";
     if (connection.dialect() == store::Dialect::Sqlite) {
-        const auto naming = [&](const std::string& id) {
-            add(
-                connection.query("SELECT t.id, t.started_at FROM archive_references r "
-                                 "JOIN archive_messages m ON m.id = r.message_id "
-                                 "JOIN archive_threads t ON t.id = m.thread_id "
-                                 "WHERE r.list_id = $1 AND r.referenced = $2",
-                                 {list_id, id}));
-        };
-        naming(std::string(message_id));
-        for (const auto& id : references) {
-            naming(id);
-            add(
-                connection.query("SELECT t.id, t.started_at FROM archive_messages m "
-                                 "JOIN archive_threads t ON t.id = m.thread_id "
-                                 "WHERE m.list_id = $1 AND m.message_id = $2",
-                                 {list_id, id}));
+        // One statement an id: an IN list or a UNION is an ephemeral table built and dropped for
+        // each message, and SQLite's statements cost no round trip.
+        if (auto existing = find(connection, list_id, message_id)) {
+            return Links{existing, {}};
+        }
+        for (const auto& id : named) {
+            const auto rows = connection.query(
+                "SELECT t.id, t.started_at FROM archive_messages m "
+                "JOIN archive_threads t ON t.id = m.thread_id "
+                "WHERE m.list_id = $1 AND m.message_id = $2",
+                {list_id, id});
+            if (rows.empty()) {
+                follow_too(id);
+            }
+            for (const auto& row : rows) {
+                add(row, 0);
+            }
+        }
+        for (const auto& id : follow) {
+            for (const auto& row : connection.query(std::string(kNamers) + "= $2", {list_id, id})) {
+                add(row, 0);
+            }
         }
     } else {
+        // Two statements (round trips), whatever the number of ids.
         store::Params params{list_id, std::string(message_id)};
-        for (const auto& id : references) {
+        for (const auto& id : named) {
             params.emplace_back(id);
         }
-        std::string sql =
-            "SELECT id, started_at FROM archive_threads WHERE id IN ("
-            "SELECT m.thread_id FROM archive_references r JOIN archive_messages m "
-            "ON m.id = r.message_id WHERE r.list_id = $1 AND r.referenced IN (" +
-            placeholders(2, params.size() - 1) + ")";
-        if (!references.empty()) {
-            sql +=
-                " UNION SELECT thread_id FROM archive_messages WHERE list_id = $1 AND message_id "
-                "IN (" +
-                placeholders(3, references.size()) + ")";
+        const auto stored = connection.query(
+            "SELECT m.message_id, m.id, t.id, t.started_at FROM archive_messages m "
+            "JOIN archive_threads t ON t.id = m.thread_id WHERE m.list_id = $1 AND m.message_id "
+            "IN (" +
+                placeholders(2, params.size() - 1) + ")",
+            params);
+        std::vector<std::string> found;
+        for (const auto& row : stored) {
+            if (row.text(0) == message_id) {
+                return Links{Existing{MessageId(row.integer(1)), ThreadId(row.integer(2))}, {}};
+            }
+            found.push_back(row.text(0));
+            add(row, 2);
         }
-        add(connection.query(sql + ")", params));
+        for (const auto& id : named) {
+            if (std::find(found.begin(), found.end(), id) == found.end()) {
+                follow_too(id);
+            }
+        }
+        store::Params follow_params{list_id};
+        for (const auto& id : follow) {
+            follow_params.emplace_back(id);
+        }
+        for (const auto& row :
+             connection.query(std::string(kNamers) + "IN (" + placeholders(2, follow.size()) + ")",
+                              follow_params)) {
+            add(row, 0);
+        }
     }
     // Oldest first: the others merge into it.
     std::sort(linked.begin(), linked.end());
     linked.erase(std::unique(linked.begin(), linked.end()), linked.end());
-    std::vector<ThreadId> threads;
-    threads.reserve(linked.size());
+    Links links;
+    links.threads.reserve(linked.size());
     for (const auto& thread : linked) {
-        threads.emplace_back(thread.id);
+        links.threads.emplace_back(thread.id);
     }
-    return threads;
+    return links;
 }
 
 std::optional<ThreadId> thread_by_subject(store::Connection& connection, std::int64_t list_id,

@@ -26,12 +26,17 @@ struct Existing {
 std::optional<Existing> find(store::Connection& connection, std::int64_t list_id,
                              std::string_view message_id);
 
-// The threads a new message belongs to by its links: the threads of the messages it names
-// (`references`) and of the messages that name it or name one of the same ids (a late parent, a
-// sibling whose parent is missing). Oldest (started_at, then id) first, each once.
-std::vector<ThreadId> linked_threads(store::Connection& connection, std::int64_t list_id,
-                                     std::string_view message_id,
-                                     const std::vector<std::string>& references);
+// What a list holds of a message and of the ids it names (References and In-Reply-To): the
+// message itself when the list has it already; else the threads it belongs to by its links —
+// those of the named messages the list holds, and of the messages that name it or name one of
+// the same ids the list lacks (a late parent, siblings under a missing parent). Threads oldest
+// (started_at, then id) first, each once.
+struct Links {
+    std::optional<Existing> existing;
+    std::vector<ThreadId> threads;
+};
+Links links(store::Connection& connection, std::int64_t list_id, std::string_view message_id,
+            const std::vector<std::string>& named);
 
 // The thread of the list whose base subject is `base` and whose activity lies within `window`
 // seconds of `date`, most recently active first; nullopt when none (or `base` is "").
