@@ -533,6 +533,23 @@ class ArchiveWeb(ServerTest):
         self.assertEqual(refused.status, 303)
         self.assertNotIn(b"Geneva", refused.body)
 
+    def test_kept_months_follow_new_mail_Issue7(self):
+        """The months beside the thread index are kept between requests (counting them reads every
+        message of the list), but never past the next archived message."""
+        anonymous = self.server.client()
+        self.assertNotIn('href="/lists/pub/archive/2025-11"', anonymous.get("/lists/pub/archive").text)
+        november = (ROOT.replace("root1@", "november1@")
+                    .replace("Thu, 01 Jan 2026", "Sat, 01 Nov 2025")
+                    .replace("Agenda for Geneva", "November notes"))
+        self.lmtp_post(november.encode(), [f"pub@{DOMAIN}"])
+
+        def lists_the_month():
+            index = anonymous.get("/lists/pub/archive")
+            self.assertIn('href="/lists/pub/archive/2025-11"', index.text)
+            self.assertIn("November notes", anonymous.get("/lists/pub/archive/2025-11").text)
+
+        self.assert_soon(lists_the_month)
+
     @unittest.skipIf(BACKEND != "postgresql", "two servers share a database on PostgreSQL")
     def test_kept_thread_page_changes_when_another_server_archives_Issue7(self):
         second = self.start_server(demo=False)

@@ -286,7 +286,9 @@ ArchivePages::ArchivePages(Site& site)
       thread_tree_(site.pages.require("archive_thread_tree")),
       message_(site.pages.require("archive_message")),
       search_(site.pages.require("archive_search")),
-      kept_threads_(std::make_unique<RenderCache<KeptThread>>(kKeptThreadBytes)) {
+      kept_threads_(std::make_unique<RenderCache<KeptThread>>(kKeptThreadBytes)),
+      kept_months_(
+          std::make_unique<RenderCache<std::vector<archive::MonthCount>>>(kKeptMonthsBytes)) {
 }
 
 ArchivePages::~ArchivePages() = default;
@@ -360,7 +362,7 @@ Response ArchivePages::threads_page(Request& request, const Found& found,
         });
     }
     mstch::array months;
-    for (const auto& each : site_.archive->months(list.id.value())) {
+    for (const auto& each : *months_of(list)) {
         months.push_back(mstch::map{
             {"month", each.month},
             {"url", base + "/archive/" + each.month},
@@ -390,6 +392,24 @@ Response ArchivePages::threads_page(Request& request, const Found& found,
         data.emplace("next_url", here + "?page=" + std::to_string(page + 1));
     }
     return render(site_, request, index_, list.title(), std::move(data));
+}
+
+std::shared_ptr<const std::vector<archive::MonthCount>> ArchivePages::months_of(
+    const lists::List& list) const {
+    // Read before the months, as in thread_part.
+    const std::int64_t revision = site_.archive->revision(list.id.value());
+    const std::string key = std::to_string(list.id.value());
+    if (auto kept = kept_months_->find(key, revision)) {
+        return kept;
+    }
+    auto months = std::make_shared<const std::vector<archive::MonthCount>>(
+        site_.archive->months(list.id.value()));
+    std::size_t bytes = sizeof(*months);
+    for (const auto& month : *months) {
+        bytes += sizeof(month) + month.month.size();
+    }
+    kept_months_->keep(key, revision, months, bytes);
+    return months;
 }
 
 std::shared_ptr<const ArchivePages::KeptThread> ArchivePages::thread_part(
