@@ -404,7 +404,7 @@ std::shared_ptr<const std::vector<archive::MonthCount>> ArchivePages::months_of(
     }
     auto months = std::make_shared<const std::vector<archive::MonthCount>>(
         site_.archive->months(list.id.value()));
-    std::size_t bytes = sizeof(*months);
+    std::size_t bytes = sizeof(std::vector<archive::MonthCount>);
     for (const auto& month : *months) {
         bytes += sizeof(month) + month.month.size();
     }
