@@ -202,8 +202,11 @@ core::Result<Results> search(store::Database& database, const Query& query) {
     params.emplace_back(sqlite ? to_fts5(*parsed) : to_tsquery(*parsed));
     // CROSS JOIN: SQLite must start from the text match; given the choice it walks every
     // message of the lists and runs the match for each (3.6 s instead of 10 ms at 20,000).
+    // INDEXED BY: each match's list and date from the narrow index (migration 0031), not from
+    // the message's row among the raw bytes and bodies (a page read a match).
     const std::string from =
-        sqlite ? " FROM archive_search CROSS JOIN archive_messages m ON m.id = archive_search.rowid"
+        sqlite ? " FROM archive_search CROSS JOIN archive_messages m INDEXED BY "
+                 "archive_messages_search_keys ON m.id = archive_search.rowid"
                  " WHERE archive_search MATCH $1"
                : " FROM archive_search s JOIN archive_messages m ON m.id = s.message_id"
                  " WHERE s.document @@ CAST($1 AS tsquery)";
