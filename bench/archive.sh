@@ -150,6 +150,7 @@ p99() {
 }
 echo "== pages under wrk (10 s each)"
 index_p99=$(p99 "$base_url/lists/list00/archive")
+sleep 2  # Each page alone: the requests wrk left in flight finish first.
 thread_p99=$(p99 "$base_url/lists/list00/t/$thread_id")
 
 rate() { awk -v n="$1" -v ms="$2" 'BEGIN { printf "%.0f", n * 1000 / (ms > 0 ? ms : 1) }'; }
