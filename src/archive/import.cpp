@@ -132,8 +132,8 @@ void end_batch(store::Connection& connection, std::int64_t list_id,
 }
 
 // Preparing threads yield to the writer: the writer's work is what an import must wait for (the
-// batches prepared ahead are enough to keep it busy), and as one of five runnable threads on two
-// cores it had had 40 % of a core, so that a commit took half as long again as its CPU time.
+// batches prepared ahead keep it busy), and as one runnable thread among several on two cores it
+// was given too little of one: a commit took half as long again as its CPU time.
 void yield_to_the_writer() {
     constexpr int kPreparingNice = 10;  // A tenth of the default weight.
     // Raising one's own nice value needs no privilege; should it fail, the import is slower only.
@@ -145,7 +145,7 @@ using Batch = std::vector<Pending>;
 // Parses and tokenises batches (archive::prepare) on two threads, each taking half of every
 // batch: preparing is the larger part of an import's work. The same two threads for the whole
 // import, because what prepare() keeps per thread (ICU's word breaker, the stemmers, the stems
-// made so far) took a thread started per batch a twentieth of its work to make again.
+// made so far) was made again by every thread started for a batch.
 class Preparers {
 public:
     // A batch being prepared; ready() waits for both halves and hands it over.
@@ -197,8 +197,8 @@ private:
 };
 
 // Stores batches in one transaction each, pipelined: while batch k commits, batches k + 1 and
-// k + 2 are parsed and tokenised (Preparers), so that preparing, which is
-// quicker than committing, never waits for a commit (or its fsync) to be given more work.
+// k + 2 are parsed and tokenised (Preparers), so that the preparing threads have work for as
+// long as a commit (and its fsync) takes.
 class Importer {
 public:
     Importer(store::Database& database, std::int64_t list_id)
