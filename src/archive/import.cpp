@@ -254,6 +254,7 @@ private:
                     archive_store::widen_page_cache(connection, true);
                     widened_ = true;
                 }
+                archive_store::plan_for_import(connection);
                 std::unordered_map<std::int64_t, const Pending*> new_ids;
                 for (Pending& message : batch) {
                     store_one(connection, list_id_, message, part, new_ids);
