@@ -1,6 +1,7 @@
 #include "archive/archive.hpp"
 
 #include "archive/archive_store.hpp"
+#include "archive/import.hpp"
 #include "archive/search.hpp"
 #include "archive/threading.hpp"
 
@@ -32,18 +33,8 @@ std::string assigned_message_id(std::string_view raw) {
     return std::string(hex.get()).substr(0, kHashHexDigits) + "@archive.invalid";
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
-    year -= month <= 2 ? 1 : 0;
-    const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-    const auto year_of_era = static_cast<unsigned>(year - era * 400);
-    const unsigned day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-    const unsigned day_of_era =
-        year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    return era * 146097 + static_cast<std::int64_t>(day_of_era) - 719468;
-}
-
-// "YYYY-MM" as [first second, first second of the next month); "" as no range.
+// "YYYY-MM" as [first second, first second of the next month) (import.hpp's month_bounds); ""
+// as no range.
 struct MonthRange {
     bool valid = true;
     std::optional<std::pair<std::int64_t, std::int64_t>> range;
@@ -53,22 +44,8 @@ MonthRange month_range(std::string_view month) {
     if (month.empty()) {
         return {};
     }
-    const bool shaped = month.size() == 7 && month[4] == '-' &&
-                        std::all_of(month.begin(), month.begin() + 4,
-                                    [](char c) { return c >= '0' && c <= '9'; }) &&
-                        month[5] >= '0' && month[5] <= '9' && month[6] >= '0' && month[6] <= '9';
-    if (!shaped) {
-        return {false, std::nullopt};
-    }
-    const std::int64_t year = std::stoll(std::string(month.substr(0, 4)));
-    const auto number = static_cast<unsigned>(std::stoi(std::string(month.substr(5, 2))));
-    if (number < 1 || number > 12) {
-        return {false, std::nullopt};
-    }
-    const std::int64_t start = days_from_civil(year, number, 1) * kDay;
-    const std::int64_t end = number == 12 ? days_from_civil(year + 1, 1, 1) * kDay
-                                          : days_from_civil(year, number + 1, 1) * kDay;
-    return {true, std::make_pair(start, end)};
+    auto bounds = month_bounds(month);
+    return {bounds.has_value(), std::move(bounds)};
 }
 
 }  // namespace
