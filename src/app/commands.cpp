@@ -229,7 +229,7 @@ int serve(const Config& config) {
 
 int migrate(const Config& config) {
     const auto services = open_services(config, Migrate::No);
-    const auto report = store::migrate(*services->database);
+    const auto report = migrate_database(*services->database);
     if (report.applied.empty()) {
         std::cout << "Database is up to date (schema version " << report.to_version << ").\n";
     } else {

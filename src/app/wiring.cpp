@@ -1,5 +1,6 @@
 #include "app/wiring.hpp"
 
+#include "archive/search.hpp"
 #include "core/unavailable.hpp"
 #include "mail/file_transport.hpp"
 #include "mail/smtp_transport.hpp"
@@ -7,6 +8,7 @@
 #include "store/settings.hpp"
 
 #include <filesystem>
+#include <iostream>
 
 namespace coalition::app {
 namespace {
@@ -102,13 +104,31 @@ private:
 
 }  // namespace
 
+store::MigrationReport migrate_database(store::Database& database) {
+    store::MigrationReport report = store::migrate(database);
+    bool told = false;
+    const std::size_t indexed = archive::search::finish_rebuild(
+        database, [&told](std::int64_t /*done_up_to*/, std::int64_t last) {
+            if (!told) {
+                std::cerr << "coalition: indexing the list archives for search again, once after "
+                             "an upgrade (messages up to "
+                          << last << ")\n";
+                told = true;
+            }
+        });
+    if (indexed > 0) {
+        std::cerr << "coalition: " << indexed << " archived messages indexed\n";
+    }
+    return report;
+}
+
 std::unique_ptr<Services> open_services(const Config& config, Migrate migrate) {
     auto services = std::make_unique<Services>();
     services->config = config;
     prepare_sqlite_directory(config.database.url);
     services->database = store::open_database(config.database.url);
     if (migrate == Migrate::Yes) {
-        store::migrate(*services->database);
+        migrate_database(*services->database);
     }
     auto& database = *services->database;
     services->outbox = std::make_unique<mail::Outbox>(database, services->clock);

@@ -26,6 +26,7 @@
 #include "signon/signon.hpp"
 #include "statement/statement.hpp"
 #include "store/database.hpp"
+#include "store/migrations.hpp"
 
 #include <memory>
 #include <optional>
@@ -83,6 +84,10 @@ signon::Campaign statement_campaign();
 // Opens the database (migrating it first when asked) and builds the domain services. Throws
 // core::StartupError when the database cannot be opened or the configuration is inconsistent.
 std::unique_ptr<Services> open_services(const Config& config, Migrate migrate);
+
+// Applies the migrations, then what a migration leaves to code: archive messages to index again
+// (archive::search::finish_rebuild), told on standard error while it runs.
+store::MigrationReport migrate_database(store::Database& database);
 
 // The transport the configuration asks for: SMTP through [mail] relay, else files in
 // [mail] outbox_dir. Throws core::StartupError for a malformed relay setting.

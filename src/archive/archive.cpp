@@ -133,10 +133,8 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t r
     archive_store::insert_attachments(connection, message.id, message.attachments);
     archive_store::insert_references(connection, list_id, message.id, named);
 
-    std::vector<MessageId> moved;
     for (std::size_t thread_idx = 1; thread_idx < linked.size(); ++thread_idx) {
-        auto from = archive_store::merge_thread(connection, linked[thread_idx], *thread);
-        moved.insert(moved.end(), from.begin(), from.end());
+        archive_store::merge_thread(connection, linked[thread_idx], *thread);
     }
     if (linked.size() > 1) {
         archive_store::refresh_thread(connection, *thread);
@@ -144,13 +142,7 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t r
         archive_store::count_into_thread(connection, *thread, message, prepared.base_subject);
     }
 
-    search::index_new(connection, message.id, prepared.document);
-    // The index knows each message's thread: the moved ones are indexed again.
-    for (const auto moved_id : moved) {
-        if (auto again = archive_store::load(connection, moved_id)) {
-            search::index(connection, *again);
-        }
-    }
+    search::index_new(connection, message.id, list_id, prepared.document);
     if (revision == RevisionRaise::ByStore) {
         archive_store::raise_revision(connection, list_id);
     }

@@ -310,15 +310,10 @@ ThreadId create_thread(store::Connection& connection, std::int64_t list_id, std:
     return ThreadId(id.value());
 }
 
-std::vector<MessageId> merge_thread(store::Connection& connection, ThreadId from, ThreadId into) {
-    std::vector<MessageId> moved;
-    for (const auto& row : connection.query(
-             "UPDATE archive_messages SET thread_id = $1 WHERE thread_id = $2 RETURNING id",
-             {into.value(), from.value()})) {
-        moved.emplace_back(row.integer(0));
-    }
+void merge_thread(store::Connection& connection, ThreadId from, ThreadId into) {
+    connection.execute("UPDATE archive_messages SET thread_id = $1 WHERE thread_id = $2",
+                       {into.value(), from.value()});
     delete_thread(connection, from);
-    return moved;
 }
 
 std::string stored_raw(std::string_view raw) {

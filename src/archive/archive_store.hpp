@@ -46,8 +46,8 @@ std::optional<ThreadId> thread_by_subject(store::Connection& connection, std::in
 
 ThreadId create_thread(store::Connection& connection, std::int64_t list_id, std::int64_t date);
 
-// Moves every message of `from` into `into` and deletes `from`; returns the moved messages' ids.
-std::vector<MessageId> merge_thread(store::Connection& connection, ThreadId from, ThreadId into);
+// Moves every message of `from` into `into` and deletes `from`.
+void merge_thread(store::Connection& connection, ThreadId from, ThreadId into);
 
 // The original bytes as the row keeps them (base64: PostgreSQL's text holds no NUL or invalid
 // UTF-8). Separate from insert_message so that an import encodes off the writer thread.

@@ -17,11 +17,22 @@ constexpr std::size_t kMaxSubjectWords = 200;
 constexpr std::size_t kMaxBodyWords = 16000;
 constexpr std::size_t kMaxPositionsPerLexeme = 255;
 constexpr std::size_t kMaxLimit = 100;
+// A search in this many lists or fewer asks the index for the lists' terms too (list_term);
+// past it the union of their terms costs more than it saves, and only the SQL filter remains.
+constexpr std::size_t kMaxListTerms = 4;
+// Messages indexed again per transaction by finish_rebuild().
+constexpr std::int64_t kRebuildBatch = 2000;
 
 // FTS5 on SQLite, tsvector on PostgreSQL (migration 0015); asked of the connection, not of the
 // archive_search_engine view, which cost a statement per archived message.
 bool uses_fts5(const store::Connection& connection) {
     return connection.dialect() == store::Dialect::Sqlite;
+}
+
+// The term that files a message under its list (migration 0032): "§§" and the list's id. A stem
+// is one "§" and letters, numbers or marks, so no word of a query can produce it.
+std::string list_term(std::int64_t list_id) {
+    return std::string(kStemMarker) + std::string(kStemMarker) + std::to_string(list_id);
 }
 
 // FTS5 column text: the surface forms, then the stems (a phrase of surface forms never spans
@@ -44,7 +55,7 @@ std::string fts5_column(const std::vector<std::string>& surfaces,
 // A tsvector literal: each lexeme with its positions; a stem shares its word's position.
 // Subject positions are weighted A, body positions D (the default), one position apart so a
 // phrase does not run from the subject into the body.
-std::string tsvector_literal(const Document& document) {
+std::string tsvector_literal(const Document& document, std::int64_t list_id) {
     std::map<std::string, std::vector<std::string>> positions;
     auto add = [&positions](const std::string& lexeme, std::size_t position, bool subject) {
         if (lexeme.empty()) {
@@ -75,7 +86,8 @@ std::string tsvector_literal(const Document& document) {
             out += list[position_idx];
         }
     }
-    return out;
+    // The list's term has no position: it filters, it is never ranked.
+    return out + (out.empty() ? "'" : " '") + list_term(list_id) + "'";
 }
 
 // The WHERE conditions after the text match, with their parameters appended to `params`.
@@ -116,20 +128,36 @@ std::string filters(const Query& query, store::Dialect dialect, store::Params& p
     return sql;
 }
 
-// Writes the index entry of message `id` (an upsert on PostgreSQL; on FTS5 the caller has
-// deleted any old entry).
-void insert_entry(store::Connection& connection, MessageId id, const Document& document,
-                  bool fts5) {
-    if (fts5) {
-        connection.execute("INSERT INTO archive_search (rowid, subject, body) VALUES ($1, $2, $3)",
-                           {id.value(), fts5_column(document.subject, document.subject_stems),
-                            fts5_column(document.body, document.body_stems)});
+// Writes the index entry of message `id` of list `list_id` (an upsert on PostgreSQL; on FTS5
+// there is none yet: a message's subject and text never change once archived).
+void insert_entry(store::Connection& connection, MessageId id, std::int64_t list_id,
+                  const Document& document) {
+    if (uses_fts5(connection)) {
+        connection.execute(
+            "INSERT INTO archive_search (rowid, subject, body, list) VALUES ($1, $2, $3, $4)",
+            {id.value(), fts5_column(document.subject, document.subject_stems),
+             fts5_column(document.body, document.body_stems), list_term(list_id)});
         return;
     }
     connection.execute(
         "INSERT INTO archive_search (message_id, document) VALUES ($1, CAST($2 AS tsvector)) "
         "ON CONFLICT (message_id) DO UPDATE SET document = excluded.document",
-        {id.value(), tsvector_literal(document)});
+        {id.value(), tsvector_literal(document, list_id)});
+}
+
+// The text match of `query` within `lists`: the words, and when the lists are few their terms.
+std::string match_expression(const ParsedQuery& query, const std::vector<std::int64_t>& lists,
+                             bool fts5) {
+    std::string words = fts5 ? to_fts5(query) : to_tsquery(query);
+    if (lists.size() > kMaxListTerms) {
+        return words;
+    }
+    std::string terms;
+    for (const std::int64_t list_id : lists) {
+        terms += terms.empty() ? "" : (fts5 ? " OR " : " | ");
+        terms += (fts5 ? '"' : '\'') + list_term(list_id) + (fts5 ? '"' : '\'');
+    }
+    return "(" + terms + (fts5 ? ") AND (" : ") & (") + words + ")";
 }
 
 }  // namespace
@@ -161,30 +189,51 @@ Document document_of(std::string_view subject, std::string_view text) {
     return document;
 }
 
-void index(store::Connection& connection, const ArchivedMessage& message) {
-    const Document document = document_of(message.subject, message.text);
-    const bool fts5 = uses_fts5(connection);
-    if (fts5) {
-        // A contentless FTS5 row is deleted by giving the tokens it was indexed with: those of
-        // the archived text, which never changes (migration 0015). PostgreSQL upserts.
-        const auto indexed = connection.query_one(
-            "SELECT m.subject, m.body_text FROM archive_messages m WHERE m.id = $1 AND EXISTS "
-            "(SELECT 1 FROM archive_search WHERE rowid = $1)",
-            {message.id.value()});
-        if (indexed) {
-            const Document before = document_of(indexed->text(0), indexed->text(1));
-            connection.execute(
-                "INSERT INTO archive_search (archive_search, rowid, subject, body) "
-                "VALUES ('delete', $1, $2, $3)",
-                {message.id.value(), fts5_column(before.subject, before.subject_stems),
-                 fts5_column(before.body, before.body_stems)});
-        }
-    }
-    insert_entry(connection, message.id, document, fts5);
+void index_new(store::Connection& connection, MessageId id, std::int64_t list_id,
+               const Document& document) {
+    insert_entry(connection, id, list_id, document);
 }
 
-void index_new(store::Connection& connection, MessageId id, const Document& document) {
-    insert_entry(connection, id, document, uses_fts5(connection));
+std::size_t finish_rebuild(store::Database& database, const RebuildProgress& progress) {
+    if (database.dialect() != store::Dialect::Sqlite) {
+        return 0;  // Migration 0032 rewrote PostgreSQL's documents itself.
+    }
+    std::size_t indexed = 0;
+    for (;;) {
+        const auto state =
+            database.query_one("SELECT next_id, last_id FROM archive_search_rebuild");
+        if (!state) {
+            return indexed;
+        }
+        const std::int64_t next_id = state->integer(0);
+        const std::int64_t last_id = state->integer(1);
+        const std::int64_t batch_last = std::min(last_id, next_id + kRebuildBatch - 1);
+        const store::Rows rows = database.query(
+            "SELECT id, list_id, subject, body_text FROM archive_messages "
+            "WHERE id BETWEEN $1 AND $2 ORDER BY id",
+            {next_id, batch_last});
+        std::vector<Document> documents;
+        documents.reserve(rows.size());
+        for (const store::Row& row : rows) {
+            documents.push_back(document_of(row.text(2), row.text(3)));
+        }
+        database.transact([&](store::Connection& connection) {
+            for (std::size_t row_idx = 0; row_idx < rows.size(); ++row_idx) {
+                insert_entry(connection, MessageId(rows[row_idx].integer(0)),
+                             rows[row_idx].integer(1), documents[row_idx]);
+            }
+            if (batch_last >= last_id) {
+                connection.execute("DELETE FROM archive_search_rebuild");
+            } else {
+                connection.execute("UPDATE archive_search_rebuild SET next_id = $1",
+                                   {batch_last + 1});
+            }
+        });
+        indexed += rows.size();
+        if (progress) {
+            progress(batch_last, last_id);
+        }
+    }
 }
 
 core::Result<Results> search(store::Database& database, const Query& query) {
@@ -199,7 +248,7 @@ core::Result<Results> search(store::Database& database, const Query& query) {
     const store::Dialect dialect = database.dialect();
     const bool sqlite = dialect == store::Dialect::Sqlite;
     store::Params params;
-    params.emplace_back(sqlite ? to_fts5(*parsed) : to_tsquery(*parsed));
+    params.emplace_back(match_expression(*parsed, query.lists, sqlite));
     // CROSS JOIN: SQLite must start from the text match; given the choice it walks every
     // message of the lists and runs the match for each (3.6 s instead of 10 ms at 20,000).
     // INDEXED BY: each match's list and date from the narrow index (migration 0031), not from
@@ -212,11 +261,17 @@ core::Result<Results> search(store::Database& database, const Query& query) {
                  " WHERE s.document @@ CAST($1 AS tsquery)";
     const std::string where = from + filters(query, dialect, params);
 
-    // bm25: lower is better, the subject weighs twice the body. ts_rank_cd: higher is better,
-    // subject (A) 1.0 against body (D) 0.1, divided by 1 + log(length) (normalisation 1).
-    const std::string score = sqlite ? "-bm25(archive_search, 2.0, 1.0)"
-                                     : "ts_rank_cd(s.document, CAST($1 AS tsquery), 1)";
+    // bm25: lower is better, the subject weighs twice the body, the list term nothing.
+    // ts_rank_cd: higher is better, subject (A) 1.0 against body (D) 0.1, divided by
+    // 1 + log(length) (normalisation 1); it ranks the words alone (the list term has no
+    // position, and cover density needs one for every term).
     store::Params page_params = params;
+    if (!sqlite) {
+        page_params.emplace_back(to_tsquery(*parsed));
+    }
+    const std::string score = sqlite ? "-bm25(archive_search, 2.0, 1.0, 0.0)"
+                                     : "ts_rank_cd(s.document, CAST($" +
+                                           std::to_string(page_params.size()) + " AS tsquery), 1)";
     const std::string limit = "$" + std::to_string(page_params.size() + 1);
     const std::string offset = "$" + std::to_string(page_params.size() + 2);
     page_params.emplace_back(static_cast<std::int64_t>(std::min(query.limit, kMaxLimit)));

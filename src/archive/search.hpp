@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,13 +30,18 @@ struct Document {
 };
 Document document_of(std::string_view subject, std::string_view text);
 
-// Adds or replaces the index entry of one message, on the caller's transaction. Call it after
-// the message's archive_messages row is written; the subject and text of that row must not
-// change afterwards (on SQLite, replacing an entry recomputes the old tokens from the row).
-void index(store::Connection& connection, const ArchivedMessage& message);
-// The same for a message whose row was inserted in this transaction (so it has no entry yet),
-// with its document already computed (document_of(message.subject, message.text)).
-void index_new(store::Connection& connection, MessageId id, const Document& document);
+// Adds the index entry of a message of list `list_id` whose row was inserted in this
+// transaction, with its document already computed (document_of(message.subject, message.text)).
+// A message's subject, text and list never change once archived, nor therefore its entry.
+void index_new(store::Connection& connection, MessageId id, std::int64_t list_id,
+               const Document& document);
+
+// Indexes again the messages a migration left out of the index, if any (SQLite: migration 0032
+// made the FTS5 table again with a list column). Each batch commits with its progress, so an
+// interrupted run goes on where it stopped; messages archived meanwhile are indexed as usual.
+// `progress(done_up_to_id, last_id)` after each batch. Returns the messages indexed.
+using RebuildProgress = std::function<void(std::int64_t, std::int64_t)>;
+std::size_t finish_rebuild(store::Database& database, const RebuildProgress& progress = {});
 
 struct Query {
     std::string text;  // Words, "quoted phrases", -excluded words; at most 512 bytes.

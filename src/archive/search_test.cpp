@@ -2,6 +2,7 @@
 
 #include "archive/search_query.hpp"
 #include "archive/tokenizer.hpp"
+#include "store/migrations.hpp"
 #include "store/testing.hpp"
 
 #include <gtest/gtest.h>
@@ -218,7 +219,12 @@ protected:
                          archived.author_name, archived.author_email, archived.subject,
                          archived.text, std::int64_t{message.attachments}})
                     ->integer(0));
-            index(connection, archived);
+            if (index_as_before_0032_) {
+                index_as_before_0032(connection, archived);
+            } else {
+                index_new(connection, archived.id, archived.list_id,
+                          document_of(archived.subject, archived.text));
+            }
         });
         return archived.id;
     }
@@ -246,10 +252,38 @@ protected:
         return out;
     }
 
+    // An index entry as written before migration 0032 (no list term; surface forms only).
+    static void index_as_before_0032(store::Connection& connection,
+                                     const ArchivedMessage& archived) {
+        std::string subject;
+        std::string body;
+        for (const std::string& token : tokens(archived.subject)) {
+            subject += token + " ";
+        }
+        for (const std::string& token : tokens(archived.text)) {
+            body += token + " ";
+        }
+        if (connection.dialect() == store::Dialect::Sqlite) {
+            connection.execute(
+                "INSERT INTO archive_search (rowid, subject, body) VALUES ($1, $2, $3)",
+                {archived.id.value(), subject, body});
+        } else {
+            connection.execute(
+                "INSERT INTO archive_search (message_id, document) "
+                "VALUES ($1, to_tsvector('simple', $2))",
+                {archived.id.value(), subject + body});
+        }
+    }
+
+    std::int64_t index_entries() {
+        return database_->query_one("SELECT count(*) FROM archive_search")->integer(0);
+    }
+
     std::unique_ptr<store::Database> database_;
     std::int64_t list_ = 0;
     std::int64_t other_list_ = 0;
     int sequence_ = 0;
+    bool index_as_before_0032_ = false;
 };
 
 using Ids = std::vector<MessageId>;
@@ -490,22 +524,11 @@ TEST_P(SearchTest, HostileQueriesAreNeverSqlErrors) {
     }
 }
 
-TEST_P(SearchTest, ReindexKeepsOneEntryAndDeletedMessagesDisappear) {
+TEST_P(SearchTest, DeletedMessagesDisappear) {
     const MessageId id = add({"Subject words", "original words"});
     const MessageId other = add({"Other", "original text"});
-    for (int round = 0; round < 3; ++round) {
-        database_->transact([&](store::Connection& connection) {
-            ArchivedMessage again;
-            again.id = id;
-            again.list_id = list_;
-            again.subject = "Subject words";
-            again.text = "original words";
-            index(connection, again);
-        });
-    }
     EXPECT_EQ(ids("original"), (Ids{id, other}));
-    EXPECT_EQ(find("words").total, 1u);
-    EXPECT_EQ(database_->query_one("SELECT count(*) FROM archive_search")->integer(0), 2);
+    EXPECT_EQ(index_entries(), 2);
     database_->transact([&](store::Connection& connection) {
         connection.execute("DELETE FROM archive_messages WHERE id = $1", {id.value()});
     });
@@ -513,7 +536,122 @@ TEST_P(SearchTest, ReindexKeepsOneEntryAndDeletedMessagesDisappear) {
     EXPECT_EQ(find("words").total, 0u);
 }
 
+// A search in a few lists asks the index for the lists' terms; in more, only the SQL filter
+// runs. Either way the same messages, and the list term never changes a score.
+TEST_P(SearchTest, ListTermsFilterWithoutChangingScores) {
+    std::vector<std::int64_t> lists = {list_, other_list_};
+    for (int list_idx = 0; list_idx < 4; ++list_idx) {
+        lists.push_back(add_list("more" + std::to_string(list_idx)));
+    }
+    for (const std::int64_t list : lists) {
+        add({"Budget " + std::to_string(list), "the budget draft for " + std::to_string(list),
+             "Ada", "ada@example.org", 1000, 0, list});
+    }
+    Query query;
+    query.text = "budget";
+    for (std::size_t count = 1; count <= lists.size(); ++count) {
+        query.lists.assign(lists.begin(), lists.begin() + static_cast<std::ptrdiff_t>(count));
+        const Results results = find(query);
+        EXPECT_EQ(results.total, count);
+        for (const Hit& hit : results.hits) {
+            EXPECT_NE(std::find(query.lists.begin(), query.lists.end(), hit.list_id),
+                      query.lists.end());
+        }
+    }
+    query.lists = {lists[2]};
+    const Results one = find(query);
+    query.lists = lists;
+    const Results all = find(query);
+    ASSERT_EQ(one.hits.size(), 1u);
+    for (const Hit& hit : all.hits) {
+        if (hit.message == one.hits[0].message) {
+            EXPECT_DOUBLE_EQ(hit.score, one.hits[0].score);
+        }
+    }
+    // What a list's term is made of, typed as a search, is a number like any other.
+    query.text = "\u00a7\u00a7" + std::to_string(lists[2]);
+    query.lists = {lists[2]};
+    EXPECT_EQ(find(query).total, 1u);  // The number in its subject and text.
+    query.lists = {lists[3]};
+    EXPECT_EQ(find(query).total, 0u);
+}
+
+// Migration 0032 on SQLite leaves the FTS5 table empty and a rebuild range; finish_rebuild()
+// indexes that range (and only it: what was archived since is indexed already), then forgets it.
+TEST_P(SearchTest, RebuildIndexesTheRangeTheMigrationLeft) {
+    if (GetParam() != store::Dialect::Sqlite) {
+        EXPECT_EQ(finish_rebuild(*database_), 0u);
+        return;
+    }
+    std::vector<MessageId> before;
+    before.reserve(4);
+    for (int message_idx = 0; message_idx < 4; ++message_idx) {
+        before.push_back(add({"Agenda", "agenda item " + std::to_string(message_idx)}));
+    }
+    database_->transact([&](store::Connection& connection) {
+        connection.execute_script(
+            "DROP TABLE archive_search; CREATE VIRTUAL TABLE archive_search USING fts5(subject, "
+            "body, list, content = '', tokenize = 'ascii');");
+        // As if a first run had indexed up to before[1] and been stopped.
+        connection.execute("INSERT INTO archive_search_rebuild (next_id, last_id) VALUES ($1, $2)",
+                           {before[2].value(), before[3].value()});
+    });
+    const MessageId after = add({"Agenda", "agenda item after"});
+    EXPECT_EQ(ids("agenda"), Ids{after});
+
+    std::vector<std::int64_t> reported;
+    EXPECT_EQ(finish_rebuild(*database_,
+                             [&](std::int64_t done, std::int64_t last) {
+                                 EXPECT_EQ(last, before[3].value());
+                                 reported.push_back(done);
+                             }),
+              2u);
+    EXPECT_EQ(reported, std::vector<std::int64_t>{before[3].value()});
+    EXPECT_EQ(ids("agenda"), (Ids{before[2], before[3], after}));
+    EXPECT_EQ(index_entries(), 3);
+    EXPECT_FALSE(database_->query_one("SELECT 1 FROM archive_search_rebuild"));
+    EXPECT_EQ(finish_rebuild(*database_), 0u);
+}
+
+class SearchMigrationTest : public SearchTest {};
+
+// A database archived before migration 0032 finds its messages by list afterwards: PostgreSQL's
+// documents gain the list term in the migration, SQLite's index is made again by finish_rebuild.
+TEST_P(SearchMigrationTest, MessagesIndexedBefore0032AreFoundByListAfterIt) {
+    database_ = store::testing::empty_database(GetParam());
+    std::vector<store::Migration> before_0032;
+    for (const store::Migration& migration : store::embedded_migrations()) {
+        if (migration.version < 32) {
+            before_0032.push_back(migration);
+        }
+    }
+    store::migrate(*database_, before_0032);
+    list_ = add_list("discuss");
+    other_list_ = add_list("other");
+    index_as_before_0032_ = true;
+    const MessageId first = add({"Consultation", "consultation response"});
+    const MessageId second = add({"Consultation", "consultation draft"});
+    const MessageId elsewhere = add(
+        {"Consultation", "consultation elsewhere", "Ada", "ada@example.org", 1000, 0, other_list_});
+    index_as_before_0032_ = false;
+
+    store::migrate(*database_);
+    EXPECT_EQ(finish_rebuild(*database_), GetParam() == store::Dialect::Sqlite ? 3u : 0u);
+    Query query;
+    query.text = "consultation";
+    query.lists = {list_};
+    EXPECT_EQ(find(query).total, 2u);
+    query.lists = {other_list_};
+    ASSERT_EQ(find(query).total, 1u);
+    EXPECT_EQ(find(query).hits[0].message, elsewhere);
+    EXPECT_EQ(ids("consultation"), (Ids{first, second, elsewhere}));
+    EXPECT_EQ(index_entries(), 3);
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, SearchTest,
+                         ::testing::ValuesIn(store::testing::available_dialects()),
+                         [](const auto& info) { return store::testing::dialect_name(info.param); });
+INSTANTIATE_TEST_SUITE_P(Dialects, SearchMigrationTest,
                          ::testing::ValuesIn(store::testing::available_dialects()),
                          [](const auto& info) { return store::testing::dialect_name(info.param); });
 
