@@ -186,6 +186,94 @@ std::optional<Existing> find(store::Connection& connection, std::int64_t list_id
     return Existing{MessageId(row->integer(0)), ThreadId(row->integer(1))};
 }
 
+namespace {
+
+// A thread a message links to, by when it started (the oldest is the one the others merge into).
+struct Linked {
+    std::int64_t started_at;
+    std::int64_t id;
+    bool operator<(const Linked& other) const {
+        return std::tie(started_at, id) < std::tie(other.started_at, other.id);
+    }
+    bool operator==(const Linked& other) const { return id == other.id; }
+};
+
+// links() on SQLite: one statement an id. An IN list or a UNION is an ephemeral table built and
+// dropped for each message, and SQLite's statements cost no round trip.
+std::optional<Existing> linked_on_sqlite(store::Connection& connection, std::int64_t list_id,
+                                         std::string_view message_id,
+                                         const std::vector<std::string>& named,
+                                         std::vector<Linked>& linked) {
+    if (auto existing = find(connection, list_id, message_id)) {
+        return existing;
+    }
+    std::vector<std::string> follow{std::string(message_id)};  // Ids whose namers are read.
+    for (const auto& id : named) {
+        const auto rows = connection.query(
+            "SELECT t.id, t.started_at FROM archive_messages m "
+            "JOIN archive_threads t ON t.id = m.thread_id "
+            "WHERE m.list_id = $1 AND m.message_id = $2",
+            {list_id, id});
+        if (rows.empty() && std::find(follow.begin(), follow.end(), id) == follow.end()) {
+            follow.push_back(id);
+        }
+        for (const auto& row : rows) {
+            linked.push_back(Linked{row.integer(1), row.integer(0)});
+        }
+    }
+    for (const auto& id : follow) {
+        for (const auto& row :
+             connection.query("SELECT t.id, t.started_at FROM archive_references r "
+                              "JOIN archive_messages m ON m.id = r.message_id "
+                              "JOIN archive_threads t ON t.id = m.thread_id "
+                              "WHERE r.list_id = $1 AND r.referenced = $2",
+                              {list_id, id})) {
+            linked.push_back(Linked{row.integer(1), row.integer(0)});
+        }
+    }
+    return std::nullopt;
+}
+
+// links() on PostgreSQL: one statement (one round trip), whatever the number of ids. Kind 0:
+// the stored ones among this message and those it names; kind 1: the threads of the messages
+// naming this one or a named id the list lacks.
+std::optional<Existing> linked_on_postgresql(store::Connection& connection, std::int64_t list_id,
+                                             std::string_view message_id,
+                                             const std::vector<std::string>& named,
+                                             std::vector<Linked>& linked) {
+    store::Params params{list_id, std::string(message_id)};
+    for (const auto& id : named) {
+        params.emplace_back(id);
+    }
+    // The ids as a list of values in both places, so that each side reads its (list_id,
+    // message_id) or (list_id, referenced) index (a set of ids from a CTE had the namers side
+    // read every reference of the list).
+    const std::string ids = "(" + placeholders(2, params.size() - 1) + ")";
+    const auto rows = connection.query(
+        "WITH stored AS (SELECT m.message_id, m.id, t.id AS thread, t.started_at "
+        "FROM archive_messages m JOIN archive_threads t ON t.id = m.thread_id "
+        "WHERE m.list_id = $1 AND m.message_id IN " +
+            ids +
+            ") SELECT 0, message_id, id, thread, started_at FROM stored UNION ALL "
+            "SELECT 1, NULL, NULL, t.id, t.started_at FROM archive_references r "
+            "JOIN archive_messages m ON m.id = r.message_id "
+            "JOIN archive_threads t ON t.id = m.thread_id WHERE r.list_id = $1 "
+            "AND r.referenced IN " +
+            ids + " AND r.referenced NOT IN (SELECT message_id FROM stored)",
+        params);
+    for (const auto& row : rows) {
+        if (row.integer(0) == 0 && row.text(1) == message_id) {
+            return Existing{MessageId(row.integer(2)), ThreadId(row.integer(3))};
+        }
+    }
+    for (const auto& row : rows) {
+        linked.push_back(Linked{row.integer(4), row.integer(3)});
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 Links links(store::Connection& connection, std::int64_t list_id, std::string_view message_id,
             const std::vector<std::string>& named) {
     // A message that names a stored message is in that message's thread: store() put it there,
@@ -193,88 +281,14 @@ Links links(store::Connection& connection, std::int64_t list_id, std::string_vie
     // only those naming this message (it is their late parent) or an ancestor the list lacks
     // (siblings under a missing parent) are read; the messages naming a stored ancestor, every
     // message of a long thread for its root, are not.
-    struct Linked {
-        std::int64_t started_at;
-        std::int64_t id;
-        bool operator<(const Linked& other) const {
-            return std::tie(started_at, id) < std::tie(other.started_at, other.id);
-        }
-        bool operator==(const Linked& other) const { return id == other.id; }
-    };
     std::vector<Linked> linked;
-    const auto add = [&linked](const store::Row& row, std::size_t first_column) {
-        linked.push_back(Linked{row.integer(first_column + 1), row.integer(first_column)});
-    };
-    std::vector<std::string> follow{std::string(message_id)};  // Ids whose namers are read.
-    const auto follow_too = [&follow](const std::string& id) {
-        if (std::find(follow.begin(), follow.end(), id) == follow.end()) {
-            follow.push_back(id);
-        }
-    };
-    constexpr std::string_view kNamers =
-        "SELECT t.id, t.started_at FROM archive_references r "
-        "JOIN archive_messages m ON m.id = r.message_id "
-        "JOIN archive_threads t ON t.id = m.thread_id WHERE r.list_id = $1 AND r.referenced ";
-    if (connection.dialect() == store::Dialect::Sqlite) {
-        // One statement an id: an IN list or a UNION is an ephemeral table built and dropped for
-        // each message, and SQLite's statements cost no round trip.
-        if (auto existing = find(connection, list_id, message_id)) {
-            return Links{existing, {}};
-        }
-        for (const auto& id : named) {
-            const auto rows = connection.query(
-                "SELECT t.id, t.started_at FROM archive_messages m "
-                "JOIN archive_threads t ON t.id = m.thread_id "
-                "WHERE m.list_id = $1 AND m.message_id = $2",
-                {list_id, id});
-            if (rows.empty()) {
-                follow_too(id);
-            }
-            for (const auto& row : rows) {
-                add(row, 0);
-            }
-        }
-        for (const auto& id : follow) {
-            for (const auto& row : connection.query(std::string(kNamers) + "= $2", {list_id, id})) {
-                add(row, 0);
-            }
-        }
-    } else {
-        // Two statements (round trips), whatever the number of ids.
-        store::Params params{list_id, std::string(message_id)};
-        for (const auto& id : named) {
-            params.emplace_back(id);
-        }
-        const auto stored = connection.query(
-            "SELECT m.message_id, m.id, t.id, t.started_at FROM archive_messages m "
-            "JOIN archive_threads t ON t.id = m.thread_id WHERE m.list_id = $1 AND m.message_id "
-            "IN (" +
-                placeholders(2, params.size() - 1) + ")",
-            params);
-        std::vector<std::string> found;
-        for (const auto& row : stored) {
-            if (row.text(0) == message_id) {
-                return Links{Existing{MessageId(row.integer(1)), ThreadId(row.integer(2))}, {}};
-            }
-            found.push_back(row.text(0));
-            add(row, 2);
-        }
-        for (const auto& id : named) {
-            if (std::find(found.begin(), found.end(), id) == found.end()) {
-                follow_too(id);
-            }
-        }
-        store::Params follow_params{list_id};
-        for (const auto& id : follow) {
-            follow_params.emplace_back(id);
-        }
-        for (const auto& row :
-             connection.query(std::string(kNamers) + "IN (" + placeholders(2, follow.size()) + ")",
-                              follow_params)) {
-            add(row, 0);
-        }
+    const auto existing =
+        connection.dialect() == store::Dialect::Sqlite
+            ? linked_on_sqlite(connection, list_id, message_id, named, linked)
+            : linked_on_postgresql(connection, list_id, message_id, named, linked);
+    if (existing) {
+        return Links{existing, {}};
     }
-    // Oldest first: the others merge into it.
     std::sort(linked.begin(), linked.end());
     linked.erase(std::unique(linked.begin(), linked.end()), linked.end());
     Links links;
@@ -347,7 +361,7 @@ std::optional<MessageId> insert_message(store::Connection& connection,
 void insert_attachments(store::Connection& connection, MessageId message,
                         const std::vector<Attachment>& attachments) {
     for (const auto& attachment : attachments) {
-        connection.execute(
+        connection.execute_later(
             "INSERT INTO archive_attachments (message_id, position, filename, content_type, size, "
             "bytes) VALUES ($1, $2, $3, $4, $5, $6)",
             {message.value(), static_cast<std::int64_t>(attachment.index), attachment.filename,
@@ -370,11 +384,11 @@ void insert_references(store::Connection& connection, std::int64_t list_id, Mess
             sql += (ref_idx == 0 ? "($1, $2, $" : ", ($1, $2, $") + std::to_string(params.size()) +
                    ")";
         }
-        connection.execute(sql + " ON CONFLICT (message_id, referenced) DO NOTHING", params);
+        connection.execute_later(sql + " ON CONFLICT (message_id, referenced) DO NOTHING", params);
         return;
     }
     for (const auto& id : referenced) {
-        connection.execute(
+        connection.execute_later(
             "INSERT INTO archive_references (list_id, message_id, referenced) VALUES ($1, $2, $3) "
             "ON CONFLICT (message_id, referenced) DO NOTHING",
             {list_id, message.value(), id});
@@ -388,7 +402,7 @@ void delete_thread(store::Connection& connection, ThreadId thread) {
 void count_into_thread(store::Connection& connection, ThreadId thread,
                        const ArchivedMessage& message, std::string_view base) {
     // Every expression reads the row as it was before this UPDATE (both dialects).
-    connection.execute(
+    connection.execute_later(
         "UPDATE archive_threads SET message_count = message_count + 1, "
         "last_activity = CASE WHEN first_message IS NULL OR last_activity < $2 THEN $2 "
         "ELSE last_activity END, "

@@ -133,13 +133,13 @@ std::string filters(const Query& query, store::Dialect dialect, store::Params& p
 void insert_entry(store::Connection& connection, MessageId id, std::int64_t list_id,
                   const Document& document) {
     if (uses_fts5(connection)) {
-        connection.execute(
+        connection.execute_later(
             "INSERT INTO archive_search (rowid, subject, body, list) VALUES ($1, $2, $3, $4)",
             {id.value(), fts5_column(document.subject, document.subject_stems),
              fts5_column(document.body, document.body_stems), list_term(list_id)});
         return;
     }
-    connection.execute(
+    connection.execute_later(
         "INSERT INTO archive_search (message_id, document) VALUES ($1, CAST($2 AS tsvector)) "
         "ON CONFLICT (message_id) DO UPDATE SET document = excluded.document",
         {id.value(), tsvector_literal(document, list_id)});

@@ -78,6 +78,15 @@ public:
     // a temporary table for each statement (a tenth of a sign-up's time on the writer thread).
     virtual std::optional<std::int64_t> insert_returning_id(std::string_view insert,
                                                             const Params& params = {});
+
+    // Runs `sql`, a statement whose outcome the caller does not read (an INSERT, UPDATE or
+    // DELETE returning no rows), at the latest before the next statement of this connection or
+    // the commit, in order: the statements after it see what it wrote. Its failure fails that
+    // next statement, or the transaction. PostgreSQL sends the statements held back together
+    // with the next one (libpq's pipeline mode: one round trip for all); SQLite runs it at once.
+    virtual void execute_later(std::string_view sql, const Params& params = {}) {
+        execute(sql, params);
+    }
 };
 
 // Raised for integrity violations so a store can turn "already exists" into core::Conflict.

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 namespace coalition::store::detail {
@@ -34,6 +35,9 @@ constexpr int kMaxPoolSize = 1000;
 constexpr std::chrono::milliseconds kDefaultAcquireTimeout{10'000};
 // Statements kept prepared per connection (PgConnection::prepared).
 constexpr std::size_t kPreparedStatementLimit = 256;
+// Statements execute_later holds at most before sending them (a bound on memory, not a need:
+// libpq reads the server's replies while it waits to send, so a pipeline cannot deadlock).
+constexpr std::size_t kMaxHeldStatements = 1000;
 
 // Type OIDs from PostgreSQL's catalog (src/include/catalog/pg_type.dat); stable across versions.
 constexpr Oid kBoolOid = 16;
@@ -160,7 +164,25 @@ public:
         return tuples[0] == '\0' ? 0 : std::strtoll(tuples, nullptr, 10);
     }
 
+    void execute_later(std::string_view sql, const Params& params) override {
+        if (failure_) {
+            std::rethrow_exception(failure_);
+        }
+        held_.push_back(Statement{std::string(sql), params});
+        if (held_.size() >= kMaxHeldStatements) {
+            (void)pipeline(nullptr);
+        }
+    }
+
+    // Sends the statements held back by execute_later (the transaction's body has ended).
+    void flush() {
+        if (!held_.empty()) {
+            (void)pipeline(nullptr);
+        }
+    }
+
     void execute_script(std::string_view sql) override {
+        flush();
         if (failure_) {
             std::rethrow_exception(failure_);
         }
@@ -183,6 +205,7 @@ public:
 
     // Best effort: a failed ROLLBACK means the session is unusable, so it is marked broken.
     void rollback() {
+        held_.clear();
         if (is_broken()) {
             return;
         }
@@ -196,12 +219,16 @@ public:
     std::exception_ptr take_failure() { return std::exchange(failure_, nullptr); }
 
 private:
-    PgResult run(std::string_view sql, const Params& params) {
-        if (failure_) {
-            std::rethrow_exception(failure_);
-        }
-        std::vector<std::string> storage(params.size());
-        std::vector<const char*> values(params.size(), nullptr);
+    struct Statement {
+        std::string sql;
+        Params params;
+    };
+
+    // Parameters in libpq's text format: `values` points into `storage` (NULL stays nullptr).
+    void encode(const Params& params, std::vector<std::string>& storage,
+                std::vector<const char*>& values) {
+        storage.assign(params.size(), std::string());
+        values.assign(params.size(), nullptr);
         for (std::size_t param_idx = 0; param_idx < params.size(); ++param_idx) {
             const Value& value = params[param_idx];
             if (const auto* integer = std::get_if<std::int64_t>(&value)) {
@@ -232,6 +259,19 @@ private:
             }
             values[param_idx] = storage[param_idx].c_str();
         }
+    }
+
+    PgResult run(std::string_view sql, const Params& params) {
+        if (failure_) {
+            std::rethrow_exception(failure_);
+        }
+        if (!held_.empty()) {
+            const Statement statement{std::string(sql), params};
+            return pipeline(&statement);
+        }
+        std::vector<std::string> storage;
+        std::vector<const char*> values;
+        encode(params, storage, values);
         const std::string& name = prepared(sql, static_cast<int>(params.size()));
         PgResult result(PQexecPrepared(handle_.get(), name.c_str(), static_cast<int>(params.size()),
                                        values.data(), nullptr, nullptr, 0));
@@ -239,18 +279,105 @@ private:
         return result;
     }
 
+    // Sends the held statements, then `last` if given, in one pipeline (one round trip), and
+    // returns the result of `last`. The first failure among them is thrown (and recorded) once
+    // every result is read; the server skipped the statements after it.
+    PgResult pipeline(const Statement* last) {
+        std::vector<Statement> statements = std::exchange(held_, {});
+        if (last != nullptr) {
+            statements.push_back(*last);
+        }
+        // Prepared first, outside the pipeline, with room made beforehand: a DEALLOCATE ALL
+        // between two of them would drop the names of those before it.
+        std::unordered_set<std::string_view> unprepared;
+        for (const Statement& statement : statements) {
+            if (!statements_.contains(statement.sql)) {
+                unprepared.insert(statement.sql);
+            }
+        }
+        if (!unprepared.empty() &&
+            statements_.size() + unprepared.size() > kPreparedStatementLimit) {
+            deallocate_all();
+        }
+        std::vector<std::string> names;
+        names.reserve(statements.size());
+        for (const Statement& statement : statements) {
+            names.push_back(prepared(statement.sql, static_cast<int>(statement.params.size()),
+                                     Deallocate::Never));
+        }
+        // Encoded before the pipeline starts: a value refused here leaves nothing half sent.
+        std::vector<std::vector<std::string>> storage(statements.size());
+        std::vector<std::vector<const char*>> values(statements.size());
+        for (std::size_t statement_idx = 0; statement_idx < statements.size(); ++statement_idx) {
+            encode(statements[statement_idx].params, storage[statement_idx], values[statement_idx]);
+        }
+        PGconn* connection = handle_.get();
+        if (PQenterPipelineMode(connection) != 1) {
+            check(PgResult(), "pipeline");
+        }
+        bool sent = true;
+        for (std::size_t statement_idx = 0; statement_idx < statements.size() && sent;
+             ++statement_idx) {
+            sent = PQsendQueryPrepared(connection, names[statement_idx].c_str(),
+                                       static_cast<int>(values[statement_idx].size()),
+                                       values[statement_idx].data(), nullptr, nullptr, 0) == 1;
+        }
+        if (!sent || PQpipelineSync(connection) != 1) {
+            broken_ = true;
+            check(PgResult(), "pipeline");
+        }
+        PgResult failed;
+        std::size_t failed_idx = 0;
+        PgResult outcome;
+        for (std::size_t statement_idx = 0; statement_idx < statements.size(); ++statement_idx) {
+            PgResult result(PQgetResult(connection));
+            if (!result) {
+                broken_ = true;  // The server went away mid-pipeline.
+                check(result, statements[statement_idx].sql);
+            }
+            while (PgResult(PQgetResult(connection))) {
+                // Each statement's results end with a null one.
+            }
+            if (!failed && PQresultStatus(result.get()) == PGRES_FATAL_ERROR) {
+                failed = std::move(result);
+                failed_idx = statement_idx;
+            } else if (statement_idx + 1 == statements.size()) {
+                outcome = std::move(result);
+            }
+        }
+        const PgResult sync(PQgetResult(connection));
+        if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC ||
+            PQexitPipelineMode(connection) != 1) {
+            broken_ = true;
+            check(PgResult(), "pipeline");
+        }
+        if (failed) {
+            check(failed, statements[failed_idx].sql);
+        }
+        if (last != nullptr) {
+            check(outcome, last->sql);
+        }
+        return outcome;
+    }
+
+    void deallocate_all() {
+        PgResult deallocated(PQexec(handle_.get(), "DEALLOCATE ALL"));
+        check(deallocated, "DEALLOCATE ALL");
+        statements_.clear();
+    }
+
     // The name of `sql` prepared on this connection, preparing it the first time. Each statement
     // is parsed and analysed once a connection instead of at every run (PQexecParams did): the
     // server's CPU was most of an archive import's, and every request's statements repeat.
-    const std::string& prepared(std::string_view sql, int param_count) {
+    enum class Deallocate { AtTheLimit, Never };
+    const std::string& prepared(std::string_view sql, int param_count,
+                                Deallocate deallocate = Deallocate::AtTheLimit) {
         if (const auto found = statements_.find(sql); found != statements_.end()) {
             return found->second;
         }
-        if (statements_.size() >= kPreparedStatementLimit) {
+        if (deallocate == Deallocate::AtTheLimit && statements_.size() >= kPreparedStatementLimit) {
             // Texts made on the fly (IN lists of any length) would otherwise pile up.
-            PgResult deallocated(PQexec(handle_.get(), "DEALLOCATE ALL"));
-            check(deallocated, "DEALLOCATE ALL");
-            statements_.clear();
+            deallocate_all();
         }
         std::string name = "coalition_" + std::to_string(++statements_prepared_);
         const std::string text(sql);
@@ -315,6 +442,7 @@ private:
     // SQL text -> the name it is prepared under on this connection.
     std::unordered_map<std::string, std::string, TransparentHash, std::equal_to<>> statements_;
     std::uint64_t statements_prepared_ = 0;
+    std::vector<Statement> held_;  // By execute_later, sent with the next statement.
 };
 
 struct PgOptions {
@@ -705,6 +833,7 @@ public:
             try {
                 BodyScope scope(this);
                 body(connection);
+                connection.flush();
             } catch (...) {
                 error = std::current_exception();
             }
