@@ -10,6 +10,8 @@
 #   - pages: the archive index and a thread page under wrk (p99);
 #   - export: `coalition archive export` of every list.
 # Usage: bench/archive.sh [--messages N] [--lists N] [--backend sqlite|postgresql] [--no-build]
+#                         [--pg-settings "shared_buffers = 1GB"]  (added to the throwaway
+#                         cluster's postgresql.conf, and printed with the figures)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 binary="$root/build/coalition"
@@ -23,7 +25,8 @@ while (($# > 0)); do
     --lists) lists=$2; shift ;;
     --backend) backend=$2; shift ;;
     --no-build) build=0 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --pg-settings) export POSTGRES_SETTINGS=$2; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "bench/archive.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -156,7 +159,7 @@ thread_p99=$(p99 "$base_url/lists/list00/t/$thread_id")
 rate() { awk -v n="$1" -v ms="$2" 'BEGIN { printf "%.0f", n * 1000 / (ms > 0 ? ms : 1) }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / (b > 0 ? b : 1) }'; }
 echo
-echo "== archive figures ($backend, $messages messages in $lists lists, mbox $((mbox_size / 1048576)) MB)"
+echo "== archive figures ($backend${POSTGRES_SETTINGS:+, $POSTGRES_SETTINGS}, $messages messages in $lists lists, mbox $((mbox_size / 1048576)) MB)"
 printf 'import        %8s msg/s  (%d ms)   notmuch new %8s msg/s (%d ms)   ours/notmuch time %s   target >= 5000 msg/s\n' \
   "$(rate "$messages" "$ours_import_ms")" "$ours_import_ms" "$(rate "$messages" "$notmuch_import_ms")" \
   "$notmuch_import_ms" "$(ratio "$ours_import_ms" "$notmuch_import_ms")"

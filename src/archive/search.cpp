@@ -20,8 +20,6 @@ constexpr std::size_t kMaxLimit = 100;
 // A search in this many lists or fewer asks the index for the lists' terms too (list_term);
 // past it the union of their terms costs more than it saves, and only the SQL filter remains.
 constexpr std::size_t kMaxListTerms = 4;
-// Messages indexed again per transaction by finish_rebuild().
-constexpr std::int64_t kRebuildBatch = 2000;
 
 // FTS5 on SQLite, tsvector on PostgreSQL (migration 0015); asked of the connection, not of the
 // archive_search_engine view, which cost a statement per archived message.
@@ -194,46 +192,64 @@ void index_new(store::Connection& connection, MessageId id, std::int64_t list_id
     insert_entry(connection, id, list_id, document);
 }
 
-std::size_t finish_rebuild(store::Database& database, const RebuildProgress& progress) {
+namespace {
+
+// Indexes messages next_id…batch_last again and moves the rebuild's range past them, unless
+// another process (a command started beside the server) did so meanwhile: indexed twice, a
+// message would have two entries. Returns the messages it indexed, or nullopt if it did not.
+std::optional<std::size_t> rebuild_batch(store::Database& database, std::int64_t next_id,
+                                         std::int64_t batch_last, std::int64_t last_id) {
+    const store::Rows rows = database.query(
+        "SELECT id, list_id, subject, body_text FROM archive_messages "
+        "WHERE id BETWEEN $1 AND $2 ORDER BY id",
+        {next_id, batch_last});
+    std::vector<Document> documents;
+    documents.reserve(rows.size());
+    for (const store::Row& row : rows) {
+        documents.push_back(document_of(row.text(2), row.text(3)));
+    }
+    std::optional<std::size_t> indexed;
+    database.transact([&](store::Connection& connection) {
+        const auto now = connection.query_one("SELECT next_id FROM archive_search_rebuild");
+        if (!now || now->integer(0) != next_id) {
+            return;
+        }
+        for (std::size_t row_idx = 0; row_idx < rows.size(); ++row_idx) {
+            insert_entry(connection, MessageId(rows[row_idx].integer(0)), rows[row_idx].integer(1),
+                         documents[row_idx]);
+        }
+        if (batch_last >= last_id) {
+            connection.execute("DELETE FROM archive_search_rebuild");
+        } else {
+            connection.execute("UPDATE archive_search_rebuild SET next_id = $1", {batch_last + 1});
+        }
+        indexed = rows.size();
+    });
+    return indexed;
+}
+
+}  // namespace
+
+std::size_t finish_rebuild(store::Database& database, const RebuildProgress& progress,
+                           std::int64_t batch) {
     if (database.dialect() != store::Dialect::Sqlite) {
         return 0;  // Migration 0032 rewrote PostgreSQL's documents itself.
     }
     std::size_t indexed = 0;
-    for (;;) {
-        const auto state =
-            database.query_one("SELECT next_id, last_id FROM archive_search_rebuild");
-        if (!state) {
-            return indexed;
-        }
+    while (const auto state =
+               database.query_one("SELECT next_id, last_id FROM archive_search_rebuild")) {
         const std::int64_t next_id = state->integer(0);
         const std::int64_t last_id = state->integer(1);
-        const std::int64_t batch_last = std::min(last_id, next_id + kRebuildBatch - 1);
-        const store::Rows rows = database.query(
-            "SELECT id, list_id, subject, body_text FROM archive_messages "
-            "WHERE id BETWEEN $1 AND $2 ORDER BY id",
-            {next_id, batch_last});
-        std::vector<Document> documents;
-        documents.reserve(rows.size());
-        for (const store::Row& row : rows) {
-            documents.push_back(document_of(row.text(2), row.text(3)));
-        }
-        database.transact([&](store::Connection& connection) {
-            for (std::size_t row_idx = 0; row_idx < rows.size(); ++row_idx) {
-                insert_entry(connection, MessageId(rows[row_idx].integer(0)),
-                             rows[row_idx].integer(1), documents[row_idx]);
+        const std::int64_t batch_last =
+            std::min(last_id, next_id + std::max<std::int64_t>(batch, 1) - 1);
+        if (const auto done = rebuild_batch(database, next_id, batch_last, last_id)) {
+            indexed += *done;
+            if (progress) {
+                progress(batch_last, last_id);
             }
-            if (batch_last >= last_id) {
-                connection.execute("DELETE FROM archive_search_rebuild");
-            } else {
-                connection.execute("UPDATE archive_search_rebuild SET next_id = $1",
-                                   {batch_last + 1});
-            }
-        });
-        indexed += rows.size();
-        if (progress) {
-            progress(batch_last, last_id);
         }
     }
+    return indexed;
 }
 
 core::Result<Results> search(store::Database& database, const Query& query) {

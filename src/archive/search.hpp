@@ -40,8 +40,11 @@ void index_new(store::Connection& connection, MessageId id, std::int64_t list_id
 // made the FTS5 table again with a list column). Each batch commits with its progress, so an
 // interrupted run goes on where it stopped; messages archived meanwhile are indexed as usual.
 // `progress(done_up_to_id, last_id)` after each batch. Returns the messages indexed.
+// `batch`: messages a transaction.
 using RebuildProgress = std::function<void(std::int64_t, std::int64_t)>;
-std::size_t finish_rebuild(store::Database& database, const RebuildProgress& progress = {});
+inline constexpr std::int64_t kRebuildBatch = 2000;
+std::size_t finish_rebuild(store::Database& database, const RebuildProgress& progress = {},
+                           std::int64_t batch = kRebuildBatch);
 
 struct Query {
     std::string text;  // Words, "quoted phrases", -excluded words; at most 512 bytes.

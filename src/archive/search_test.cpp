@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace coalition::archive::search {
@@ -611,6 +612,34 @@ TEST_P(SearchTest, RebuildIndexesTheRangeTheMigrationLeft) {
     EXPECT_EQ(index_entries(), 3);
     EXPECT_FALSE(database_->query_one("SELECT 1 FROM archive_search_rebuild"));
     EXPECT_EQ(finish_rebuild(*database_), 0u);
+}
+
+// Two processes starting on the same database (the server and a command) both run the rebuild:
+// each batch is done by one of them, and no message gets two entries.
+TEST_P(SearchTest, TwoRebuildsAtOnceIndexEachMessageOnce) {
+    if (GetParam() != store::Dialect::Sqlite) {
+        GTEST_SKIP() << "PostgreSQL's migration leaves nothing to rebuild";
+    }
+    std::vector<MessageId> messages;
+    messages.reserve(60);
+    for (int message_idx = 0; message_idx < 60; ++message_idx) {
+        messages.push_back(add({"Minutes", "minutes number " + std::to_string(message_idx)}));
+    }
+    database_->transact([&](store::Connection& connection) {
+        connection.execute_script(
+            "DROP TABLE archive_search; CREATE VIRTUAL TABLE archive_search USING fts5(subject, "
+            "body, list, content = '', tokenize = 'ascii');");
+        connection.execute("INSERT INTO archive_search_rebuild (next_id, last_id) VALUES ($1, $2)",
+                           {messages.front().value(), messages.back().value()});
+    });
+    const auto second = store::open_database(store::testing::database_url(*database_));
+    std::size_t by_second = 0;
+    std::thread other([&] { by_second = finish_rebuild(*second, {}, 3); });
+    const std::size_t by_first = finish_rebuild(*database_, {}, 3);
+    other.join();
+    EXPECT_EQ(by_first + by_second, messages.size());
+    EXPECT_EQ(index_entries(), static_cast<std::int64_t>(messages.size()));
+    EXPECT_EQ(find("minutes").total, messages.size());
 }
 
 class SearchMigrationTest : public SearchTest {};
