@@ -452,7 +452,7 @@ void widen_page_cache(store::Connection& connection, bool wide) {
     }
 }
 
-void plan_for_import(store::Connection& connection) {
+void plan_for_import(store::Connection& connection, bool list_outgrew_statistics) {
     if (connection.dialect() != store::Dialect::Postgresql) {
         return;
     }
@@ -466,28 +466,10 @@ void plan_for_import(store::Connection& connection) {
         "SELECT s.n_mod_since_analyze >= GREATEST(c.reltuples, 500) FROM pg_class c "
         "JOIN pg_stat_user_tables s ON s.relid = c.oid "
         "WHERE c.oid = CAST('archive_messages' AS regclass)");
-    if (stale && stale->integer(0) != 0) {
+    if (list_outgrew_statistics || (stale && stale->integer(0) != 0)) {
         connection.execute_script(
             "ANALYZE archive_messages, archive_threads, archive_references, archive_search");
     }
-}
-
-std::optional<ArchivedMessage> load(store::Connection& connection, MessageId id) {
-    const auto row = connection.query_one(
-        std::string(kMessageColumns) + "FROM archive_messages WHERE id = $1", {id.value()});
-    if (!row) {
-        return std::nullopt;
-    }
-    auto message = message_from_row(*row);
-    for (const auto& attachment :
-         connection.query("SELECT position, filename, content_type, size FROM archive_attachments "
-                          "WHERE message_id = $1 ORDER BY position",
-                          {id.value()})) {
-        message.attachments.push_back(
-            Attachment{static_cast<std::size_t>(attachment.integer(0)), attachment.text(1),
-                       attachment.text(2), static_cast<std::size_t>(attachment.integer(3)), ""});
-    }
-    return message;
 }
 
 std::optional<ArchivedMessage> message(store::Database& database, MessageId id, bool with_raw) {

@@ -80,11 +80,9 @@ void raise_revision(store::Connection& connection, std::int64_t list_id);
 void widen_page_cache(store::Connection& connection, bool wide);
 // At the start of each batch of an import, on PostgreSQL (a no-op on SQLite): plans kept for the
 // transaction, and the archive tables' statistics refreshed once they describe less than half of
-// what the tables now hold.
-void plan_for_import(store::Connection& connection);
-
-// A message without raw bytes (for re-indexing after a merge), on the caller's transaction.
-std::optional<ArchivedMessage> load(store::Connection& connection, MessageId id);
+// what the tables now hold, or when `list_outgrew_statistics` (the importer's list has grown
+// past what they may have seen of it).
+void plan_for_import(store::Connection& connection, bool list_outgrew_statistics);
 
 // Readers.
 std::optional<ArchivedMessage> message(store::Database& database, MessageId id, bool with_raw);

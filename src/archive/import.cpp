@@ -35,6 +35,7 @@ constexpr std::size_t kBatchBytes = std::size_t{32} * 1024 * 1024;
 // Batches prepared ahead of the one committing (each at most kBatchBytes of mail).
 constexpr std::size_t kBatchesAhead = 2;
 constexpr std::size_t kExportPage = 200;
+constexpr std::size_t kFirstAnalysis = 1000;  // Importer::list_outgrew_statistics
 constexpr std::int64_t kDay = 86400;
 constexpr std::int64_t kPlausibleSince = 315'532'800;  // 1980-01-01T00:00:00Z
 
@@ -254,7 +255,7 @@ private:
                     archive_store::widen_page_cache(connection, true);
                     widened_ = true;
                 }
-                archive_store::plan_for_import(connection);
+                archive_store::plan_for_import(connection, list_outgrew_statistics());
                 std::unordered_map<std::int64_t, const Pending*> new_ids;
                 for (Pending& message : batch) {
                     store_one(connection, list_id_, message, part, new_ids);
@@ -272,6 +273,19 @@ private:
             }
         }
         merge(part);
+    }
+
+    // Whether the list has grown since the statistics may last have seen it: at 1,000 messages
+    // stored by this import, then 10,000, and so on. Statistics from before a list's import say
+    // it has no messages, and with them PostgreSQL found a message by Message-ID through the
+    // list's (list_id, date) index, reading the whole list (importing the sixth list of 10,000:
+    // 50 million rows fetched).
+    bool list_outgrew_statistics() {
+        if (report_.imported < analyse_at_) {
+            return false;
+        }
+        analyse_at_ *= 10;
+        return true;
     }
 
     void store_alone(Pending& message, ImportReport& part) {
@@ -311,6 +325,7 @@ private:
     std::size_t batch_limit_ = kFirstBatchMessages;  // Messages in the batch being filled.
     std::deque<Preparers::Prepared> preparing_;      // Oldest first.
     bool widened_ = false;  // The writer's page cache (archive_store::widen_page_cache).
+    std::size_t analyse_at_ = kFirstAnalysis;  // list_outgrew_statistics()
     ImportReport report_;
     Preparers preparers_;  // Last: its threads stop, and stop using the batches, first.
 };
