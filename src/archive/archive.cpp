@@ -69,7 +69,8 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::string_vi
 }
 
 Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t received_at,
-             Prepared prepared, std::optional<std::int64_t> post_id, RevisionRaise revision) {
+             Prepared prepared, std::optional<std::int64_t> post_id, RevisionRaise revision,
+             archive_store::ReservedIds* reserved) {
     ParsedMessage& parsed = prepared.parsed;
     ArchivedMessage message;
     message.list_id = list_id;
@@ -113,13 +114,19 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t r
                                                   message.date, kSubjectWindow);
     }
     if (!thread) {
-        thread = archive_store::create_thread(connection, list_id, message.date);
+        thread =
+            reserved != nullptr
+                ? archive_store::create_thread_later(connection, *reserved, list_id, message.date)
+                : archive_store::create_thread(connection, list_id, message.date);
         created = true;
     }
     message.thread = *thread;
 
     const auto id =
-        archive_store::insert_message(connection, message, prepared.stored_raw, post_id);
+        reserved != nullptr
+            ? archive_store::insert_message_later(connection, *reserved, message,
+                                                  prepared.stored_raw, post_id)
+            : archive_store::insert_message(connection, message, prepared.stored_raw, post_id);
     if (!id) {
         // Another transaction stored the same Message-ID first.
         if (created) {

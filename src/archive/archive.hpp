@@ -24,6 +24,10 @@
 
 namespace coalition::archive {
 
+namespace archive_store {
+class ReservedIds;
+}
+
 // What storing one message did.
 struct Stored {
     MessageId id;
@@ -58,10 +62,13 @@ Prepared prepare(std::string_view raw);
 // of the list is stale. An importer that stores many messages in one transaction raises it once
 // itself (ByCaller): one statement a message less.
 enum class RevisionRaise { ByStore, ByCaller };
-// store() of a message prepare(raw) has read.
+// store() of a message prepare(raw) has read. With `reserved` (an importer on PostgreSQL) the
+// thread and message rows take ids reserved ahead and are written with the next statement; a
+// Message-ID stored meanwhile by another transaction then fails the transaction.
 Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t received_at,
              Prepared prepared, std::optional<std::int64_t> post_id = std::nullopt,
-             RevisionRaise revision = RevisionRaise::ByStore);
+             RevisionRaise revision = RevisionRaise::ByStore,
+             archive_store::ReservedIds* reserved = nullptr);
 
 // The permalink path of a message: "/lists/<list_name>/m/<id>" (list_name as the web shows it).
 std::string permalink_path(std::string_view list_name, MessageId id);

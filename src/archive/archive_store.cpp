@@ -334,6 +334,38 @@ std::string stored_raw(std::string_view raw) {
     return core::encode_base64(raw);
 }
 
+namespace {
+
+constexpr std::string_view kInsertMessage =
+    "INSERT INTO archive_messages (list_id, thread_id, post_id, message_id, "
+    "message_id_assigned, date, date_is_fallback, author_name, author_email, subject, "
+    "in_reply_to, refs, body_text, attachment_count, parseable, raw, archived_at";
+
+store::Params message_params(const ArchivedMessage& message, std::string_view raw,
+                             std::optional<std::int64_t> post_id) {
+    return {message.list_id,
+            message.thread.value(),
+            store::nullable(post_id),
+            message.message_id,
+            std::int64_t{message.message_id_assigned ? 1 : 0},
+            message.date,
+            std::int64_t{message.date_is_fallback ? 1 : 0},
+            message.author_name,
+            message.author_email,
+            message.subject,
+            message.in_reply_to,
+            join_words(message.references),
+            message.text,
+            static_cast<std::int64_t>(message.attachments.size()),
+            std::int64_t{message.parseable ? 1 : 0},
+            std::string(raw),
+            message.archived_at};
+}
+
+constexpr std::int64_t kReservedAtOnce = 500;
+
+}  // namespace
+
 std::optional<MessageId> insert_message(store::Connection& connection,
                                         const ArchivedMessage& message, std::string_view raw,
                                         std::optional<std::int64_t> post_id) {
@@ -341,21 +373,61 @@ std::optional<MessageId> insert_message(store::Connection& connection,
     // statement transaction makes FTS5 write out what it holds for the batch's commit, so the
     // search index was written message by message (a fifth of an import's writer time).
     const auto id = connection.insert_returning_id(
-        "INSERT INTO archive_messages (list_id, thread_id, post_id, message_id, "
-        "message_id_assigned, date, date_is_fallback, author_name, author_email, subject, "
-        "in_reply_to, refs, body_text, attachment_count, parseable, raw, archived_at) VALUES "
-        "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) "
-        "ON CONFLICT (list_id, message_id) DO NOTHING",
-        {message.list_id, message.thread.value(), store::nullable(post_id), message.message_id,
-         std::int64_t{message.message_id_assigned ? 1 : 0}, message.date,
-         std::int64_t{message.date_is_fallback ? 1 : 0}, message.author_name, message.author_email,
-         message.subject, message.in_reply_to, join_words(message.references), message.text,
-         static_cast<std::int64_t>(message.attachments.size()),
-         std::int64_t{message.parseable ? 1 : 0}, std::string(raw), message.archived_at});
+        std::string(kInsertMessage) +
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+            "$17) ON CONFLICT (list_id, message_id) DO NOTHING",
+        message_params(message, raw, post_id));
     if (!id) {
         return std::nullopt;
     }
     return MessageId(*id);
+}
+
+MessageId insert_message_later(store::Connection& connection, ReservedIds& reserved,
+                               const ArchivedMessage& message, std::string_view raw,
+                               std::optional<std::int64_t> post_id) {
+    const MessageId id = reserved.next_message(connection);
+    store::Params params = message_params(message, raw, post_id);
+    params.emplace_back(id.value());
+    connection.execute_later(
+        std::string(kInsertMessage) +
+            ", id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+            "$16, $17, $18)",
+        params);
+    return id;
+}
+
+std::int64_t ReservedIds::next(store::Connection& connection, std::string_view table,
+                               std::vector<std::int64_t>& reserve) {
+    if (reserve.empty()) {
+        const auto rows = connection.query(
+            "SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)",
+            {std::string(table), kReservedAtOnce});
+        for (auto row = rows.rbegin(); row != rows.rend(); ++row) {
+            reserve.push_back(row->integer(0));
+        }
+    }
+    const std::int64_t id = reserve.back();
+    reserve.pop_back();
+    return id;
+}
+
+ThreadId ReservedIds::next_thread(store::Connection& connection) {
+    return ThreadId(next(connection, "archive_threads", threads_));
+}
+
+MessageId ReservedIds::next_message(store::Connection& connection) {
+    return MessageId(next(connection, "archive_messages", messages_));
+}
+
+ThreadId create_thread_later(store::Connection& connection, ReservedIds& reserved,
+                             std::int64_t list_id, std::int64_t date) {
+    const ThreadId id = reserved.next_thread(connection);
+    connection.execute_later(
+        "INSERT INTO archive_threads (id, list_id, started_at, last_activity, message_count) "
+        "VALUES ($1, $2, $3, $3, 0)",
+        {id.value(), list_id, date});
+    return id;
 }
 
 void insert_attachments(store::Connection& connection, MessageId message,

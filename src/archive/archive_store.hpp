@@ -46,6 +46,25 @@ std::optional<ThreadId> thread_by_subject(store::Connection& connection, std::in
 
 ThreadId create_thread(store::Connection& connection, std::int64_t list_id, std::int64_t date);
 
+// Ids taken ahead, a few hundred at a time, from the archive tables' sequences (PostgreSQL), so
+// that an importer writes its threads and messages with Connection::execute_later instead of a
+// round trip each for the id the database gives. Ids a rolled-back batch took are skipped, as
+// PostgreSQL's own sequences skip them.
+class ReservedIds {
+public:
+    ThreadId next_thread(store::Connection& connection);
+    MessageId next_message(store::Connection& connection);
+
+private:
+    static std::int64_t next(store::Connection& connection, std::string_view table,
+                             std::vector<std::int64_t>& reserve);
+    std::vector<std::int64_t> threads_;  // Handed out from the back.
+    std::vector<std::int64_t> messages_;
+};
+// create_thread with an id from `reserved`, written with the next statement.
+ThreadId create_thread_later(store::Connection& connection, ReservedIds& reserved,
+                             std::int64_t list_id, std::int64_t date);
+
 // Moves every message of `from` into `into` and deletes `from`.
 void merge_thread(store::Connection& connection, ThreadId from, ThreadId into);
 
@@ -59,6 +78,12 @@ std::string stored_raw(std::string_view raw);
 std::optional<MessageId> insert_message(store::Connection& connection,
                                         const ArchivedMessage& message, std::string_view raw,
                                         std::optional<std::int64_t> post_id);
+// insert_message with an id from `reserved`, written with the next statement. A Message-ID the
+// list holds already (another transaction stored it since the caller looked) fails the
+// transaction instead of writing nothing: the importer then stores its batch one by one.
+MessageId insert_message_later(store::Connection& connection, ReservedIds& reserved,
+                               const ArchivedMessage& message, std::string_view raw,
+                               std::optional<std::int64_t> post_id);
 void insert_attachments(store::Connection& connection, MessageId message,
                         const std::vector<Attachment>& attachments);
 void insert_references(store::Connection& connection, std::int64_t list_id, MessageId message,

@@ -75,13 +75,14 @@ struct Pending {
 // Stores one message and counts it into `report`; `new_ids` collects the new rows to
 // ask about once per batch.
 void store_one(store::Connection& connection, std::int64_t list_id, Pending& message,
-               ImportReport& report, std::unordered_map<std::int64_t, const Pending*>& new_ids) {
+               ImportReport& report, std::unordered_map<std::int64_t, const Pending*>& new_ids,
+               archive_store::ReservedIds* reserved) {
     // A batch that failed is stored again one message at a time: what it consumed is prepared
     // again.
     Prepared prepared = message.prepared ? std::move(*message.prepared) : prepare(message.bytes);
     message.prepared.reset();
     const Stored stored = store(connection, list_id, message.received_at, std::move(prepared),
-                                std::nullopt, RevisionRaise::ByCaller);
+                                std::nullopt, RevisionRaise::ByCaller, reserved);
     if (stored.duplicate) {
         ++report.duplicates;
         if (!message.note.empty()) {
@@ -203,7 +204,11 @@ private:
 class Importer {
 public:
     Importer(store::Database& database, std::int64_t list_id)
-        : database_(database), list_id_(list_id) {}
+        : database_(database), list_id_(list_id) {
+        if (database.dialect() == store::Dialect::Postgresql) {
+            reserved_.emplace();  // SQLite gives row ids without a round trip.
+        }
+    }
 
     void add(Pending message) {
         batch_bytes_ += message.bytes.size();
@@ -258,7 +263,8 @@ private:
                 archive_store::plan_for_import(connection, list_outgrew_statistics());
                 std::unordered_map<std::int64_t, const Pending*> new_ids;
                 for (Pending& message : batch) {
-                    store_one(connection, list_id_, message, part, new_ids);
+                    store_one(connection, list_id_, message, part, new_ids,
+                              reserved_ ? &*reserved_ : nullptr);
                 }
                 end_batch(connection, list_id_, new_ids, part);
             });
@@ -294,7 +300,9 @@ private:
             database_.transact([&](store::Connection& connection) {
                 one = ImportReport{};
                 std::unordered_map<std::int64_t, const Pending*> new_ids;
-                store_one(connection, list_id_, message, one, new_ids);
+                // The row ids from the database: a Message-ID another transaction stored
+                // meanwhile is then a duplicate, not a failure.
+                store_one(connection, list_id_, message, one, new_ids, nullptr);
                 end_batch(connection, list_id_, new_ids, one);
             });
         } catch (const core::Unavailable&) {
@@ -326,6 +334,7 @@ private:
     std::deque<Preparers::Prepared> preparing_;      // Oldest first.
     bool widened_ = false;  // The writer's page cache (archive_store::widen_page_cache).
     std::size_t analyse_at_ = kFirstAnalysis;  // list_outgrew_statistics()
+    std::optional<archive_store::ReservedIds> reserved_;
     ImportReport report_;
     Preparers preparers_;  // Last: its threads stop, and stop using the batches, first.
 };
