@@ -287,24 +287,7 @@ private:
         if (last != nullptr) {
             statements.push_back(*last);
         }
-        // Prepared first, outside the pipeline, with room made beforehand: a DEALLOCATE ALL
-        // between two of them would drop the names of those before it.
-        std::unordered_set<std::string_view> unprepared;
-        for (const Statement& statement : statements) {
-            if (!statements_.contains(statement.sql)) {
-                unprepared.insert(statement.sql);
-            }
-        }
-        if (!unprepared.empty() &&
-            statements_.size() + unprepared.size() > kPreparedStatementLimit) {
-            deallocate_all();
-        }
-        std::vector<std::string> names;
-        names.reserve(statements.size());
-        for (const Statement& statement : statements) {
-            names.push_back(prepared(statement.sql, static_cast<int>(statement.params.size()),
-                                     Deallocate::Never));
-        }
+        const std::vector<std::string> names = prepare_all(statements);
         // Encoded before the pipeline starts: a value refused here leaves nothing half sent.
         std::vector<std::vector<std::string>> storage(statements.size());
         std::vector<std::vector<const char*>> values(statements.size());
@@ -326,6 +309,39 @@ private:
             broken_ = true;
             check(PgResult(), "pipeline");
         }
+        PgResult outcome = receive_all(statements);
+        if (last != nullptr) {
+            check(outcome, last->sql);
+        }
+        return outcome;
+    }
+
+    // The prepared names of `statements`, preparing those that are not yet, with room made for
+    // all of them beforehand: a DEALLOCATE ALL between two would drop the names taken before it.
+    std::vector<std::string> prepare_all(const std::vector<Statement>& statements) {
+        std::unordered_set<std::string_view> unprepared;
+        for (const Statement& statement : statements) {
+            if (!statements_.contains(statement.sql)) {
+                unprepared.insert(statement.sql);
+            }
+        }
+        if (!unprepared.empty() &&
+            statements_.size() + unprepared.size() > kPreparedStatementLimit) {
+            deallocate_all();
+        }
+        std::vector<std::string> names;
+        names.reserve(statements.size());
+        for (const Statement& statement : statements) {
+            names.push_back(prepared(statement.sql, static_cast<int>(statement.params.size()),
+                                     Deallocate::Never));
+        }
+        return names;
+    }
+
+    // Reads every result of a sent pipeline and leaves pipeline mode; throws the first failure
+    // among the statements, else returns the last statement's result.
+    PgResult receive_all(const std::vector<Statement>& statements) {
+        PGconn* connection = handle_.get();
         PgResult failed;
         std::size_t failed_idx = 0;
         PgResult outcome;
@@ -353,9 +369,6 @@ private:
         }
         if (failed) {
             check(failed, statements[failed_idx].sql);
-        }
-        if (last != nullptr) {
-            check(outcome, last->sql);
         }
         return outcome;
     }
