@@ -276,6 +276,18 @@ protected:
         }
     }
 
+    // What migration 0032 leaves on SQLite: an empty index and messages first…last to index.
+    void leave_to_rebuild(MessageId first, MessageId last) {
+        database_->transact([&](store::Connection& connection) {
+            connection.execute_script(
+                "DROP TABLE archive_search; CREATE VIRTUAL TABLE archive_search USING "
+                "fts5(subject, body, list, content = '', tokenize = 'ascii');");
+            connection.execute(
+                "INSERT INTO archive_search_rebuild (next_id, last_id) VALUES ($1, $2)",
+                {first.value(), last.value()});
+        });
+    }
+
     std::int64_t index_entries() {
         return database_->query_one("SELECT count(*) FROM archive_search")->integer(0);
     }
@@ -589,14 +601,8 @@ TEST_P(SearchTest, RebuildIndexesTheRangeTheMigrationLeft) {
     for (int message_idx = 0; message_idx < 4; ++message_idx) {
         before.push_back(add({"Agenda", "agenda item " + std::to_string(message_idx)}));
     }
-    database_->transact([&](store::Connection& connection) {
-        connection.execute_script(
-            "DROP TABLE archive_search; CREATE VIRTUAL TABLE archive_search USING fts5(subject, "
-            "body, list, content = '', tokenize = 'ascii');");
-        // As if a first run had indexed up to before[1] and been stopped.
-        connection.execute("INSERT INTO archive_search_rebuild (next_id, last_id) VALUES ($1, $2)",
-                           {before[2].value(), before[3].value()});
-    });
+    // As if a first run had indexed up to before[1] and been stopped.
+    leave_to_rebuild(before[2], before[3]);
     const MessageId after = add({"Agenda", "agenda item after"});
     EXPECT_EQ(ids("agenda"), Ids{after});
 
@@ -625,13 +631,7 @@ TEST_P(SearchTest, TwoRebuildsAtOnceIndexEachMessageOnce) {
     for (int message_idx = 0; message_idx < 60; ++message_idx) {
         messages.push_back(add({"Minutes", "minutes number " + std::to_string(message_idx)}));
     }
-    database_->transact([&](store::Connection& connection) {
-        connection.execute_script(
-            "DROP TABLE archive_search; CREATE VIRTUAL TABLE archive_search USING fts5(subject, "
-            "body, list, content = '', tokenize = 'ascii');");
-        connection.execute("INSERT INTO archive_search_rebuild (next_id, last_id) VALUES ($1, $2)",
-                           {messages.front().value(), messages.back().value()});
-    });
+    leave_to_rebuild(messages.front(), messages.back());
     const auto second = store::open_database(store::testing::database_url(*database_));
     std::size_t by_second = 0;
     std::thread other([&] { by_second = finish_rebuild(*second, {}, 3); });
