@@ -82,15 +82,21 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t r
         std::find(named.begin(), named.end(), parsed.in_reply_to) == named.end()) {
         named.push_back(parsed.in_reply_to);
     }
-    const auto links = archive_store::links(connection, list_id, message.message_id, named);
-    if (links.existing) {
-        return Stored{links.existing->id, links.existing->thread, true};
-    }
     if (parsed.date && *parsed.date <= received_at + kMaxClockSkew) {
         message.date = *parsed.date;
     } else {
         message.date = received_at;
         message.date_is_fallback = true;
+    }
+    // A message naming no other may join a thread by its subject: asked with its links.
+    std::optional<archive_store::SubjectProbe> subject;
+    if (named.empty()) {
+        subject = archive_store::SubjectProbe{prepared.base_subject, message.date, kSubjectWindow};
+    }
+    const auto links =
+        archive_store::links(connection, list_id, message.message_id, named, subject);
+    if (links.existing) {
+        return Stored{links.existing->id, links.existing->thread, true};
     }
     message.author_name = std::move(parsed.author_name);
     message.author_email = std::move(parsed.author_email);
@@ -109,9 +115,8 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t r
     bool created = false;
     if (!linked.empty()) {
         thread = linked.front();
-    } else if (named.empty()) {
-        thread = archive_store::thread_by_subject(connection, list_id, prepared.base_subject,
-                                                  message.date, kSubjectWindow);
+    } else {
+        thread = links.by_subject;
     }
     if (!thread) {
         thread =

@@ -240,7 +240,9 @@ std::optional<Existing> linked_on_sqlite(store::Connection& connection, std::int
 std::optional<Existing> linked_on_postgresql(store::Connection& connection, std::int64_t list_id,
                                              std::string_view message_id,
                                              const std::vector<std::string>& named,
-                                             std::vector<Linked>& linked) {
+                                             const std::optional<SubjectProbe>& subject,
+                                             std::vector<Linked>& linked,
+                                             std::optional<ThreadId>& by_subject) {
     store::Params params{list_id, std::string(message_id)};
     for (const auto& id : named) {
         params.emplace_back(id);
@@ -249,25 +251,42 @@ std::optional<Existing> linked_on_postgresql(store::Connection& connection, std:
     // message_id) or (list_id, referenced) index (a set of ids from a CTE had the namers side
     // read every reference of the list).
     const std::string ids = "(" + placeholders(2, params.size() - 1) + ")";
-    const auto rows = connection.query(
+    std::string sql =
         "WITH stored AS (SELECT m.message_id, m.id, t.id AS thread, t.started_at "
         "FROM archive_messages m JOIN archive_threads t ON t.id = m.thread_id "
         "WHERE m.list_id = $1 AND m.message_id IN " +
-            ids +
-            ") SELECT 0, message_id, id, thread, started_at FROM stored UNION ALL "
-            "SELECT 1, NULL, NULL, t.id, t.started_at FROM archive_references r "
-            "JOIN archive_messages m ON m.id = r.message_id "
-            "JOIN archive_threads t ON t.id = m.thread_id WHERE r.list_id = $1 "
-            "AND r.referenced IN " +
-            ids + " AND r.referenced NOT IN (SELECT message_id FROM stored)",
-        params);
+        ids +
+        ") SELECT 0, message_id, id, thread, started_at FROM stored UNION ALL "
+        "SELECT 1, NULL, NULL, t.id, t.started_at FROM archive_references r "
+        "JOIN archive_messages m ON m.id = r.message_id "
+        "JOIN archive_threads t ON t.id = m.thread_id WHERE r.list_id = $1 "
+        "AND r.referenced IN " +
+        ids + " AND r.referenced NOT IN (SELECT message_id FROM stored)";
+    if (subject && !subject->base.empty()) {
+        // Kind 2: thread_by_subject's statement.
+        const std::size_t first = params.size() + 1;
+        params.emplace_back(std::string(subject->base));
+        params.emplace_back(subject->date - subject->window);
+        params.emplace_back(subject->date + subject->window);
+        sql +=
+            " UNION ALL (SELECT 2, NULL, NULL, id, 0 FROM archive_threads WHERE list_id = $1 "
+            "AND base_subject = $" +
+            std::to_string(first) + " AND last_activity >= $" + std::to_string(first + 1) +
+            " AND started_at <= $" + std::to_string(first + 2) +
+            " ORDER BY last_activity DESC, id DESC LIMIT 1)";
+    }
+    const auto rows = connection.query(sql, params);
     for (const auto& row : rows) {
         if (row.integer(0) == 0 && row.text(1) == message_id) {
             return Existing{MessageId(row.integer(2)), ThreadId(row.integer(3))};
         }
     }
     for (const auto& row : rows) {
-        linked.push_back(Linked{row.integer(4), row.integer(3)});
+        if (row.integer(0) == 2) {
+            by_subject = ThreadId(row.integer(3));
+        } else {
+            linked.push_back(Linked{row.integer(4), row.integer(3)});
+        }
     }
     return std::nullopt;
 }
@@ -275,26 +294,32 @@ std::optional<Existing> linked_on_postgresql(store::Connection& connection, std:
 }  // namespace
 
 Links links(store::Connection& connection, std::int64_t list_id, std::string_view message_id,
-            const std::vector<std::string>& named) {
+            const std::vector<std::string>& named, const std::optional<SubjectProbe>& subject) {
     // A message that names a stored message is in that message's thread: store() put it there,
     // or merged its thread there when the named one arrived. So of the messages naming an id,
     // only those naming this message (it is their late parent) or an ancestor the list lacks
     // (siblings under a missing parent) are read; the messages naming a stored ancestor, every
     // message of a long thread for its root, are not.
     std::vector<Linked> linked;
-    const auto existing =
-        connection.dialect() == store::Dialect::Sqlite
-            ? linked_on_sqlite(connection, list_id, message_id, named, linked)
-            : linked_on_postgresql(connection, list_id, message_id, named, linked);
+    Links links;
+    const bool sqlite = connection.dialect() == store::Dialect::Sqlite;
+    const auto existing = sqlite ? linked_on_sqlite(connection, list_id, message_id, named, linked)
+                                 : linked_on_postgresql(connection, list_id, message_id, named,
+                                                        subject, linked, links.by_subject);
     if (existing) {
-        return Links{existing, {}};
+        return Links{existing, {}, std::nullopt};
     }
     std::sort(linked.begin(), linked.end());
     linked.erase(std::unique(linked.begin(), linked.end()), linked.end());
-    Links links;
     links.threads.reserve(linked.size());
     for (const auto& thread : linked) {
         links.threads.emplace_back(thread.id);
+    }
+    if (!links.threads.empty()) {
+        links.by_subject.reset();
+    } else if (sqlite && subject) {
+        links.by_subject =
+            thread_by_subject(connection, list_id, subject->base, subject->date, subject->window);
     }
     return links;
 }

@@ -30,13 +30,22 @@ std::optional<Existing> find(store::Connection& connection, std::int64_t list_id
 // message itself when the list has it already; else the threads it belongs to by its links —
 // those of the named messages the list holds, and of the messages that name it or name one of
 // the same ids the list lacks (a late parent, siblings under a missing parent). Threads oldest
-// (started_at, then id) first, each once.
+// (started_at, then id) first, each once. With `subject` (for a message that names no other),
+// also the thread thread_by_subject(subject…) finds when there are no such threads — asked in
+// the same statement on PostgreSQL, one round trip less for each such message.
+struct SubjectProbe {
+    std::string_view base;
+    std::int64_t date = 0;
+    std::int64_t window = 0;
+};
 struct Links {
     std::optional<Existing> existing;
     std::vector<ThreadId> threads;
+    std::optional<ThreadId> by_subject;  // Only with `subject`, and `threads` empty.
 };
 Links links(store::Connection& connection, std::int64_t list_id, std::string_view message_id,
-            const std::vector<std::string>& named);
+            const std::vector<std::string>& named,
+            const std::optional<SubjectProbe>& subject = std::nullopt);
 
 // The thread of the list whose base subject is `base` and whose activity lies within `window`
 // seconds of `date`, most recently active first; nullopt when none (or `base` is "").

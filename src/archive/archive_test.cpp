@@ -240,6 +240,11 @@ TEST_P(ArchiveStore, OrphansJoinBySubjectWithinThirtyDays) {
     const auto named = put(mail("n@x", "Re: Budget", kJune2024 + 6 * kDay, "gone@x"));
     EXPECT_NE(named.thread, root.thread);
     EXPECT_NE(named.thread, late.thread);
+    // A late parent joins the thread of its children, not another of the same subject.
+    const auto child = put(mail("c@x", "Re: [discuss] Budget", kJune2024 + 7 * kDay, "p@x"));
+    const auto parent = put(mail("p@x", "[discuss] Budget", kJune2024 + 6 * kDay));
+    EXPECT_EQ(parent.thread, child.thread);
+    EXPECT_NE(parent.thread, root.thread);
 }
 
 TEST_P(ArchiveStore, ThreadsByActivityAndMonth) {
