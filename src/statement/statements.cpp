@@ -317,7 +317,8 @@ std::optional<Version> Statements::find(std::string_view hash) {
     if (!is_hex_hash(key)) {
         return std::nullopt;
     }
-    for (const auto& version : *load()) {
+    const auto versions = load();  // Held: the loop must not outlive the kept versions.
+    for (const auto& version : *versions) {
         if (version.hash == key) {
             return version;
         }

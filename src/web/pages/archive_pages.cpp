@@ -362,7 +362,10 @@ Response ArchivePages::threads_page(Request& request, const Found& found,
         });
     }
     mstch::array months;
-    for (const auto& each : *months_of(list)) {
+    // Held here: a range-for over *months_of(list) would drop the returned pointer before the
+    // loop, and a request that replaced the kept months would free them under it.
+    const auto kept_months = months_of(list);
+    for (const auto& each : *kept_months) {
         months.push_back(mstch::map{
             {"month", each.month},
             {"url", base + "/archive/" + each.month},
