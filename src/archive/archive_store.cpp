@@ -198,6 +198,25 @@ struct Linked {
     bool operator==(const Linked& other) const { return id == other.id; }
 };
 
+// The thread of the list whose base subject is `base` and whose activity lies within `window`
+// seconds of `date`, most recently active first; nullopt when none (or `base` is "").
+std::optional<ThreadId> thread_by_subject(store::Connection& connection, std::int64_t list_id,
+                                          std::string_view base, std::int64_t date,
+                                          std::int64_t window) {
+    if (base.empty()) {
+        return std::nullopt;
+    }
+    const auto row = connection.query_one(
+        "SELECT id FROM archive_threads WHERE list_id = $1 AND base_subject = $2 "
+        "AND last_activity >= $3 AND started_at <= $4 ORDER BY last_activity DESC, id DESC "
+        "LIMIT 1",
+        {list_id, std::string(base), date - window, date + window});
+    if (!row) {
+        return std::nullopt;
+    }
+    return ThreadId(row->integer(0));
+}
+
 // links() on SQLite: one statement an id. An IN list or a UNION is an ephemeral table built and
 // dropped for each message, and SQLite's statements cost no round trip.
 std::optional<Existing> linked_on_sqlite(store::Connection& connection, std::int64_t list_id,
@@ -322,23 +341,6 @@ Links links(store::Connection& connection, std::int64_t list_id, std::string_vie
             thread_by_subject(connection, list_id, subject->base, subject->date, subject->window);
     }
     return links;
-}
-
-std::optional<ThreadId> thread_by_subject(store::Connection& connection, std::int64_t list_id,
-                                          std::string_view base, std::int64_t date,
-                                          std::int64_t window) {
-    if (base.empty()) {
-        return std::nullopt;
-    }
-    const auto row = connection.query_one(
-        "SELECT id FROM archive_threads WHERE list_id = $1 AND base_subject = $2 "
-        "AND last_activity >= $3 AND started_at <= $4 ORDER BY last_activity DESC, id DESC "
-        "LIMIT 1",
-        {list_id, std::string(base), date - window, date + window});
-    if (!row) {
-        return std::nullopt;
-    }
-    return ThreadId(row->integer(0));
 }
 
 ThreadId create_thread(store::Connection& connection, std::int64_t list_id, std::int64_t date) {

@@ -31,7 +31,8 @@ std::optional<Existing> find(store::Connection& connection, std::int64_t list_id
 // those of the named messages the list holds, and of the messages that name it or name one of
 // the same ids the list lacks (a late parent, siblings under a missing parent). Threads oldest
 // (started_at, then id) first, each once. With `subject` (for a message that names no other),
-// also the thread thread_by_subject(subject…) finds when there are no such threads — asked in
+// and when there are no such threads, also the list's thread of base subject subject->base
+// active within subject->window seconds of subject->date (the most recently active) — asked in
 // the same statement on PostgreSQL, one round trip less for each such message.
 struct SubjectProbe {
     std::string_view base;
@@ -46,12 +47,6 @@ struct Links {
 Links links(store::Connection& connection, std::int64_t list_id, std::string_view message_id,
             const std::vector<std::string>& named,
             const std::optional<SubjectProbe>& subject = std::nullopt);
-
-// The thread of the list whose base subject is `base` and whose activity lies within `window`
-// seconds of `date`, most recently active first; nullopt when none (or `base` is "").
-std::optional<ThreadId> thread_by_subject(store::Connection& connection, std::int64_t list_id,
-                                          std::string_view base, std::int64_t date,
-                                          std::int64_t window);
 
 ThreadId create_thread(store::Connection& connection, std::int64_t list_id, std::int64_t date);
 

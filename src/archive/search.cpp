@@ -126,23 +126,6 @@ std::string filters(const Query& query, store::Dialect dialect, store::Params& p
     return sql;
 }
 
-// Writes the index entry of message `id` of list `list_id` (an upsert on PostgreSQL; on FTS5
-// there is none yet: a message's subject and text never change once archived).
-void insert_entry(store::Connection& connection, MessageId id, std::int64_t list_id,
-                  const Document& document) {
-    if (uses_fts5(connection)) {
-        connection.execute_later(
-            "INSERT INTO archive_search (rowid, subject, body, list) VALUES ($1, $2, $3, $4)",
-            {id.value(), fts5_column(document.subject, document.subject_stems),
-             fts5_column(document.body, document.body_stems), list_term(list_id)});
-        return;
-    }
-    connection.execute_later(
-        "INSERT INTO archive_search (message_id, document) VALUES ($1, CAST($2 AS tsvector)) "
-        "ON CONFLICT (message_id) DO UPDATE SET document = excluded.document",
-        {id.value(), tsvector_literal(document, list_id)});
-}
-
 // The text match of `query` within `lists`: the words, and when the lists are few their terms.
 std::string match_expression(const ParsedQuery& query, const std::vector<std::int64_t>& lists,
                              bool fts5) {
@@ -187,9 +170,21 @@ Document document_of(std::string_view subject, std::string_view text) {
     return document;
 }
 
+// On PostgreSQL an upsert, on FTS5 a plain insert: there is no entry yet, since a message's
+// subject, text and list never change once archived.
 void index_new(store::Connection& connection, MessageId id, std::int64_t list_id,
                const Document& document) {
-    insert_entry(connection, id, list_id, document);
+    if (uses_fts5(connection)) {
+        connection.execute_later(
+            "INSERT INTO archive_search (rowid, subject, body, list) VALUES ($1, $2, $3, $4)",
+            {id.value(), fts5_column(document.subject, document.subject_stems),
+             fts5_column(document.body, document.body_stems), list_term(list_id)});
+        return;
+    }
+    connection.execute_later(
+        "INSERT INTO archive_search (message_id, document) VALUES ($1, CAST($2 AS tsvector)) "
+        "ON CONFLICT (message_id) DO UPDATE SET document = excluded.document",
+        {id.value(), tsvector_literal(document, list_id)});
 }
 
 namespace {
@@ -215,8 +210,8 @@ std::optional<std::size_t> rebuild_batch(store::Database& database, std::int64_t
             return;
         }
         for (std::size_t row_idx = 0; row_idx < rows.size(); ++row_idx) {
-            insert_entry(connection, MessageId(rows[row_idx].integer(0)), rows[row_idx].integer(1),
-                         documents[row_idx]);
+            index_new(connection, MessageId(rows[row_idx].integer(0)), rows[row_idx].integer(1),
+                      documents[row_idx]);
         }
         if (batch_last >= last_id) {
             connection.execute("DELETE FROM archive_search_rebuild");
