@@ -18,8 +18,6 @@ namespace {
 constexpr std::int64_t kDay = 86400;
 // A Date: header this far after arrival is a broken clock, not a message from the future.
 constexpr std::int64_t kMaxClockSkew = 2 * kDay;
-// An orphan joins a thread of the same base subject active within this long of it.
-constexpr std::int64_t kSubjectWindow = 30 * kDay;
 constexpr std::size_t kHashHexDigits = 32;
 
 struct GFree {
@@ -68,35 +66,23 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::string_vi
     return store(connection, list_id, received_at, prepare(raw), post_id);
 }
 
-Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t received_at,
-             Prepared prepared, std::optional<std::int64_t> post_id, RevisionRaise revision,
-             archive_store::ReservedIds* reserved) {
+Incoming incoming(std::int64_t list_id, std::int64_t received_at, Prepared prepared) {
     ParsedMessage& parsed = prepared.parsed;
-    ArchivedMessage message;
+    Incoming in;
+    ArchivedMessage& message = in.message;
     message.list_id = list_id;
     message.message_id = std::move(parsed.message_id);
     message.message_id_assigned = prepared.message_id_assigned;
-    // Every id this message names as an ancestor.
-    std::vector<std::string> named = parsed.references;
+    in.named = parsed.references;
     if (!parsed.in_reply_to.empty() &&
-        std::find(named.begin(), named.end(), parsed.in_reply_to) == named.end()) {
-        named.push_back(parsed.in_reply_to);
+        std::find(in.named.begin(), in.named.end(), parsed.in_reply_to) == in.named.end()) {
+        in.named.push_back(parsed.in_reply_to);
     }
     if (parsed.date && *parsed.date <= received_at + kMaxClockSkew) {
         message.date = *parsed.date;
     } else {
         message.date = received_at;
         message.date_is_fallback = true;
-    }
-    // A message naming no other may join a thread by its subject: asked with its links.
-    std::optional<archive_store::SubjectProbe> subject;
-    if (named.empty()) {
-        subject = archive_store::SubjectProbe{prepared.base_subject, message.date, kSubjectWindow};
-    }
-    const auto links =
-        archive_store::links(connection, list_id, message.message_id, named, subject);
-    if (links.existing) {
-        return Stored{links.existing->id, links.existing->thread, true};
     }
     message.author_name = std::move(parsed.author_name);
     message.author_email = std::move(parsed.author_email);
@@ -107,6 +93,27 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t r
     message.attachments = std::move(parsed.attachments);
     message.parseable = parsed.parseable;
     message.archived_at = received_at;
+    in.base_subject = std::move(prepared.base_subject);
+    in.stored_raw = std::move(prepared.stored_raw);
+    in.document = std::move(prepared.document);
+    return in;
+}
+
+Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t received_at,
+             Prepared prepared, std::optional<std::int64_t> post_id, RevisionRaise revision) {
+    Incoming in = incoming(list_id, received_at, std::move(prepared));
+    ArchivedMessage& message = in.message;
+    const std::vector<std::string>& named = in.named;
+    // A message naming no other may join a thread by its subject: asked with its links.
+    std::optional<archive_store::SubjectProbe> subject;
+    if (named.empty()) {
+        subject = archive_store::SubjectProbe{in.base_subject, message.date, kSubjectWindow};
+    }
+    const auto links =
+        archive_store::links(connection, list_id, message.message_id, named, subject);
+    if (links.existing) {
+        return Stored{links.existing->id, links.existing->thread, true};
+    }
 
     // The thread: those it links to (merged into the oldest), else an orphan's subject thread,
     // else a new one.
@@ -119,19 +126,12 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t r
         thread = links.by_subject;
     }
     if (!thread) {
-        thread =
-            reserved != nullptr
-                ? archive_store::create_thread_later(connection, *reserved, list_id, message.date)
-                : archive_store::create_thread(connection, list_id, message.date);
+        thread = archive_store::create_thread(connection, list_id, message.date);
         created = true;
     }
     message.thread = *thread;
 
-    const auto id =
-        reserved != nullptr
-            ? archive_store::insert_message_later(connection, *reserved, message,
-                                                  prepared.stored_raw, post_id)
-            : archive_store::insert_message(connection, message, prepared.stored_raw, post_id);
+    const auto id = archive_store::insert_message(connection, message, in.stored_raw, post_id);
     if (!id) {
         // Another transaction stored the same Message-ID first.
         if (created) {
@@ -151,10 +151,10 @@ Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t r
     if (linked.size() > 1) {
         archive_store::refresh_thread(connection, *thread);
     } else {
-        archive_store::count_into_thread(connection, *thread, message, prepared.base_subject);
+        archive_store::count_into_thread(connection, *thread, message, in.base_subject);
     }
 
-    search::index_new(connection, message.id, list_id, prepared.document);
+    search::index_new(connection, message.id, list_id, in.document);
     if (revision == RevisionRaise::ByStore) {
         archive_store::raise_revision(connection, list_id);
     }

@@ -24,10 +24,6 @@
 
 namespace coalition::archive {
 
-namespace archive_store {
-class ReservedIds;
-}
-
 // What storing one message did.
 struct Stored {
     MessageId id;
@@ -58,17 +54,32 @@ struct Prepared {
     std::string base_subject;  // archive::base_subject of the subject.
 };
 Prepared prepare(std::string_view raw);
+// An orphan (a message naming no other) joins the thread of the same base subject active within
+// this long of its date.
+inline constexpr std::int64_t kSubjectWindow = std::int64_t{30} * 86400;
+
+// A prepared message as the rows store() writes: the message's fields (its id and thread not yet
+// given), every Message-ID it names as an ancestor (References, then In-Reply-To), its base
+// subject, the stored bytes and the document to index.
+struct Incoming {
+    ArchivedMessage message;
+    std::vector<std::string> named;
+    std::string base_subject;
+    std::string stored_raw;
+    search::Document document;
+};
+// `received_at` is the fallback date, also taken when the Date: header is more than two days
+// after it (store()).
+Incoming incoming(std::int64_t list_id, std::int64_t received_at, Prepared prepared);
+
 // Whether store() raises the list's archive revision, which tells every server that what it kept
 // of the list is stale. An importer that stores many messages in one transaction raises it once
 // itself (ByCaller): one statement a message less.
 enum class RevisionRaise { ByStore, ByCaller };
-// store() of a message prepare(raw) has read. With `reserved` (an importer on PostgreSQL) the
-// thread and message rows take ids reserved ahead and are written with the next statement; a
-// Message-ID stored meanwhile by another transaction then fails the transaction.
+// store() of a message prepare(raw) has read.
 Stored store(store::Connection& connection, std::int64_t list_id, std::int64_t received_at,
              Prepared prepared, std::optional<std::int64_t> post_id = std::nullopt,
-             RevisionRaise revision = RevisionRaise::ByStore,
-             archive_store::ReservedIds* reserved = nullptr);
+             RevisionRaise revision = RevisionRaise::ByStore);
 
 // The permalink path of a message: "/lists/<list_name>/m/<id>" (list_name as the web shows it).
 std::string permalink_path(std::string_view list_name, MessageId id);

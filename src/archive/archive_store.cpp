@@ -1,6 +1,7 @@
 #include "archive/archive_store.hpp"
 
 #include "core/base64.hpp"
+#include "store/array_literal.hpp"
 
 #include <algorithm>
 #include <tuple>
@@ -351,6 +352,260 @@ ThreadId create_thread(store::Connection& connection, std::int64_t list_id, std:
     return ThreadId(id.value());
 }
 
+namespace {
+
+// Columns of archive_threads as ThreadRow reads them, from `first` on.
+constexpr std::string_view kThreadRowColumns =
+    "t.id, t.subject, t.base_subject, t.first_message, t.started_at, t.last_activity, "
+    "t.message_count";
+
+ThreadRow thread_row_from(const store::Row& row, std::size_t first) {
+    ThreadRow thread;
+    thread.id = ThreadId(row.integer(first));
+    thread.subject = row.text(first + 1);
+    thread.base_subject = row.text(first + 2);
+    if (const auto message = row.optional_integer(first + 3)) {
+        thread.first_message = MessageId(*message);
+    }
+    thread.started_at = row.integer(first + 4);
+    thread.last_activity = row.integer(first + 5);
+    thread.message_count = row.integer(first + 6);
+    return thread;
+}
+
+std::string text_array(const std::vector<std::string>& texts) {
+    store::ArrayLiteral array;
+    for (const auto& text : texts) {
+        array.add(text);
+    }
+    return array.take();
+}
+
+}  // namespace
+
+Known known(store::Connection& connection, std::int64_t list_id,
+            const std::vector<std::string>& ids, const std::vector<std::string>& bases,
+            std::int64_t from, std::int64_t until) {
+    // Kind 0: stored messages among the ids; kind 1: threads of the messages naming an id the
+    // list does not hold (of a held id, the namers are in that id's thread already: see links());
+    // kind 2: the subject candidates.
+    const std::string columns(kThreadRowColumns);
+    const auto rows = connection.query(
+        "WITH stored AS (SELECT message_id, id, thread_id FROM archive_messages "
+        "WHERE list_id = $1 AND message_id = ANY(CAST($2 AS text[]))), "
+        "named AS (SELECT DISTINCT r.referenced, m.thread_id FROM archive_references r "
+        "JOIN archive_messages m ON m.id = r.message_id WHERE r.list_id = $1 "
+        "AND r.referenced = ANY(CAST($2 AS text[])) "
+        "AND r.referenced NOT IN (SELECT message_id FROM stored)) "
+        "SELECT 0, s.message_id, s.id, " +
+            columns +
+            " FROM stored s JOIN archive_threads t ON t.id = s.thread_id "
+            "UNION ALL SELECT 1, n.referenced, NULL, " +
+            columns +
+            " FROM named n JOIN archive_threads t ON t.id = n.thread_id "
+            "UNION ALL SELECT 2, NULL, NULL, " +
+            columns +
+            " FROM archive_threads t WHERE t.list_id = $1 "
+            "AND t.base_subject = ANY(CAST($3 AS text[])) AND t.last_activity >= $4 "
+            "AND t.started_at <= $5",
+        {list_id, text_array(ids), text_array(bases), from, until});
+    Known known;
+    for (const auto& row : rows) {
+        ThreadRow thread = thread_row_from(row, 3);
+        const ThreadId id = thread.id;
+        known.threads.try_emplace(id.value(), std::move(thread));
+        switch (row.integer(0)) {
+            case 0:
+                known.held.insert_or_assign(row.text(1), Existing{MessageId(row.integer(2)), id});
+                break;
+            case 1:
+                known.namers[row.text(1)].push_back(id);
+                break;
+            default:
+                break;
+        }
+    }
+    return known;
+}
+
+void insert_threads(store::Connection& connection, std::int64_t list_id,
+                    const std::vector<ThreadRow>& threads) {
+    if (threads.empty()) {
+        return;
+    }
+    store::ArrayLiteral ids;
+    store::ArrayLiteral subjects;
+    store::ArrayLiteral bases;
+    store::ArrayLiteral firsts;
+    store::ArrayLiteral started;
+    store::ArrayLiteral last;
+    store::ArrayLiteral counts;
+    for (const auto& thread : threads) {
+        ids.add(thread.id.value());
+        subjects.add(thread.subject);
+        bases.add(thread.base_subject);
+        if (thread.first_message) {
+            firsts.add(thread.first_message->value());
+        } else {
+            firsts.add_null();
+        }
+        started.add(thread.started_at);
+        last.add(thread.last_activity);
+        counts.add(thread.message_count);
+    }
+    connection.execute_later(
+        "INSERT INTO archive_threads (id, list_id, subject, base_subject, first_message, "
+        "started_at, last_activity, message_count) SELECT t.id, $1, t.subject, t.base, t.first, "
+        "t.started, t.last, t.count FROM unnest(CAST($2 AS bigint[]), CAST($3 AS text[]), "
+        "CAST($4 AS text[]), CAST($5 AS bigint[]), CAST($6 AS bigint[]), CAST($7 AS bigint[]), "
+        "CAST($8 AS bigint[])) AS t(id, subject, base, first, started, last, count)",
+        {list_id, ids.take(), subjects.take(), bases.take(), firsts.take(), started.take(),
+         last.take(), counts.take()});
+}
+
+namespace {
+
+void insert_attachments_of(store::Connection& connection,
+                           const std::vector<MessageToWrite>& messages) {
+    store::ArrayLiteral owners;
+    store::ArrayLiteral positions;
+    store::ArrayLiteral filenames;
+    store::ArrayLiteral types;
+    store::ArrayLiteral sizes;
+    store::ArrayLiteral bytes;
+    for (const auto& each : messages) {
+        for (const auto& attachment : each.message->attachments) {
+            owners.add(each.message->id.value());
+            positions.add(static_cast<std::int64_t>(attachment.index));
+            filenames.add(attachment.filename);
+            types.add(attachment.content_type);
+            sizes.add(static_cast<std::int64_t>(attachment.size));
+            bytes.add(core::encode_base64(attachment.bytes));
+        }
+    }
+    if (owners.empty()) {
+        return;
+    }
+    connection.execute_later(
+        "INSERT INTO archive_attachments (message_id, position, filename, content_type, size, "
+        "bytes) SELECT * FROM unnest(CAST($1 AS bigint[]), CAST($2 AS integer[]), "
+        "CAST($3 AS text[]), CAST($4 AS text[]), CAST($5 AS bigint[]), CAST($6 AS text[]))",
+        {owners.take(), positions.take(), filenames.take(), types.take(), sizes.take(),
+         bytes.take()});
+}
+
+void insert_references_of(store::Connection& connection, std::int64_t list_id,
+                          const std::vector<MessageToWrite>& messages) {
+    store::ArrayLiteral namers;
+    store::ArrayLiteral referenced;
+    for (const auto& each : messages) {
+        for (const auto& id : *each.named) {
+            namers.add(each.message->id.value());
+            referenced.add(id);
+        }
+    }
+    if (namers.empty()) {
+        return;
+    }
+    connection.execute_later(
+        "INSERT INTO archive_references (list_id, message_id, referenced) SELECT $1, r.message, "
+        "r.referenced FROM unnest(CAST($2 AS bigint[]), CAST($3 AS text[])) AS r(message, "
+        "referenced) ON CONFLICT (message_id, referenced) DO NOTHING",
+        {list_id, namers.take(), referenced.take()});
+}
+
+}  // namespace
+
+void insert_messages(store::Connection& connection, std::int64_t list_id,
+                     const std::vector<MessageToWrite>& messages) {
+    if (messages.empty()) {
+        return;
+    }
+    // One array a column, in kInsertMessage's order after list_id (post_id is NULL: an import).
+    constexpr std::size_t kColumns = 16;
+    std::vector<store::ArrayLiteral> columns(kColumns);
+    for (const auto& each : messages) {
+        const ArchivedMessage& message = *each.message;
+        columns[0].add(message.id.value());
+        columns[1].add(message.thread.value());
+        columns[2].add(message.message_id);
+        columns[3].add(std::int64_t{message.message_id_assigned ? 1 : 0});
+        columns[4].add(message.date);
+        columns[5].add(std::int64_t{message.date_is_fallback ? 1 : 0});
+        columns[6].add(message.author_name);
+        columns[7].add(message.author_email);
+        columns[8].add(message.subject);
+        columns[9].add(message.in_reply_to);
+        columns[10].add(join_words(message.references));
+        columns[11].add(message.text);
+        columns[12].add(static_cast<std::int64_t>(message.attachments.size()));
+        columns[13].add(std::int64_t{message.parseable ? 1 : 0});
+        columns[14].add(each.raw);
+        columns[15].add(message.archived_at);
+    }
+    store::Params params{list_id};
+    for (auto& column : columns) {
+        params.emplace_back(column.take());
+    }
+    connection.execute_later(
+        "INSERT INTO archive_messages (id, list_id, thread_id, message_id, message_id_assigned, "
+        "date, date_is_fallback, author_name, author_email, subject, in_reply_to, refs, "
+        "body_text, attachment_count, parseable, raw, archived_at) SELECT m.id, $1, m.thread, "
+        "m.message_id, m.assigned, m.date, m.fallback, m.author_name, m.author_email, m.subject, "
+        "m.in_reply_to, m.refs, m.body_text, m.attachments, m.parseable, m.raw, m.archived_at "
+        "FROM unnest(CAST($2 AS bigint[]), CAST($3 AS bigint[]), CAST($4 AS text[]), "
+        "CAST($5 AS integer[]), CAST($6 AS bigint[]), CAST($7 AS integer[]), CAST($8 AS text[]), "
+        "CAST($9 AS text[]), CAST($10 AS text[]), CAST($11 AS text[]), CAST($12 AS text[]), "
+        "CAST($13 AS text[]), CAST($14 AS integer[]), CAST($15 AS integer[]), "
+        "CAST($16 AS text[]), CAST($17 AS bigint[])) AS m(id, thread, message_id, assigned, "
+        "date, fallback, author_name, author_email, subject, in_reply_to, refs, body_text, "
+        "attachments, parseable, raw, archived_at)",
+        params);
+    insert_attachments_of(connection, messages);
+    insert_references_of(connection, list_id, messages);
+}
+
+void grow_threads(store::Connection& connection, const std::vector<ThreadGrowth>& growths) {
+    if (growths.empty()) {
+        return;
+    }
+    store::ArrayLiteral ids;
+    store::ArrayLiteral added;
+    store::ArrayLiteral latest;
+    store::ArrayLiteral earliest_dates;
+    store::ArrayLiteral earliest;
+    store::ArrayLiteral subjects;
+    store::ArrayLiteral bases;
+    for (const auto& growth : growths) {
+        ids.add(growth.id.value());
+        added.add(growth.added);
+        latest.add(growth.latest);
+        earliest_dates.add(growth.earliest_date);
+        earliest.add(growth.earliest.value());
+        subjects.add(growth.subject);
+        bases.add(growth.base_subject);
+    }
+    // count_into_thread's expressions, with a batch's messages in a thread taken together: the
+    // latest can only raise last_activity, the earliest only move the start.
+    connection.execute_later(
+        "UPDATE archive_threads t SET message_count = t.message_count + g.added, "
+        "last_activity = CASE WHEN t.first_message IS NULL OR t.last_activity < g.latest "
+        "THEN g.latest ELSE t.last_activity END, "
+        "subject = CASE WHEN t.first_message IS NULL OR g.earliest_date < t.started_at "
+        "THEN g.subject ELSE t.subject END, "
+        "base_subject = CASE WHEN t.first_message IS NULL OR g.earliest_date < t.started_at "
+        "THEN g.base ELSE t.base_subject END, "
+        "first_message = CASE WHEN t.first_message IS NULL OR g.earliest_date < t.started_at "
+        "THEN g.earliest ELSE t.first_message END, "
+        "started_at = CASE WHEN t.first_message IS NULL OR g.earliest_date < t.started_at "
+        "THEN g.earliest_date ELSE t.started_at END "
+        "FROM unnest(CAST($1 AS bigint[]), CAST($2 AS bigint[]), CAST($3 AS bigint[]), "
+        "CAST($4 AS bigint[]), CAST($5 AS bigint[]), CAST($6 AS text[]), CAST($7 AS text[])) "
+        "AS g(id, added, latest, earliest_date, earliest, subject, base) WHERE t.id = g.id",
+        {ids.take(), added.take(), latest.take(), earliest_dates.take(), earliest.take(),
+         subjects.take(), bases.take()});
+}
+
 void merge_thread(store::Connection& connection, ThreadId from, ThreadId into) {
     connection.execute("UPDATE archive_messages SET thread_id = $1 WHERE thread_id = $2",
                        {into.value(), from.value()});
@@ -410,20 +665,6 @@ std::optional<MessageId> insert_message(store::Connection& connection,
     return MessageId(*id);
 }
 
-MessageId insert_message_later(store::Connection& connection, ReservedIds& reserved,
-                               const ArchivedMessage& message, std::string_view raw,
-                               std::optional<std::int64_t> post_id) {
-    const MessageId id = reserved.next_message(connection);
-    store::Params params = message_params(message, raw, post_id);
-    params.emplace_back(id.value());
-    connection.execute_later(
-        std::string(kInsertMessage) +
-            ", id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-            "$16, $17, $18)",
-        params);
-    return id;
-}
-
 std::int64_t ReservedIds::next(store::Connection& connection, std::string_view table,
                                std::vector<std::int64_t>& reserve) {
     if (reserve.empty()) {
@@ -445,16 +686,6 @@ ThreadId ReservedIds::next_thread(store::Connection& connection) {
 
 MessageId ReservedIds::next_message(store::Connection& connection) {
     return MessageId(next(connection, "archive_messages", messages_));
-}
-
-ThreadId create_thread_later(store::Connection& connection, ReservedIds& reserved,
-                             std::int64_t list_id, std::int64_t date) {
-    const ThreadId id = reserved.next_thread(connection);
-    connection.execute_later(
-        "INSERT INTO archive_threads (id, list_id, started_at, last_activity, message_count) "
-        "VALUES ($1, $2, $3, $3, 0)",
-        {id.value(), list_id, date});
-    return id;
 }
 
 void insert_attachments(store::Connection& connection, MessageId message,

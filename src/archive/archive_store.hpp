@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace coalition::archive::archive_store {
@@ -51,9 +52,8 @@ Links links(store::Connection& connection, std::int64_t list_id, std::string_vie
 ThreadId create_thread(store::Connection& connection, std::int64_t list_id, std::int64_t date);
 
 // Ids taken ahead, a few hundred at a time, from the archive tables' sequences (PostgreSQL), so
-// that an importer writes its threads and messages with Connection::execute_later instead of a
-// round trip each for the id the database gives. Ids a rolled-back batch took are skipped, as
-// PostgreSQL's own sequences skip them.
+// that an importer places a batch's threads and messages (placement.hpp) before it writes them. Ids
+// a rolled-back batch took are skipped, as PostgreSQL's own sequences skip them.
 class ReservedIds {
 public:
     ThreadId next_thread(store::Connection& connection);
@@ -65,9 +65,57 @@ private:
     std::vector<std::int64_t> threads_;  // Handed out from the back.
     std::vector<std::int64_t> messages_;
 };
-// create_thread with an id from `reserved`, written with the next statement.
-ThreadId create_thread_later(store::Connection& connection, ReservedIds& reserved,
-                             std::int64_t list_id, std::int64_t date);
+
+// A thread's summary row, as store() keeps it (count_into_thread, refresh_thread).
+struct ThreadRow {
+    ThreadId id;
+    std::string subject;
+    std::string base_subject;
+    std::optional<MessageId> first_message;  // nullopt before its first message is counted.
+    std::int64_t started_at = 0;
+    std::int64_t last_activity = 0;
+    std::int64_t message_count = 0;
+};
+
+// What a list holds that bears on placing a batch of messages (archive/placement.hpp), read in
+// one statement: the messages stored under `ids` (the batch's Message-IDs and those they name);
+// the threads of the messages naming one of `ids` the list does not hold; and the threads whose
+// base subject is one of `bases` active within [from, until]. `threads` has the row of each.
+struct Known {
+    std::unordered_map<std::string, Existing> held;
+    std::unordered_map<std::string, std::vector<ThreadId>> namers;
+    std::unordered_map<std::int64_t, ThreadRow> threads;
+};
+// PostgreSQL only (an importer's batch; on SQLite store() asks links() for each message).
+Known known(store::Connection& connection, std::int64_t list_id,
+            const std::vector<std::string>& ids, const std::vector<std::string>& bases,
+            std::int64_t from, std::int64_t until);
+
+// A batch placed in memory, written with a few statements of arrays (PostgreSQL only), each held
+// (Connection::execute_later) to go in one round trip. Rows as store() writes them; `raw` as
+// stored_raw. A Message-ID the list holds already fails the transaction.
+struct MessageToWrite {
+    const ArchivedMessage* message;  // With its id and thread.
+    std::string_view raw;
+    const std::vector<std::string>* named;  // Every id it names (archive_references).
+};
+void insert_threads(store::Connection& connection, std::int64_t list_id,
+                    const std::vector<ThreadRow>& threads);
+void insert_messages(store::Connection& connection, std::int64_t list_id,
+                     const std::vector<MessageToWrite>& messages);
+// What a stored thread gained: `added` messages, the latest dated `latest`, the earliest
+// (`earliest_date`, `earliest`, its subject and base subject) — applied as count_into_thread
+// applies each message, so that a concurrent writer's counts add up.
+struct ThreadGrowth {
+    ThreadId id;
+    std::int64_t added = 0;
+    std::int64_t latest = 0;
+    std::int64_t earliest_date = 0;
+    MessageId earliest;
+    std::string subject;
+    std::string base_subject;
+};
+void grow_threads(store::Connection& connection, const std::vector<ThreadGrowth>& growths);
 
 // Moves every message of `from` into `into` and deletes `from`.
 void merge_thread(store::Connection& connection, ThreadId from, ThreadId into);
@@ -82,12 +130,6 @@ std::string stored_raw(std::string_view raw);
 std::optional<MessageId> insert_message(store::Connection& connection,
                                         const ArchivedMessage& message, std::string_view raw,
                                         std::optional<std::int64_t> post_id);
-// insert_message with an id from `reserved`, written with the next statement. A Message-ID the
-// list holds already (another transaction stored it since the caller looked) fails the
-// transaction instead of writing nothing: the importer then stores its batch one by one.
-MessageId insert_message_later(store::Connection& connection, ReservedIds& reserved,
-                               const ArchivedMessage& message, std::string_view raw,
-                               std::optional<std::int64_t> post_id);
 void insert_attachments(store::Connection& connection, MessageId message,
                         const std::vector<Attachment>& attachments);
 void insert_references(store::Connection& connection, std::int64_t list_id, MessageId message,

@@ -3,6 +3,8 @@
 #include "archive/archive.hpp"
 #include "archive/archive_store.hpp"
 #include "archive/mbox.hpp"
+#include "archive/placement.hpp"
+#include "archive/search.hpp"
 #include "core/background_worker.hpp"
 #include "core/base64.hpp"
 #include "core/clock.hpp"
@@ -72,26 +74,105 @@ struct Pending {
         std::nullopt;  // Parsed and tokenised; empty once stored (or not yet).
 };
 
+using Batch = std::vector<Pending>;
+
+// Counts a message the list held already into `report`.
+void count_duplicate(const Pending& message, ImportReport& report) {
+    ++report.duplicates;
+    if (!message.note.empty()) {
+        report.unparseable.push_back({message.offset, message.note});
+    }
+}
+
 // Stores one message and counts it into `report`; `new_ids` collects the new rows to
 // ask about once per batch.
 void store_one(store::Connection& connection, std::int64_t list_id, Pending& message,
-               ImportReport& report, std::unordered_map<std::int64_t, const Pending*>& new_ids,
-               archive_store::ReservedIds* reserved) {
+               ImportReport& report, std::unordered_map<std::int64_t, const Pending*>& new_ids) {
     // A batch that failed is stored again one message at a time: what it consumed is prepared
     // again.
     Prepared prepared = message.prepared ? std::move(*message.prepared) : prepare(message.bytes);
     message.prepared.reset();
     const Stored stored = store(connection, list_id, message.received_at, std::move(prepared),
-                                std::nullopt, RevisionRaise::ByCaller, reserved);
+                                std::nullopt, RevisionRaise::ByCaller);
     if (stored.duplicate) {
-        ++report.duplicates;
-        if (!message.note.empty()) {
-            report.unparseable.push_back({message.offset, message.note});
-        }
+        count_duplicate(message, report);
         return;
     }
     ++report.imported;
     new_ids.emplace(stored.id.value(), &message);
+}
+
+// The ids and subjects a batch asks the store about (archive_store::known), each once.
+struct BatchQuestion {
+    std::vector<std::string> ids;
+    std::vector<std::string> bases;  // Of the orphans, within [from, until].
+    std::int64_t from = INT64_MAX;
+    std::int64_t until = INT64_MIN;
+
+    void add(const Incoming& in) {
+        ids.push_back(in.message.message_id);
+        ids.insert(ids.end(), in.named.begin(), in.named.end());
+        if (in.named.empty() && !in.base_subject.empty()) {
+            bases.push_back(in.base_subject);
+            from = std::min(from, in.message.date - kSubjectWindow);
+            until = std::max(until, in.message.date + kSubjectWindow);
+        }
+    }
+    archive_store::Known ask(store::Connection& connection, std::int64_t list_id) {
+        for (auto* texts : {&ids, &bases}) {
+            std::sort(texts->begin(), texts->end());
+            texts->erase(std::unique(texts->begin(), texts->end()), texts->end());
+        }
+        return archive_store::known(connection, list_id, ids, bases, from, until);
+    }
+};
+
+// Stores a batch on PostgreSQL: placed in memory (placement.hpp) from one statement's answer,
+// then written with a statement of arrays a table, held to go together. store() one message at a
+// time was a round trip a message, and the server's work a statement a row.
+void store_placed(store::Connection& connection, std::int64_t list_id, Batch& batch,
+                  ImportReport& report, std::unordered_map<std::int64_t, const Pending*>& new_ids,
+                  archive_store::ReservedIds& reserved) {
+    std::vector<Incoming> arrivals;
+    arrivals.reserve(batch.size());
+    BatchQuestion question;
+    for (Pending& message : batch) {
+        // A batch that failed is stored again one message at a time: what it consumed is
+        // prepared again.
+        Prepared prepared =
+            message.prepared ? std::move(*message.prepared) : prepare(message.bytes);
+        message.prepared.reset();
+        arrivals.push_back(incoming(list_id, message.received_at, std::move(prepared)));
+        question.add(arrivals.back());
+    }
+    const placement::IdSource ids{[&] { return reserved.next_thread(connection); },
+                                  [&] { return reserved.next_message(connection); }};
+    const placement::Placement placed =
+        placement::place(arrivals, question.ask(connection, list_id), ids);
+
+    std::vector<archive_store::MessageToWrite> rows;
+    std::vector<search::NewEntry> entries;
+    for (std::size_t message_idx = 0; message_idx < batch.size(); ++message_idx) {
+        if (placed.duplicate[message_idx]) {
+            count_duplicate(batch[message_idx], report);
+            continue;
+        }
+        const Incoming& in = arrivals[message_idx];
+        ++report.imported;
+        new_ids.emplace(in.message.id.value(), &batch[message_idx]);
+        rows.push_back({&in.message, in.stored_raw, &in.named});
+        entries.push_back({in.message.id, &in.document});
+    }
+    archive_store::insert_threads(connection, list_id, placed.new_threads);
+    archive_store::insert_messages(connection, list_id, rows);
+    search::index_new(connection, list_id, entries);
+    for (const auto& [from, into] : placed.merged) {
+        archive_store::merge_thread(connection, from, into);
+    }
+    for (const ThreadId thread : placed.refreshed) {
+        archive_store::refresh_thread(connection, thread);
+    }
+    archive_store::grow_threads(connection, placed.grown);
 }
 
 // Adds the batch's messages that GMime could not read (stored raw) to `report`.
@@ -141,8 +222,6 @@ void yield_to_the_writer() {
     // Raising one's own nice value needs no privilege; should it fail, the import is slower only.
     (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kPreparingNice);
 }
-
-using Batch = std::vector<Pending>;
 
 // Parses and tokenises batches (archive::prepare) on two threads, each taking half of every
 // batch: preparing is the larger part of an import's work. The same two threads for the whole
@@ -262,9 +341,12 @@ private:
                 }
                 archive_store::plan_for_import(connection, list_outgrew_statistics());
                 std::unordered_map<std::int64_t, const Pending*> new_ids;
-                for (Pending& message : batch) {
-                    store_one(connection, list_id_, message, part, new_ids,
-                              reserved_ ? &*reserved_ : nullptr);
+                if (reserved_) {
+                    store_placed(connection, list_id_, batch, part, new_ids, *reserved_);
+                } else {
+                    for (Pending& message : batch) {
+                        store_one(connection, list_id_, message, part, new_ids);
+                    }
                 }
                 end_batch(connection, list_id_, new_ids, part);
             });
@@ -302,7 +384,7 @@ private:
                 std::unordered_map<std::int64_t, const Pending*> new_ids;
                 // The row ids from the database: a Message-ID another transaction stored
                 // meanwhile is then a duplicate, not a failure.
-                store_one(connection, list_id_, message, one, new_ids, nullptr);
+                store_one(connection, list_id_, message, one, new_ids);
                 end_batch(connection, list_id_, new_ids, one);
             });
         } catch (const core::Unavailable&) {

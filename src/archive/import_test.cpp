@@ -6,8 +6,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <ctime>
+#include <map>
 #include <memory>
+#include <random>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -251,6 +256,151 @@ TEST_P(Import, AListImportedBesideALargerOneGetsItsStatistics) {
     const std::string json = plan->text(0);
     ASSERT_TRUE(std::regex_search(json, rows, std::regex("\"Plan Rows\": ([0-9]+)"))) << json;
     EXPECT_GE(std::stol(rows[1].str()), 500) << json;
+}
+
+// A corpus with what threading must get right, in a shuffled order: replies arriving before
+// their parents (across batches too), siblings under a parent that never arrives, orphans joining
+// by subject within the window and not beyond it, reference cycles, repeated messages, messages
+// without a Message-ID, replies dated before the message they answer.
+std::vector<std::string> threading_corpus(unsigned seed) {
+    std::mt19937 random(seed);
+    const auto pick = [&random](int low, int high) {
+        return std::uniform_int_distribution<int>(low, high)(random);
+    };
+    const std::int64_t start = 1'730'000'000;
+    const auto date_text = [](std::int64_t when) {
+        char text[64];
+        const std::time_t time = when;
+        std::tm parts{};
+        gmtime_r(&time, &parts);
+        std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S +0000", &parts);
+        return std::string(text);
+    };
+    const auto message = [&](const std::string& id, const std::string& subject, std::int64_t when,
+                             const std::vector<std::string>& ancestors, bool in_reply_to_only) {
+        std::string raw = "From: Anna <anna@example.org>\nSubject: " + subject + "\n";
+        if (!id.empty()) {
+            raw += "Message-ID: <" + id + ">\n";
+        }
+        raw += "Date: " + date_text(when) + "\n";
+        if (!ancestors.empty()) {
+            if (in_reply_to_only) {
+                raw += "In-Reply-To: <" + ancestors.back() + ">\n";
+            } else {
+                raw += "References:";
+                for (const auto& ancestor : ancestors) {
+                    raw += " <" + ancestor + ">";
+                }
+                raw += "\n";
+            }
+        }
+        return raw + "\nbody of " + id + " " + subject + "\n";
+    };
+    std::vector<std::string> corpus;
+    const std::vector<std::string> prefixes{"", "Re: ", "RE: ", "AW: ", "Fwd: ", "Re: Re: "};
+    for (int thread = 0; thread < 60; ++thread) {
+        const std::string topic = "topic " + std::to_string(thread % 45);
+        const std::int64_t root_date = start + std::int64_t{pick(0, 300)} * 86400;
+        const bool root_missing = thread % 7 == 3;
+        std::vector<std::vector<std::string>> chains{{"t" + std::to_string(thread) + "r@x"}};
+        if (!root_missing) {
+            corpus.push_back(message(chains[0].back(), topic, root_date, {}, false));
+        }
+        const int size = pick(0, 24);
+        for (int reply = 1; reply <= size; ++reply) {
+            const auto& parent = chains[static_cast<std::size_t>(pick(0, reply - 1))];
+            std::vector<std::string> chain = parent;
+            if (chain.size() > 4 && pick(0, 2) == 0) {
+                chain.erase(chain.begin() + 1, chain.end() - 2);  // A References: cut short.
+            }
+            const std::string id =
+                "t" + std::to_string(thread) + "m" + std::to_string(reply) + "@x";
+            const std::string subject = prefixes[static_cast<std::size_t>(pick(0, 5))] + topic;
+            corpus.push_back(message(id, subject, root_date + std::int64_t{pick(-5, 40)} * 3600,
+                                     chain, pick(0, 5) == 0));
+            chain.push_back(id);
+            chains.push_back(std::move(chain));
+        }
+    }
+    for (int orphan = 0; orphan < 80; ++orphan) {
+        const std::string topic = "topic " + std::to_string(pick(0, 50));
+        corpus.push_back(message("o" + std::to_string(orphan) + "@x",
+                                 prefixes[static_cast<std::size_t>(pick(0, 5))] + topic,
+                                 start + std::int64_t{pick(0, 330)} * 86400, {}, false));
+    }
+    for (int cycle = 0; cycle < 4; ++cycle) {
+        const std::string a = "c" + std::to_string(cycle) + "a@x";
+        const std::string b = "c" + std::to_string(cycle) + "b@x";
+        corpus.push_back(message(a, "cycle", start + cycle * 86400, {b}, false));
+        corpus.push_back(message(b, "Re: cycle", start + cycle * 86400 + 60, {a}, false));
+    }
+    for (int anonymous = 0; anonymous < 6; ++anonymous) {
+        corpus.push_back(message("", "no id " + std::to_string(anonymous % 4),
+                                 start + std::int64_t{anonymous} * 86400, {}, false));
+    }
+    for (int repeat = 0; repeat < 40; ++repeat) {
+        corpus.push_back(corpus[static_cast<std::size_t>(pick(0, 600)) % corpus.size()]);
+    }
+    std::shuffle(corpus.begin(), corpus.end(), random);
+    return corpus;
+}
+
+// The threads of a list as Message-ID sets, each with its summary (count, first message's
+// Message-ID, subject, base subject, start, last activity), so that two lists compare whatever
+// their row ids.
+std::set<std::string> thread_grouping(store::Database& database, std::int64_t list) {
+    std::map<std::int64_t, std::set<std::string>> members;
+    for (const auto& row : database.query(
+             "SELECT thread_id, message_id FROM archive_messages WHERE list_id = $1", {list})) {
+        members[row.integer(0)].insert(row.text(1));
+    }
+    std::set<std::string> threads;
+    for (const auto& row : database.query(
+             "SELECT t.id, t.message_count, f.message_id, t.subject, t.base_subject, "
+             "t.started_at, t.last_activity FROM archive_threads t "
+             "LEFT JOIN archive_messages f ON f.id = t.first_message WHERE t.list_id = $1",
+             {list})) {
+        std::string thread;
+        for (const auto& id : members[row.integer(0)]) {
+            thread += id + " ";
+        }
+        thread += "| " + std::to_string(row.integer(1)) + " " + row.text(2) + " " + row.text(3) +
+                  " / " + row.text(4) + " " + std::to_string(row.integer(5)) + " " +
+                  std::to_string(row.integer(6));
+        threads.insert(thread);
+    }
+    return threads;
+}
+
+// An import places a batch in memory on PostgreSQL (placement.hpp) and writes it with statements
+// of arrays; store() places one message at a time with statements. Both must thread alike: the
+// same corpus imported (in two parts: the second meets stored threads, grows and merges them)
+// and stored message by message give the same threads with the same summaries.
+TEST_P(Import, ImportThreadsAsStoringOneByOneDoes) {
+    const std::int64_t separator_date = 1'764'363'321;  // kSeparator's date.
+    for (const unsigned seed : {7U, 11U}) {
+        const auto corpus = threading_corpus(seed);
+        const std::vector<std::string> first_part(
+            corpus.begin(), corpus.begin() + static_cast<std::ptrdiff_t>(corpus.size() / 3));
+        const auto imported = make_list("imported" + std::to_string(seed));
+        const auto first = import(imported, as_mbox(first_part));
+        const auto second = import(imported, as_mbox(corpus));
+        EXPECT_EQ(first.imported + first.duplicates, first_part.size());
+        EXPECT_EQ(second.imported + second.duplicates, corpus.size());
+        EXPECT_GE(second.duplicates, first_part.size());
+        const auto stored = make_list("stored" + std::to_string(seed));
+        for (const auto* part : {&first_part, &corpus}) {
+            for (const auto& raw : *part) {
+                database_->transact([&](store::Connection& connection) {
+                    store(connection, stored, raw, separator_date);
+                });
+            }
+        }
+        const auto by_import = thread_grouping(*database_, imported);
+        const auto one_by_one = thread_grouping(*database_, stored);
+        EXPECT_GT(one_by_one.size(), 60U);
+        EXPECT_EQ(by_import, one_by_one) << "seed " << seed;
+    }
 }
 
 TEST(MonthBounds, ParsesOnlyWellFormedMonths) {

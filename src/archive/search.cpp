@@ -3,6 +3,7 @@
 #include "archive/search_query.hpp"
 #include "archive/snippet.hpp"
 #include "archive/tokenizer.hpp"
+#include "store/array_literal.hpp"
 
 #include <algorithm>
 #include <map>
@@ -185,6 +186,29 @@ void index_new(store::Connection& connection, MessageId id, std::int64_t list_id
         "INSERT INTO archive_search (message_id, document) VALUES ($1, CAST($2 AS tsvector)) "
         "ON CONFLICT (message_id) DO UPDATE SET document = excluded.document",
         {id.value(), tsvector_literal(document, list_id)});
+}
+
+void index_new(store::Connection& connection, std::int64_t list_id,
+               const std::vector<NewEntry>& entries) {
+    if (uses_fts5(connection)) {
+        for (const auto& entry : entries) {
+            index_new(connection, entry.id, list_id, *entry.document);
+        }
+        return;
+    }
+    if (entries.empty()) {
+        return;
+    }
+    store::ArrayLiteral ids;
+    store::ArrayLiteral documents;
+    for (const auto& entry : entries) {
+        ids.add(entry.id.value());
+        documents.add(tsvector_literal(*entry.document, list_id));
+    }
+    connection.execute_later(
+        "INSERT INTO archive_search (message_id, document) SELECT e.id, CAST(e.document AS "
+        "tsvector) FROM unnest(CAST($1 AS bigint[]), CAST($2 AS text[])) AS e(id, document)",
+        {ids.take(), documents.take()});
 }
 
 namespace {

@@ -36,6 +36,15 @@ Document document_of(std::string_view subject, std::string_view text);
 void index_new(store::Connection& connection, MessageId id, std::int64_t list_id,
                const Document& document);
 
+// index_new of several messages of list `list_id`: one statement of arrays on PostgreSQL (held,
+// Connection::execute_later), one statement a message on SQLite.
+struct NewEntry {
+    MessageId id;
+    const Document* document;
+};
+void index_new(store::Connection& connection, std::int64_t list_id,
+               const std::vector<NewEntry>& entries);
+
 // Indexes again the messages a migration left out of the index, if any (SQLite: migration 0032
 // made the FTS5 table again with a list column). Each batch commits with its progress, so an
 // interrupted run goes on where it stopped; messages archived meanwhile are indexed as usual.

@@ -1,5 +1,6 @@
 // PostgreSQL-only behaviour: a second Database on the same data, row claiming, the pool, types.
 #include "core/unavailable.hpp"
+#include "store/array_literal.hpp"
 #include "store/database.hpp"
 #include "store/testing.hpp"
 
@@ -173,6 +174,38 @@ TEST_F(PostgresqlTest, ColumnTypesMapToValues) {
     EXPECT_EQ(row->text(9), "text");
     EXPECT_TRUE(row->is_null(10));
     EXPECT_TRUE(std::isnan(row->real(11)));
+}
+
+// Rows written as arrays (ArrayLiteral) come back element for element: quotes, backslashes,
+// braces, commas, white space, the word NULL, empty texts and non-ASCII text as they were.
+TEST_F(PostgresqlTest, ArrayLiteralsCarryAnyTextAndNumbers) {
+    const std::vector<std::string> texts{
+        "plain",         "",
+        "NULL",          "a\"b",
+        "back\\slash\\", "{brace},comma",
+        " spaced \t\n",  "\u00e9t\u00e9 \u0645\u0631\u062d\u0628\u0627"};
+    ArrayLiteral text_array;
+    ArrayLiteral number_array;
+    for (std::size_t text_idx = 0; text_idx < texts.size(); ++text_idx) {
+        text_array.add(texts[text_idx]);
+        number_array.add(static_cast<std::int64_t>(text_idx) - 3);
+    }
+    number_array.add(std::int64_t{-9'000'000'000});
+    text_array.add_null();
+    const auto rows = database_->query(
+        "SELECT n, t FROM unnest(CAST($1 AS bigint[]), CAST($2 AS text[])) AS u(n, t)",
+        {number_array.take(), text_array.take()});
+    ASSERT_EQ(rows.size(), texts.size() + 1);
+    for (std::size_t text_idx = 0; text_idx < texts.size(); ++text_idx) {
+        EXPECT_EQ(rows[text_idx].integer(0), static_cast<std::int64_t>(text_idx) - 3);
+        EXPECT_EQ(rows[text_idx].text(1), texts[text_idx]);
+        EXPECT_FALSE(rows[text_idx].is_null(1));
+    }
+    EXPECT_EQ(rows.back().integer(0), -9'000'000'000);
+    EXPECT_TRUE(rows.back().is_null(1));
+    // The builder starts again empty after take().
+    EXPECT_TRUE(text_array.empty());
+    EXPECT_EQ(text_array.take(), "{}");
 }
 
 TEST_F(PostgresqlTest, WrongParameterCountKeepsTheConnection) {
