@@ -72,6 +72,7 @@ struct Pending {
     std::string note;  // Why it is reported whatever GMime says ("" for a message).
     std::optional<Prepared> prepared =
         std::nullopt;  // Parsed and tokenised; empty once stored (or not yet).
+    std::string index_document = std::string();  // search::postgresql_document, for store_placed.
 };
 
 using Batch = std::vector<Pending>;
@@ -161,11 +162,14 @@ void store_placed(store::Connection& connection, std::int64_t list_id, Batch& ba
         ++report.imported;
         new_ids.emplace(in.message.id.value(), &batch[message_idx]);
         rows.push_back({&in.message, in.stored_raw, &in.named});
-        entries.push_back({in.message.id, &in.document});
+        if (batch[message_idx].index_document.empty()) {
+            batch[message_idx].index_document = search::postgresql_document(in.document, list_id);
+        }
+        entries.push_back({in.message.id, batch[message_idx].index_document});
     }
     archive_store::insert_threads(connection, list_id, placed.new_threads);
     archive_store::insert_messages(connection, list_id, rows);
-    search::index_new(connection, list_id, entries);
+    search::index_batch(connection, entries);
     for (const auto& [from, into] : placed.merged) {
         archive_store::merge_thread(connection, from, into);
     }
@@ -229,6 +233,9 @@ void yield_to_the_writer() {
 // made so far) was made again by every thread started for a batch.
 class Preparers {
 public:
+    // With `index_list`, also makes each message's search::postgresql_document for that list.
+    explicit Preparers(std::optional<std::int64_t> index_list) : index_list_(index_list) {}
+
     // A batch being prepared; ready() waits for both halves and hands it over.
     class Prepared {
     public:
@@ -249,21 +256,27 @@ public:
     Prepared start(Batch batch) {
         auto shared = std::make_shared<Batch>(std::move(batch));
         const std::size_t half = shared->size() / 2;
-        auto first = post(first_, shared, 0, half);
-        auto second = post(second_, shared, half, shared->size());
+        auto first = post(first_, shared, 0, half, index_list_);
+        auto second = post(second_, shared, half, shared->size(), index_list_);
         return Prepared(std::move(shared), std::move(first), std::move(second));
     }
 
 private:
     static std::future<void> post(core::BackgroundWorker& worker, std::shared_ptr<Batch> batch,
-                                  std::size_t from, std::size_t to) {
+                                  std::size_t from, std::size_t to,
+                                  std::optional<std::int64_t> index_list) {
         auto done = std::make_shared<std::promise<void>>();
         auto future = done->get_future();
-        worker.post([batch = std::move(batch), from, to, done] {
+        worker.post([batch = std::move(batch), from, to, index_list, done] {
             try {
                 yield_to_the_writer();
                 for (std::size_t message_idx = from; message_idx < to; ++message_idx) {
-                    (*batch)[message_idx].prepared = prepare((*batch)[message_idx].bytes);
+                    Pending& message = (*batch)[message_idx];
+                    message.prepared = prepare(message.bytes);
+                    if (index_list) {
+                        message.index_document =
+                            search::postgresql_document(message.prepared->document, *index_list);
+                    }
                 }
                 done->set_value();
             } catch (...) {
@@ -273,6 +286,7 @@ private:
         return future;
     }
 
+    std::optional<std::int64_t> index_list_;
     core::BackgroundWorker first_;
     core::BackgroundWorker second_;
 };
@@ -283,7 +297,11 @@ private:
 class Importer {
 public:
     Importer(store::Database& database, std::int64_t list_id)
-        : database_(database), list_id_(list_id) {
+        : database_(database),
+          list_id_(list_id),
+          preparers_(database.dialect() == store::Dialect::Postgresql
+                         ? std::optional<std::int64_t>(list_id)
+                         : std::nullopt) {
         if (database.dialect() == store::Dialect::Postgresql) {
             reserved_.emplace();  // SQLite gives row ids without a round trip.
         }

@@ -51,44 +51,6 @@ std::string fts5_column(const std::vector<std::string>& surfaces,
     return out;
 }
 
-// A tsvector literal: each lexeme with its positions; a stem shares its word's position.
-// Subject positions are weighted A, body positions D (the default), one position apart so a
-// phrase does not run from the subject into the body.
-std::string tsvector_literal(const Document& document, std::int64_t list_id) {
-    std::map<std::string, std::vector<std::string>> positions;
-    auto add = [&positions](const std::string& lexeme, std::size_t position, bool subject) {
-        if (lexeme.empty()) {
-            return;
-        }
-        std::vector<std::string>& list = positions[lexeme];
-        if (list.size() < kMaxPositionsPerLexeme) {
-            list.push_back(std::to_string(position) + (subject ? "A" : ""));
-        }
-    };
-    std::size_t position = 1;
-    for (std::size_t word_idx = 0; word_idx < document.subject.size(); ++word_idx, ++position) {
-        add(document.subject[word_idx], position, true);
-        add(document.subject_stems[word_idx], position, true);
-    }
-    ++position;
-    for (std::size_t word_idx = 0; word_idx < document.body.size(); ++word_idx, ++position) {
-        add(document.body[word_idx], position, false);
-        add(document.body_stems[word_idx], position, false);
-    }
-    std::string out;
-    for (const auto& [lexeme, list] : positions) {
-        out += out.empty() ? "'" : " '";
-        out += lexeme;  // Letters, numbers and marks only (tokenizer.hpp): nothing to escape.
-        out += "':";
-        for (std::size_t position_idx = 0; position_idx < list.size(); ++position_idx) {
-            out += position_idx == 0 ? "" : ",";
-            out += list[position_idx];
-        }
-    }
-    // The list's term has no position: it filters, it is never ranked.
-    return out + (out.empty() ? "'" : " '") + list_term(list_id) + "'";
-}
-
 // The WHERE conditions after the text match, with their parameters appended to `params`.
 std::string filters(const Query& query, store::Dialect dialect, store::Params& params) {
     auto next = [&params](store::Value value) {
@@ -173,6 +135,44 @@ Document document_of(std::string_view subject, std::string_view text) {
 
 // On PostgreSQL an upsert, on FTS5 a plain insert: there is no entry yet, since a message's
 // subject, text and list never change once archived.
+// A tsvector literal: each lexeme with its positions; a stem shares its word's position.
+// Subject positions are weighted A, body positions D (the default), one position apart so a
+// phrase does not run from the subject into the body.
+std::string postgresql_document(const Document& document, std::int64_t list_id) {
+    std::map<std::string, std::vector<std::string>> positions;
+    auto add = [&positions](const std::string& lexeme, std::size_t position, bool subject) {
+        if (lexeme.empty()) {
+            return;
+        }
+        std::vector<std::string>& list = positions[lexeme];
+        if (list.size() < kMaxPositionsPerLexeme) {
+            list.push_back(std::to_string(position) + (subject ? "A" : ""));
+        }
+    };
+    std::size_t position = 1;
+    for (std::size_t word_idx = 0; word_idx < document.subject.size(); ++word_idx, ++position) {
+        add(document.subject[word_idx], position, true);
+        add(document.subject_stems[word_idx], position, true);
+    }
+    ++position;
+    for (std::size_t word_idx = 0; word_idx < document.body.size(); ++word_idx, ++position) {
+        add(document.body[word_idx], position, false);
+        add(document.body_stems[word_idx], position, false);
+    }
+    std::string out;
+    for (const auto& [lexeme, list] : positions) {
+        out += out.empty() ? "'" : " '";
+        out += lexeme;  // Letters, numbers and marks only (tokenizer.hpp): nothing to escape.
+        out += "':";
+        for (std::size_t position_idx = 0; position_idx < list.size(); ++position_idx) {
+            out += position_idx == 0 ? "" : ",";
+            out += list[position_idx];
+        }
+    }
+    // The list's term has no position: it filters, it is never ranked.
+    return out + (out.empty() ? "'" : " '") + list_term(list_id) + "'";
+}
+
 void index_new(store::Connection& connection, MessageId id, std::int64_t list_id,
                const Document& document) {
     if (uses_fts5(connection)) {
@@ -185,17 +185,10 @@ void index_new(store::Connection& connection, MessageId id, std::int64_t list_id
     connection.execute_later(
         "INSERT INTO archive_search (message_id, document) VALUES ($1, CAST($2 AS tsvector)) "
         "ON CONFLICT (message_id) DO UPDATE SET document = excluded.document",
-        {id.value(), tsvector_literal(document, list_id)});
+        {id.value(), postgresql_document(document, list_id)});
 }
 
-void index_new(store::Connection& connection, std::int64_t list_id,
-               const std::vector<NewEntry>& entries) {
-    if (uses_fts5(connection)) {
-        for (const auto& entry : entries) {
-            index_new(connection, entry.id, list_id, *entry.document);
-        }
-        return;
-    }
+void index_batch(store::Connection& connection, const std::vector<NewEntry>& entries) {
     if (entries.empty()) {
         return;
     }
@@ -203,7 +196,7 @@ void index_new(store::Connection& connection, std::int64_t list_id,
     store::ArrayLiteral documents;
     for (const auto& entry : entries) {
         ids.add(entry.id.value());
-        documents.add(tsvector_literal(*entry.document, list_id));
+        documents.add(entry.document);
     }
     connection.execute_later(
         "INSERT INTO archive_search (message_id, document) SELECT e.id, CAST(e.document AS "

@@ -16,11 +16,15 @@ ArrayLiteral& ArrayLiteral::add(std::string_view text) {
     text_ += '"';
     // Inside double quotes only the backslash and the quote itself need escaping (PostgreSQL
     // "Array Value Input"); braces, commas and white space are kept as they are.
-    for (const char c : text) {
-        if (c == '"' || c == '\\') {
-            text_ += '\\';
+    while (!text.empty()) {
+        const std::size_t special = text.find_first_of("\"\\");
+        text_.append(text.substr(0, special));
+        if (special == std::string_view::npos) {
+            break;
         }
-        text_ += c;
+        text_ += '\\';
+        text_ += text[special];
+        text.remove_prefix(special + 1);
     }
     text_ += '"';
     return *this;
