@@ -388,15 +388,19 @@ Known known(store::Connection& connection, std::int64_t list_id,
             std::int64_t from, std::int64_t until) {
     // Kind 0: stored messages among the ids; kind 1: threads of the messages naming an id the
     // list does not hold (of a held id, the namers are in that id's thread already: see links());
-    // kind 2: the subject candidates.
+    // kind 2: the subject candidates. The ids are joined from unnest(), so that each is a probe of
+    // the (list_id, message_id) or (list_id, referenced) index: as `message_id = ANY(ids)` with
+    // statistics from before the list grew, the planner read the whole list by its date index.
     const std::string columns(kThreadRowColumns);
     const auto rows = connection.query(
-        "WITH stored AS (SELECT message_id, id, thread_id FROM archive_messages "
-        "WHERE list_id = $1 AND message_id = ANY(CAST($2 AS text[]))), "
-        "named AS (SELECT DISTINCT r.referenced, m.thread_id FROM archive_references r "
-        "JOIN archive_messages m ON m.id = r.message_id WHERE r.list_id = $1 "
-        "AND r.referenced = ANY(CAST($2 AS text[])) "
-        "AND r.referenced NOT IN (SELECT message_id FROM stored)) "
+        "WITH stored AS (SELECT m.message_id, m.id, m.thread_id "
+        "FROM unnest(CAST($2 AS text[])) AS q(id) "
+        "JOIN archive_messages m ON m.list_id = $1 AND m.message_id = q.id), "
+        "named AS (SELECT DISTINCT r.referenced, m.thread_id "
+        "FROM unnest(CAST($2 AS text[])) AS q(id) "
+        "JOIN archive_references r ON r.list_id = $1 AND r.referenced = q.id "
+        "JOIN archive_messages m ON m.id = r.message_id "
+        "WHERE q.id NOT IN (SELECT message_id FROM stored)) "
         "SELECT 0, s.message_id, s.id, " +
             columns +
             " FROM stored s JOIN archive_threads t ON t.id = s.thread_id "
@@ -428,8 +432,7 @@ Known known(store::Connection& connection, std::int64_t list_id,
     return known;
 }
 
-void insert_threads(store::Connection& connection, std::int64_t list_id,
-                    const std::vector<ThreadRow>& threads) {
+void insert_threads(Writes& writes, std::int64_t list_id, const std::vector<ThreadRow>& threads) {
     if (threads.empty()) {
         return;
     }
@@ -453,20 +456,19 @@ void insert_threads(store::Connection& connection, std::int64_t list_id,
         last.add(thread.last_activity);
         counts.add(thread.message_count);
     }
-    connection.execute_later(
+    writes.push_back(store::Statement{
         "INSERT INTO archive_threads (id, list_id, subject, base_subject, first_message, "
         "started_at, last_activity, message_count) SELECT t.id, $1, t.subject, t.base, t.first, "
         "t.started, t.last, t.count FROM unnest(CAST($2 AS bigint[]), CAST($3 AS text[]), "
         "CAST($4 AS text[]), CAST($5 AS bigint[]), CAST($6 AS bigint[]), CAST($7 AS bigint[]), "
         "CAST($8 AS bigint[])) AS t(id, subject, base, first, started, last, count)",
         {list_id, ids.take(), subjects.take(), bases.take(), firsts.take(), started.take(),
-         last.take(), counts.take()});
+         last.take(), counts.take()}});
 }
 
 namespace {
 
-void insert_attachments_of(store::Connection& connection,
-                           const std::vector<MessageToWrite>& messages) {
+void insert_attachments_of(Writes& writes, const std::vector<MessageToWrite>& messages) {
     store::ArrayLiteral owners;
     store::ArrayLiteral positions;
     store::ArrayLiteral filenames;
@@ -486,15 +488,15 @@ void insert_attachments_of(store::Connection& connection,
     if (owners.empty()) {
         return;
     }
-    connection.execute_later(
+    writes.push_back(store::Statement{
         "INSERT INTO archive_attachments (message_id, position, filename, content_type, size, "
         "bytes) SELECT * FROM unnest(CAST($1 AS bigint[]), CAST($2 AS integer[]), "
         "CAST($3 AS text[]), CAST($4 AS text[]), CAST($5 AS bigint[]), CAST($6 AS text[]))",
         {owners.take(), positions.take(), filenames.take(), types.take(), sizes.take(),
-         bytes.take()});
+         bytes.take()}});
 }
 
-void insert_references_of(store::Connection& connection, std::int64_t list_id,
+void insert_references_of(Writes& writes, std::int64_t list_id,
                           const std::vector<MessageToWrite>& messages) {
     store::ArrayLiteral namers;
     store::ArrayLiteral referenced;
@@ -507,16 +509,16 @@ void insert_references_of(store::Connection& connection, std::int64_t list_id,
     if (namers.empty()) {
         return;
     }
-    connection.execute_later(
+    writes.push_back(store::Statement{
         "INSERT INTO archive_references (list_id, message_id, referenced) SELECT $1, r.message, "
         "r.referenced FROM unnest(CAST($2 AS bigint[]), CAST($3 AS text[])) AS r(message, "
         "referenced) ON CONFLICT (message_id, referenced) DO NOTHING",
-        {list_id, namers.take(), referenced.take()});
+        {list_id, namers.take(), referenced.take()}});
 }
 
 }  // namespace
 
-void insert_messages(store::Connection& connection, std::int64_t list_id,
+void insert_messages(Writes& writes, std::int64_t list_id,
                      const std::vector<MessageToWrite>& messages) {
     if (messages.empty()) {
         return;
@@ -547,7 +549,7 @@ void insert_messages(store::Connection& connection, std::int64_t list_id,
     for (auto& column : columns) {
         params.emplace_back(column.take());
     }
-    connection.execute_later(
+    writes.push_back(store::Statement{
         "INSERT INTO archive_messages (id, list_id, thread_id, message_id, message_id_assigned, "
         "date, date_is_fallback, author_name, author_email, subject, in_reply_to, refs, "
         "body_text, attachment_count, parseable, raw, archived_at) SELECT m.id, $1, m.thread, "
@@ -560,12 +562,12 @@ void insert_messages(store::Connection& connection, std::int64_t list_id,
         "CAST($16 AS text[]), CAST($17 AS bigint[])) AS m(id, thread, message_id, assigned, "
         "date, fallback, author_name, author_email, subject, in_reply_to, refs, body_text, "
         "attachments, parseable, raw, archived_at)",
-        params);
-    insert_attachments_of(connection, messages);
-    insert_references_of(connection, list_id, messages);
+        params});
+    insert_attachments_of(writes, messages);
+    insert_references_of(writes, list_id, messages);
 }
 
-void grow_threads(store::Connection& connection, const std::vector<ThreadGrowth>& growths) {
+void grow_threads(Writes& writes, const std::vector<ThreadGrowth>& growths) {
     if (growths.empty()) {
         return;
     }
@@ -587,7 +589,7 @@ void grow_threads(store::Connection& connection, const std::vector<ThreadGrowth>
     }
     // count_into_thread's expressions, with a batch's messages in a thread taken together: the
     // latest can only raise last_activity, the earliest only move the start.
-    connection.execute_later(
+    writes.push_back(store::Statement{
         "UPDATE archive_threads t SET message_count = t.message_count + g.added, "
         "last_activity = CASE WHEN t.first_message IS NULL OR t.last_activity < g.latest "
         "THEN g.latest ELSE t.last_activity END, "
@@ -603,7 +605,7 @@ void grow_threads(store::Connection& connection, const std::vector<ThreadGrowth>
         "CAST($4 AS bigint[]), CAST($5 AS bigint[]), CAST($6 AS text[]), CAST($7 AS text[])) "
         "AS g(id, added, latest, earliest_date, earliest, subject, base) WHERE t.id = g.id",
         {ids.take(), added.take(), latest.take(), earliest_dates.take(), earliest.take(),
-         subjects.take(), bases.take()});
+         subjects.take(), bases.take()}});
 }
 
 void merge_thread(store::Connection& connection, ThreadId from, ThreadId into) {
@@ -782,7 +784,7 @@ void widen_page_cache(store::Connection& connection, bool wide) {
     }
 }
 
-void plan_for_import(store::Connection& connection, bool list_outgrew_statistics) {
+void plan_for_import(store::Connection& connection) {
     if (connection.dialect() != store::Dialect::Postgresql) {
         return;
     }
@@ -799,11 +801,6 @@ void plan_for_import(store::Connection& connection, bool list_outgrew_statistics
     if (stale && stale->integer(0) != 0) {
         connection.execute_script(
             "ANALYZE archive_messages, archive_threads, archive_references, archive_search");
-    } else if (list_outgrew_statistics) {
-        // The tables an import looks messages and threads up in by list. Not archive_search,
-        // which it only inserts into, and whose statistics (each sampled document's lexemes)
-        // were most of an ANALYZE's time.
-        connection.execute_script("ANALYZE archive_messages, archive_threads, archive_references");
     }
 }
 

@@ -91,17 +91,19 @@ Known known(store::Connection& connection, std::int64_t list_id,
             const std::vector<std::string>& ids, const std::vector<std::string>& bases,
             std::int64_t from, std::int64_t until);
 
-// A batch placed in memory, written with a few statements of arrays (PostgreSQL only), each held
-// (Connection::execute_later) to go in one round trip. Rows as store() writes them; `raw` as
-// stored_raw. A Message-ID the list holds already fails the transaction.
+// A batch placed in memory (placement.hpp) is written with a few statements of arrays
+// (PostgreSQL only), made ahead of the transaction that runs them with
+// Connection::execute_later. Rows as store() writes them; `raw` as stored_raw. A Message-ID the
+// list holds already fails the transaction.
+using Writes = std::vector<store::Statement>;
 struct MessageToWrite {
     const ArchivedMessage* message;  // With its id and thread.
     std::string_view raw;
     const std::vector<std::string>* named;  // Every id it names (archive_references).
 };
-void insert_threads(store::Connection& connection, std::int64_t list_id,
-                    const std::vector<ThreadRow>& threads);
-void insert_messages(store::Connection& connection, std::int64_t list_id,
+void insert_threads(Writes& writes, std::int64_t list_id, const std::vector<ThreadRow>& threads);
+// With their attachments and the ids they name.
+void insert_messages(Writes& writes, std::int64_t list_id,
                      const std::vector<MessageToWrite>& messages);
 // What a stored thread gained: `added` messages, the latest dated `latest`, the earliest
 // (`earliest_date`, `earliest`, its subject and base subject) — applied as count_into_thread
@@ -115,7 +117,7 @@ struct ThreadGrowth {
     std::string subject;
     std::string base_subject;
 };
-void grow_threads(store::Connection& connection, const std::vector<ThreadGrowth>& growths);
+void grow_threads(Writes& writes, const std::vector<ThreadGrowth>& growths);
 
 // Moves every message of `from` into `into` and deletes `from`.
 void merge_thread(store::Connection& connection, ThreadId from, ThreadId into);
@@ -149,11 +151,10 @@ void raise_revision(store::Connection& connection, std::int64_t list_id);
 // An import's page cache on SQLite (a no-op on PostgreSQL): wide while it runs, SQLite's default
 // again afterwards.
 void widen_page_cache(store::Connection& connection, bool wide);
-// At the start of each batch of an import, on PostgreSQL (a no-op on SQLite): plans kept for the
-// transaction, and the archive tables' statistics refreshed once they describe less than half of
-// what the tables now hold, or when `list_outgrew_statistics` (the importer's list has grown
-// past what they may have seen of it).
-void plan_for_import(store::Connection& connection, bool list_outgrew_statistics);
+// At the start of each batch an import writes, on PostgreSQL (a no-op on SQLite): plans kept for
+// the transaction, and the archive tables' statistics refreshed once they describe less than
+// half of what the tables now hold.
+void plan_for_import(store::Connection& connection);
 
 // Readers.
 std::optional<ArchivedMessage> message(store::Database& database, MessageId id, bool with_raw);

@@ -37,7 +37,6 @@ constexpr std::size_t kBatchBytes = std::size_t{32} * 1024 * 1024;
 // Batches prepared ahead of the one committing (each at most kBatchBytes of mail).
 constexpr std::size_t kBatchesAhead = 2;
 constexpr std::size_t kExportPage = 200;
-constexpr std::size_t kFirstAnalysis = 1000;  // Importer::list_outgrew_statistics
 constexpr std::int64_t kDay = 86400;
 constexpr std::int64_t kPlausibleSince = 315'532'800;  // 1980-01-01T00:00:00Z
 
@@ -72,7 +71,7 @@ struct Pending {
     std::string note;  // Why it is reported whatever GMime says ("" for a message).
     std::optional<Prepared> prepared =
         std::nullopt;  // Parsed and tokenised; empty once stored (or not yet).
-    std::string index_document = std::string();  // search::postgresql_document, for store_placed.
+    std::string index_document = std::string();  // search::postgresql_document (PostgreSQL).
 };
 
 using Batch = std::vector<Pending>;
@@ -119,64 +118,77 @@ struct BatchQuestion {
             until = std::max(until, in.message.date + kSubjectWindow);
         }
     }
-    archive_store::Known ask(store::Connection& connection, std::int64_t list_id) {
+    void deduplicate() {
         for (auto* texts : {&ids, &bases}) {
             std::sort(texts->begin(), texts->end());
             texts->erase(std::unique(texts->begin(), texts->end()), texts->end());
         }
-        return archive_store::known(connection, list_id, ids, bases, from, until);
     }
 };
 
-// Stores a batch on PostgreSQL: placed in memory (placement.hpp) from one statement's answer,
-// then written with a statement of arrays a table, held to go together. store() one message at a
-// time was a round trip a message, and the server's work a statement a row.
-void store_placed(store::Connection& connection, std::int64_t list_id, Batch& batch,
-                  ImportReport& report, std::unordered_map<std::int64_t, const Pending*>& new_ids,
-                  archive_store::ReservedIds& reserved) {
-    std::vector<Incoming> arrivals;
-    arrivals.reserve(batch.size());
+// A batch on PostgreSQL: its messages as rows to be, placed in memory (placement.hpp), and the
+// statements that write it, made before the transaction that runs them.
+struct PlacedBatch {
+    Batch batch;
+    std::vector<Incoming> arrivals;  // By position in `batch`.
     BatchQuestion question;
-    for (Pending& message : batch) {
+    archive_store::Writes writes;  // Rows and index entries.
+    std::vector<std::pair<ThreadId, ThreadId>> merged;
+    std::vector<ThreadId> refreshed;
+    archive_store::Writes growth;  // After the merges.
+    ImportReport part;             // What it stores, once written.
+};
+
+PlacedBatch arrive(Batch batch, std::int64_t list_id) {
+    PlacedBatch placed;
+    placed.batch = std::move(batch);
+    placed.arrivals.reserve(placed.batch.size());
+    for (Pending& message : placed.batch) {
         // A batch that failed is stored again one message at a time: what it consumed is
         // prepared again.
         Prepared prepared =
             message.prepared ? std::move(*message.prepared) : prepare(message.bytes);
         message.prepared.reset();
-        arrivals.push_back(incoming(list_id, message.received_at, std::move(prepared)));
-        question.add(arrivals.back());
+        placed.arrivals.push_back(incoming(list_id, message.received_at, std::move(prepared)));
+        placed.question.add(placed.arrivals.back());
     }
-    const placement::IdSource ids{[&] { return reserved.next_thread(connection); },
-                                  [&] { return reserved.next_message(connection); }};
-    const placement::Placement placed =
-        placement::place(arrivals, question.ask(connection, list_id), ids);
+    placed.question.deduplicate();
+    return placed;
+}
 
+// Makes the statements that write what `placement` decided for `placed`, and counts what they
+// store: the messages GMime could not read (kept raw) are known here, without asking the store.
+void make_writes(PlacedBatch& placed, const placement::Placement& placement, std::int64_t list_id) {
+    placed.part = ImportReport{};
     std::vector<archive_store::MessageToWrite> rows;
     std::vector<search::NewEntry> entries;
-    for (std::size_t message_idx = 0; message_idx < batch.size(); ++message_idx) {
-        if (placed.duplicate[message_idx]) {
-            count_duplicate(batch[message_idx], report);
+    for (std::size_t message_idx = 0; message_idx < placed.batch.size(); ++message_idx) {
+        Pending& message = placed.batch[message_idx];
+        if (placement.duplicate[message_idx]) {
+            count_duplicate(message, placed.part);
             continue;
         }
-        const Incoming& in = arrivals[message_idx];
-        ++report.imported;
-        new_ids.emplace(in.message.id.value(), &batch[message_idx]);
-        rows.push_back({&in.message, in.stored_raw, &in.named});
-        if (batch[message_idx].index_document.empty()) {
-            batch[message_idx].index_document = search::postgresql_document(in.document, list_id);
+        const Incoming& in = placed.arrivals[message_idx];
+        ++placed.part.imported;
+        if (!message.note.empty()) {
+            placed.part.unparseable.push_back({message.offset, message.note});
+        } else if (!in.message.parseable) {
+            placed.part.unparseable.push_back({message.offset, "not a readable message"});
         }
-        entries.push_back({in.message.id, batch[message_idx].index_document});
+        rows.push_back({&in.message, in.stored_raw, &in.named});
+        if (message.index_document.empty()) {
+            message.index_document = search::postgresql_document(in.document, list_id);
+        }
+        entries.push_back({in.message.id, message.index_document});
     }
-    archive_store::insert_threads(connection, list_id, placed.new_threads);
-    archive_store::insert_messages(connection, list_id, rows);
-    search::index_batch(connection, entries);
-    for (const auto& [from, into] : placed.merged) {
-        archive_store::merge_thread(connection, from, into);
-    }
-    for (const ThreadId thread : placed.refreshed) {
-        archive_store::refresh_thread(connection, thread);
-    }
-    archive_store::grow_threads(connection, placed.grown);
+    placed.writes.clear();
+    archive_store::insert_threads(placed.writes, list_id, placement.new_threads);
+    archive_store::insert_messages(placed.writes, list_id, rows);
+    search::index_batch(placed.writes, entries);
+    placed.merged = placement.merged;
+    placed.refreshed = placement.refreshed;
+    placed.growth.clear();
+    archive_store::grow_threads(placed.growth, placement.grown);
 }
 
 // Adds the batch's messages that GMime could not read (stored raw) to `report`.
@@ -322,6 +334,7 @@ public:
         while (!preparing_.empty()) {
             commit_prepared();
         }
+        wait_for_writing();
         if (widened_) {
             database_.transact([](store::Connection& connection) {
                 archive_store::widen_page_cache(connection, false);
@@ -349,6 +362,15 @@ private:
     void commit_prepared() {
         Batch batch = preparing_.front().ready();
         preparing_.pop_front();
+        if (reserved_) {
+            commit_placed(std::move(batch));
+        } else {
+            commit_one_by_one(batch);
+        }
+    }
+
+    // SQLite: store() for each message; its statements cost no round trip.
+    void commit_one_by_one(Batch& batch) {
         ImportReport part;
         try {
             database_.transact([&](store::Connection& connection) {
@@ -357,41 +379,113 @@ private:
                     archive_store::widen_page_cache(connection, true);
                     widened_ = true;
                 }
-                archive_store::plan_for_import(connection, list_outgrew_statistics());
                 std::unordered_map<std::int64_t, const Pending*> new_ids;
-                if (reserved_) {
-                    store_placed(connection, list_id_, batch, part, new_ids, *reserved_);
-                } else {
-                    for (Pending& message : batch) {
-                        store_one(connection, list_id_, message, part, new_ids);
-                    }
+                for (Pending& message : batch) {
+                    store_one(connection, list_id_, message, part, new_ids);
                 }
                 end_batch(connection, list_id_, new_ids, part);
             });
         } catch (const core::Unavailable&) {
             throw;
         } catch (const std::exception&) {
-            // One message the store refused rolled the batch back: find it one at a time, so
-            // that the others are kept and the import goes on.
-            part = ImportReport{};
-            for (Pending& message : batch) {
-                store_alone(message, part);
-            }
+            part = store_each_alone(batch);
         }
         merge(part);
     }
 
-    // Whether the list has grown since the statistics may last have seen it: at 1,000 messages
-    // stored by this import, then 10,000, and so on. Statistics from before a list's import say
-    // it has no messages, and with them PostgreSQL found a message by Message-ID through the
-    // list's (list_id, date) index, reading the whole list (importing the sixth list of 10,000:
-    // 50 million rows fetched).
-    bool list_outgrew_statistics() {
-        if (report_.imported < analyse_at_) {
-            return false;
+    // PostgreSQL: the batch is placed (and its statements made) while the one before is being
+    // written, on a thread of its own: the server's work on one overlaps ours on the next.
+    void commit_placed(Batch batch) {
+        PlacedBatch placed = arrive(std::move(batch), list_id_);
+        place(placed);
+        if (!wait_for_writing()) {
+            // The batch before was stored one message at a time, not as placed: what the placer
+            // remembers of it is wrong, so a new one learns from the database.
+            placer_.reset();
+            place(placed);
         }
-        analyse_at_ *= 10;
-        return true;
+        writing_ = std::async(std::launch::async, [this, placed = std::move(placed)]() mutable {
+            return write(placed);
+        });
+    }
+
+    // Places `placed` after the batches placed before, asking the store about what is new.
+    void place(PlacedBatch& placed) {
+        if (!placer_) {
+            placer_ = std::make_unique<placement::Placer>();
+        }
+        try {
+            database_.transact([&](store::Connection& connection) {
+                const BatchQuestion& question = placed.question;
+                const std::vector<std::string> asked = placer_->not_asked(question.ids);
+                placer_->learn(archive_store::known(connection, list_id_, asked, question.bases,
+                                                    question.from, question.until),
+                               asked);
+                const placement::IdSource ids{[&] { return reserved_->next_thread(connection); },
+                                              [&] { return reserved_->next_message(connection); }};
+                make_writes(placed, placer_->place(placed.arrivals, ids), list_id_);
+            });
+        } catch (...) {
+            placer_.reset();  // It may have learnt or placed half of the batch.
+            throw;
+        }
+    }
+
+    struct Written {
+        ImportReport part;
+        bool as_placed = true;
+    };
+
+    // Runs on the writing thread.
+    Written write(PlacedBatch& placed) {
+        Written written;
+        try {
+            database_.transact([&](store::Connection& connection) {
+                archive_store::plan_for_import(connection);
+                for (const store::Statement& statement : placed.writes) {
+                    connection.execute_later(statement.sql, statement.params);
+                }
+                for (const auto& [from, into] : placed.merged) {
+                    archive_store::merge_thread(connection, from, into);
+                }
+                for (const ThreadId thread : placed.refreshed) {
+                    archive_store::refresh_thread(connection, thread);
+                }
+                for (const store::Statement& statement : placed.growth) {
+                    connection.execute_later(statement.sql, statement.params);
+                }
+                if (placed.part.imported > 0) {
+                    archive_store::raise_revision(connection, list_id_);
+                }
+            });
+            written.part = placed.part;
+        } catch (const core::Unavailable&) {
+            throw;
+        } catch (const std::exception&) {
+            written.part = store_each_alone(placed.batch);
+            written.as_placed = false;
+        }
+        return written;
+    }
+
+    // Waits for the batch being written, if any; false when it was not written as placed.
+    bool wait_for_writing() {
+        if (!writing_.valid()) {
+            return true;
+        }
+        Written written = writing_.get();
+        merge(written.part);
+        return written.as_placed;
+    }
+
+    // One message the store refused rolled the batch back: find it one at a time, so that the
+    // others are kept and the import goes on.
+    ImportReport store_each_alone(Batch& batch) {
+        ImportReport part;
+        for (Pending& message : batch) {
+            store_alone(message, part);
+        }
+        return part;
     }
 
     void store_alone(Pending& message, ImportReport& part) {
@@ -433,10 +527,11 @@ private:
     std::size_t batch_limit_ = kFirstBatchMessages;  // Messages in the batch being filled.
     std::deque<Preparers::Prepared> preparing_;      // Oldest first.
     bool widened_ = false;  // The writer's page cache (archive_store::widen_page_cache).
-    std::size_t analyse_at_ = kFirstAnalysis;  // list_outgrew_statistics()
-    std::optional<archive_store::ReservedIds> reserved_;
+    std::optional<archive_store::ReservedIds> reserved_;  // PostgreSQL only, as the placer.
+    std::unique_ptr<placement::Placer> placer_;
     ImportReport report_;
-    Preparers preparers_;  // Last: its threads stop, and stop using the batches, first.
+    std::future<Written> writing_;  // The batch being written: waited for when destroyed.
+    Preparers preparers_;           // Last: its threads stop, and stop using the batches, first.
 };
 
 bool is_whitespace(std::string_view text) {

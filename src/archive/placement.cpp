@@ -1,7 +1,6 @@
 #include "archive/placement.hpp"
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -15,18 +14,31 @@ using archive_store::ThreadRow;
 
 struct ThreadState {
     ThreadRow row;
-    bool stored = false;   // Read from the database (else new in this batch).
+    bool stored = false;   // In the database, or written by an earlier batch.
     bool refresh = false;  // Took another thread's messages: recompute it from its messages.
     std::optional<ThreadId> merged_into;
-    archive_store::ThreadGrowth
-        growth;  // What a stored thread gained, in count_into_thread's terms.
+    archive_store::ThreadGrowth growth;  // What a stored thread gained in this batch.
 };
 
-class Placer {
+}  // namespace
+
+class Placer::State {
 public:
-    Placer(archive_store::Known known, const IdSource& ids)
-        : held_(std::move(known.held)), namers_(std::move(known.namers)), ids_(ids) {
+    std::vector<std::string> not_asked(const std::vector<std::string>& ids) const {
+        std::vector<std::string> out;
+        for (const auto& id : ids) {
+            if (!asked_.contains(id)) {
+                out.push_back(id);
+            }
+        }
+        return out;
+    }
+
+    void learn(archive_store::Known known, const std::vector<std::string>& asked) {
         for (auto& [id, row] : known.threads) {
+            if (threads_.contains(id)) {
+                continue;  // What this import made of it since is newer.
+            }
             ThreadState state;
             state.row = std::move(row);
             state.stored = true;
@@ -34,10 +46,36 @@ public:
             index_subject(state.row);
             threads_.emplace(id, std::move(state));
         }
+        for (auto& [id, existing] : known.held) {
+            held_.try_emplace(id, existing);
+        }
+        for (auto& [id, threads] : known.namers) {
+            auto& namers = namers_[id];
+            namers.insert(namers.end(), threads.begin(), threads.end());
+        }
+        asked_.insert(asked.begin(), asked.end());
     }
 
+    Placement place(std::vector<Incoming>& batch, const IdSource& ids) {
+        begin_batch();
+        Placement placement;
+        placement.duplicate.reserve(batch.size());
+        for (Incoming& in : batch) {
+            placement.duplicate.push_back(!place(in, ids));
+        }
+        for (std::size_t message_idx = 0; message_idx < batch.size(); ++message_idx) {
+            if (!placement.duplicate[message_idx]) {
+                ArchivedMessage& message = batch[message_idx].message;
+                message.thread = root(message.thread);
+            }
+        }
+        end_batch(placement);
+        return placement;
+    }
+
+private:
     // Returns false for a duplicate.
-    bool place(Incoming& in) {
+    bool place(Incoming& in, const IdSource& ids) {
         ArchivedMessage& message = in.message;
         if (held_.contains(message.message_id)) {
             return false;
@@ -50,13 +88,13 @@ public:
             thread = by_subject(in.base_subject, message.date);
         }
         if (!thread) {
-            thread = create(message.date);
+            thread = create(ids.thread(), message.date);
         }
         for (std::size_t thread_idx = 1; thread_idx < linked.size(); ++thread_idx) {
             merge(linked[thread_idx], *thread);
         }
         message.thread = *thread;
-        message.id = ids_.message();
+        message.id = ids.message();
         count_into(*thread, message, in.base_subject);
         held_.insert_or_assign(message.message_id, archive_store::Existing{message.id, *thread});
         for (const auto& id : in.named) {
@@ -72,8 +110,23 @@ public:
         return id;
     }
 
-    void finish(Placement& placement) const {
-        for (const auto& [id, state] : threads_) {
+    // What the previous batch wrote is stored now.
+    void begin_batch() {
+        for (const std::int64_t id : touched_) {
+            ThreadState& state = threads_.at(id);
+            state.stored = true;
+            state.refresh = false;
+            state.growth = archive_store::ThreadGrowth{};
+            state.growth.id = state.row.id;
+        }
+        touched_.clear();
+    }
+
+    void end_batch(Placement& placement) {
+        std::sort(touched_.begin(), touched_.end());
+        touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
+        for (const std::int64_t id : touched_) {
+            const ThreadState& state = threads_.at(id);
             if (state.merged_into) {
                 if (state.stored) {
                     placement.merged.emplace_back(state.row.id, root(state.row.id));
@@ -91,9 +144,8 @@ public:
         }
     }
 
-private:
     // The threads the message links to, oldest (started_at, then id) first, each once — what
-    // archive_store::links() reads, from the known rows and the batch's earlier messages.
+    // archive_store::links() reads, from the known rows and the messages placed before.
     std::vector<ThreadId> linked_threads(const Incoming& in) const {
         std::vector<ThreadId> linked;
         std::vector<std::string_view> follow{in.message.message_id};
@@ -146,14 +198,14 @@ private:
         return best->id;
     }
 
-    ThreadId create(std::int64_t date) {
+    ThreadId create(ThreadId id, std::int64_t date) {
         ThreadState state;
-        state.row.id = ids_.thread();
+        state.row.id = id;
         state.row.started_at = date;
         state.row.last_activity = date;
-        const ThreadId id = state.row.id;
-        index_subject(state.row);
+        state.growth.id = id;
         threads_.emplace(id.value(), std::move(state));
+        touched_.push_back(id.value());
         return id;
     }
 
@@ -179,6 +231,8 @@ private:
         // Stored messages change threads: the database recomputes the summary from them.
         target.refresh = target.refresh || source.refresh || source.stored || target.stored;
         source.merged_into = into;
+        touched_.push_back(from.value());
+        touched_.push_back(into.value());
     }
 
     // count_into_thread(), in memory; a stored thread also keeps what it gained.
@@ -198,6 +252,7 @@ private:
         }
         ++row.message_count;
         index_subject(row);
+        touched_.push_back(id.value());
         if (state.stored) {
             archive_store::ThreadGrowth& growth = state.growth;
             if (growth.added == 0 || growth.latest < message.date) {
@@ -226,28 +281,27 @@ private:
 
     std::unordered_map<std::string, archive_store::Existing> held_;
     std::unordered_map<std::string, std::vector<ThreadId>> namers_;
+    std::unordered_set<std::string> asked_;
     std::unordered_map<std::int64_t, ThreadState> threads_;
     std::unordered_map<std::string, std::set<std::int64_t>> by_base_;  // Live threads.
-    const IdSource& ids_;
+    std::vector<std::int64_t> touched_;  // Threads the batch being placed made or changed.
 };
 
-}  // namespace
+Placer::Placer() : state_(std::make_unique<State>()) {
+}
 
-Placement place(std::vector<Incoming>& batch, archive_store::Known known, const IdSource& ids) {
-    Placer placer(std::move(known), ids);
-    Placement placement;
-    placement.duplicate.reserve(batch.size());
-    for (Incoming& in : batch) {
-        placement.duplicate.push_back(!placer.place(in));
-    }
-    for (std::size_t message_idx = 0; message_idx < batch.size(); ++message_idx) {
-        if (!placement.duplicate[message_idx]) {
-            ArchivedMessage& message = batch[message_idx].message;
-            message.thread = placer.root(message.thread);
-        }
-    }
-    placer.finish(placement);
-    return placement;
+Placer::~Placer() = default;
+
+std::vector<std::string> Placer::not_asked(const std::vector<std::string>& ids) const {
+    return state_->not_asked(ids);
+}
+
+void Placer::learn(archive_store::Known known, const std::vector<std::string>& asked) {
+    state_->learn(std::move(known), asked);
+}
+
+Placement Placer::place(std::vector<Incoming>& batch, const IdSource& ids) {
+    return state_->place(batch, ids);
 }
 
 }  // namespace coalition::archive::placement

@@ -6,7 +6,7 @@
 #include "store/array_literal.hpp"
 
 #include <algorithm>
-#include <map>
+#include <charconv>
 
 namespace coalition::archive::search {
 
@@ -133,20 +133,23 @@ Document document_of(std::string_view subject, std::string_view text) {
     return document;
 }
 
-// On PostgreSQL an upsert, on FTS5 a plain insert: there is no entry yet, since a message's
-// subject, text and list never change once archived.
 // A tsvector literal: each lexeme with its positions; a stem shares its word's position.
 // Subject positions are weighted A, body positions D (the default), one position apart so a
-// phrase does not run from the subject into the body.
+// phrase does not run from the subject into the body. The lexemes sorted as PostgreSQL keeps them
+// (bytes, then length), so that reading it has nothing to reorder. Made for every message an
+// import stores: one sorted vector, not a map of lexemes to lists of position texts (an eighth
+// of an import's time on PostgreSQL).
 std::string postgresql_document(const Document& document, std::int64_t list_id) {
-    std::map<std::string, std::vector<std::string>> positions;
-    auto add = [&positions](const std::string& lexeme, std::size_t position, bool subject) {
-        if (lexeme.empty()) {
-            return;
-        }
-        std::vector<std::string>& list = positions[lexeme];
-        if (list.size() < kMaxPositionsPerLexeme) {
-            list.push_back(std::to_string(position) + (subject ? "A" : ""));
+    struct Occurrence {
+        std::string_view lexeme;
+        std::uint32_t position;
+        bool subject;
+    };
+    std::vector<Occurrence> occurrences;
+    occurrences.reserve(2 * (document.subject.size() + document.body.size()));
+    auto add = [&occurrences](const std::string& lexeme, std::size_t position, bool subject) {
+        if (!lexeme.empty()) {
+            occurrences.push_back({lexeme, static_cast<std::uint32_t>(position), subject});
         }
     };
     std::size_t position = 1;
@@ -159,20 +162,39 @@ std::string postgresql_document(const Document& document, std::int64_t list_id) 
         add(document.body[word_idx], position, false);
         add(document.body_stems[word_idx], position, false);
     }
+    // Stable: each lexeme's positions stay in the order they were added, ascending.
+    std::stable_sort(
+        occurrences.begin(), occurrences.end(),
+        [](const Occurrence& left, const Occurrence& right) { return left.lexeme < right.lexeme; });
     std::string out;
-    for (const auto& [lexeme, list] : positions) {
-        out += out.empty() ? "'" : " '";
-        out += lexeme;  // Letters, numbers and marks only (tokenizer.hpp): nothing to escape.
-        out += "':";
-        for (std::size_t position_idx = 0; position_idx < list.size(); ++position_idx) {
-            out += position_idx == 0 ? "" : ",";
-            out += list[position_idx];
+    out.reserve(occurrences.size() * 12);
+    std::size_t kept = 0;  // Positions of the current lexeme.
+    for (std::size_t occurrence_idx = 0; occurrence_idx < occurrences.size(); ++occurrence_idx) {
+        const Occurrence& occurrence = occurrences[occurrence_idx];
+        if (occurrence_idx == 0 || occurrence.lexeme != occurrences[occurrence_idx - 1].lexeme) {
+            out += out.empty() ? "'" : " '";
+            out += occurrence.lexeme;  // Letters, numbers and marks only (tokenizer.hpp).
+            out += "':";
+            kept = 0;
+        } else if (kept >= kMaxPositionsPerLexeme) {
+            continue;
+        } else {
+            out += ',';
         }
+        char digits[16];
+        const auto written = std::to_chars(digits, digits + sizeof digits, occurrence.position);
+        out.append(digits, written.ptr);
+        if (occurrence.subject) {
+            out += 'A';
+        }
+        ++kept;
     }
     // The list's term has no position: it filters, it is never ranked.
     return out + (out.empty() ? "'" : " '") + list_term(list_id) + "'";
 }
 
+// On PostgreSQL an upsert, on FTS5 a plain insert: there is no entry yet, since a message's
+// subject, text and list never change once archived.
 void index_new(store::Connection& connection, MessageId id, std::int64_t list_id,
                const Document& document) {
     if (uses_fts5(connection)) {
@@ -188,7 +210,7 @@ void index_new(store::Connection& connection, MessageId id, std::int64_t list_id
         {id.value(), postgresql_document(document, list_id)});
 }
 
-void index_batch(store::Connection& connection, const std::vector<NewEntry>& entries) {
+void index_batch(std::vector<store::Statement>& writes, const std::vector<NewEntry>& entries) {
     if (entries.empty()) {
         return;
     }
@@ -198,10 +220,10 @@ void index_batch(store::Connection& connection, const std::vector<NewEntry>& ent
         ids.add(entry.id.value());
         documents.add(entry.document);
     }
-    connection.execute_later(
+    writes.push_back(store::Statement{
         "INSERT INTO archive_search (message_id, document) SELECT e.id, CAST(e.document AS "
         "tsvector) FROM unnest(CAST($1 AS bigint[]), CAST($2 AS text[])) AS e(id, document)",
-        {ids.take(), documents.take()});
+        {ids.take(), documents.take()}});
 }
 
 namespace {

@@ -40,13 +40,13 @@ void index_new(store::Connection& connection, MessageId id, std::int64_t list_id
 // positions, and the list's term). Made apart from index_batch so that an importer makes it on
 // the threads that prepare its batches, not on the one that writes them.
 std::string postgresql_document(const Document& document, std::int64_t list_id);
-// index_new of several messages, on PostgreSQL: one statement of arrays, held
-// (Connection::execute_later). `document` is postgresql_document(the message's, its list).
+// index_new of several messages, on PostgreSQL: one statement of arrays, added to `writes` (to
+// run with Connection::execute_later). `document` is postgresql_document(the message's, its list).
 struct NewEntry {
     MessageId id;
     std::string_view document;
 };
-void index_batch(store::Connection& connection, const std::vector<NewEntry>& entries);
+void index_batch(std::vector<store::Statement>& writes, const std::vector<NewEntry>& entries);
 
 // Indexes again the messages a migration left out of the index, if any (SQLite: migration 0032
 // made the FTS5 table again with a list column). Each batch commits with its progress, so an

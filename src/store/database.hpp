@@ -53,6 +53,12 @@ private:
 using Rows = std::vector<Row>;
 using Params = std::vector<Value>;
 
+// A statement made ahead of the transaction that runs it (Connection::execute_later).
+struct Statement {
+    std::string sql;
+    Params params;
+};
+
 // Statements run on one connection, inside the transaction that Database::transact opened.
 // Thread-compatible: used by one thread at a time (the one running the transaction body).
 class Connection {
