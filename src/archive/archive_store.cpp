@@ -1,9 +1,10 @@
 #include "archive/archive_store.hpp"
 
 #include "core/base64.hpp"
-#include "store/array_literal.hpp"
+#include "store/array_builder.hpp"
 
 #include <algorithm>
+#include <array>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -373,8 +374,8 @@ ThreadRow thread_row_from(const store::Row& row, std::size_t first) {
     return thread;
 }
 
-std::string text_array(const std::vector<std::string>& texts) {
-    store::ArrayLiteral array;
+store::Binary text_array(const std::vector<std::string>& texts) {
+    store::ArrayBuilder array(store::ArrayBuilder::Element::Text);
     for (const auto& text : texts) {
         array.add(text);
     }
@@ -436,13 +437,13 @@ void insert_threads(Writes& writes, std::int64_t list_id, const std::vector<Thre
     if (threads.empty()) {
         return;
     }
-    store::ArrayLiteral ids;
-    store::ArrayLiteral subjects;
-    store::ArrayLiteral bases;
-    store::ArrayLiteral firsts;
-    store::ArrayLiteral started;
-    store::ArrayLiteral last;
-    store::ArrayLiteral counts;
+    store::ArrayBuilder ids(store::ArrayBuilder::Element::Bigint);
+    store::ArrayBuilder subjects(store::ArrayBuilder::Element::Text);
+    store::ArrayBuilder bases(store::ArrayBuilder::Element::Text);
+    store::ArrayBuilder firsts(store::ArrayBuilder::Element::Bigint);
+    store::ArrayBuilder started(store::ArrayBuilder::Element::Bigint);
+    store::ArrayBuilder last(store::ArrayBuilder::Element::Bigint);
+    store::ArrayBuilder counts(store::ArrayBuilder::Element::Bigint);
     for (const auto& thread : threads) {
         ids.add(thread.id.value());
         subjects.add(thread.subject);
@@ -469,12 +470,12 @@ void insert_threads(Writes& writes, std::int64_t list_id, const std::vector<Thre
 namespace {
 
 void insert_attachments_of(Writes& writes, const std::vector<MessageToWrite>& messages) {
-    store::ArrayLiteral owners;
-    store::ArrayLiteral positions;
-    store::ArrayLiteral filenames;
-    store::ArrayLiteral types;
-    store::ArrayLiteral sizes;
-    store::ArrayLiteral bytes;
+    store::ArrayBuilder owners(store::ArrayBuilder::Element::Bigint);
+    store::ArrayBuilder positions(store::ArrayBuilder::Element::Bigint);
+    store::ArrayBuilder filenames(store::ArrayBuilder::Element::Text);
+    store::ArrayBuilder types(store::ArrayBuilder::Element::Text);
+    store::ArrayBuilder sizes(store::ArrayBuilder::Element::Bigint);
+    store::ArrayBuilder bytes(store::ArrayBuilder::Element::Text);
     for (const auto& each : messages) {
         for (const auto& attachment : each.message->attachments) {
             owners.add(each.message->id.value());
@@ -490,7 +491,7 @@ void insert_attachments_of(Writes& writes, const std::vector<MessageToWrite>& me
     }
     writes.push_back(store::Statement{
         "INSERT INTO archive_attachments (message_id, position, filename, content_type, size, "
-        "bytes) SELECT * FROM unnest(CAST($1 AS bigint[]), CAST($2 AS integer[]), "
+        "bytes) SELECT * FROM unnest(CAST($1 AS bigint[]), CAST($2 AS bigint[]), "
         "CAST($3 AS text[]), CAST($4 AS text[]), CAST($5 AS bigint[]), CAST($6 AS text[]))",
         {owners.take(), positions.take(), filenames.take(), types.take(), sizes.take(),
          bytes.take()}});
@@ -498,8 +499,8 @@ void insert_attachments_of(Writes& writes, const std::vector<MessageToWrite>& me
 
 void insert_references_of(Writes& writes, std::int64_t list_id,
                           const std::vector<MessageToWrite>& messages) {
-    store::ArrayLiteral namers;
-    store::ArrayLiteral referenced;
+    store::ArrayBuilder namers(store::ArrayBuilder::Element::Bigint);
+    store::ArrayBuilder referenced(store::ArrayBuilder::Element::Text);
     for (const auto& each : messages) {
         for (const auto& id : *each.named) {
             namers.add(each.message->id.value());
@@ -525,7 +526,15 @@ void insert_messages(Writes& writes, std::int64_t list_id,
     }
     // One array a column, in kInsertMessage's order after list_id (post_id is NULL: an import).
     constexpr std::size_t kColumns = 16;
-    std::vector<store::ArrayLiteral> columns(kColumns);
+    constexpr std::array<bool, kColumns> kText{false, false, true, false, false, false,
+                                               true,  true,  true, true,  true,  true,
+                                               false, false, true, false};
+    std::vector<store::ArrayBuilder> columns;
+    columns.reserve(kColumns);
+    for (const bool text : kText) {
+        columns.emplace_back(text ? store::ArrayBuilder::Element::Text
+                                  : store::ArrayBuilder::Element::Bigint);
+    }
     for (const auto& each : messages) {
         const ArchivedMessage& message = *each.message;
         columns[0].add(message.id.value());
@@ -556,9 +565,9 @@ void insert_messages(Writes& writes, std::int64_t list_id,
         "m.message_id, m.assigned, m.date, m.fallback, m.author_name, m.author_email, m.subject, "
         "m.in_reply_to, m.refs, m.body_text, m.attachments, m.parseable, m.raw, m.archived_at "
         "FROM unnest(CAST($2 AS bigint[]), CAST($3 AS bigint[]), CAST($4 AS text[]), "
-        "CAST($5 AS integer[]), CAST($6 AS bigint[]), CAST($7 AS integer[]), CAST($8 AS text[]), "
+        "CAST($5 AS bigint[]), CAST($6 AS bigint[]), CAST($7 AS bigint[]), CAST($8 AS text[]), "
         "CAST($9 AS text[]), CAST($10 AS text[]), CAST($11 AS text[]), CAST($12 AS text[]), "
-        "CAST($13 AS text[]), CAST($14 AS integer[]), CAST($15 AS integer[]), "
+        "CAST($13 AS text[]), CAST($14 AS bigint[]), CAST($15 AS bigint[]), "
         "CAST($16 AS text[]), CAST($17 AS bigint[])) AS m(id, thread, message_id, assigned, "
         "date, fallback, author_name, author_email, subject, in_reply_to, refs, body_text, "
         "attachments, parseable, raw, archived_at)",
@@ -571,13 +580,13 @@ void grow_threads(Writes& writes, const std::vector<ThreadGrowth>& growths) {
     if (growths.empty()) {
         return;
     }
-    store::ArrayLiteral ids;
-    store::ArrayLiteral added;
-    store::ArrayLiteral latest;
-    store::ArrayLiteral earliest_dates;
-    store::ArrayLiteral earliest;
-    store::ArrayLiteral subjects;
-    store::ArrayLiteral bases;
+    store::ArrayBuilder ids(store::ArrayBuilder::Element::Bigint);
+    store::ArrayBuilder added(store::ArrayBuilder::Element::Bigint);
+    store::ArrayBuilder latest(store::ArrayBuilder::Element::Bigint);
+    store::ArrayBuilder earliest_dates(store::ArrayBuilder::Element::Bigint);
+    store::ArrayBuilder earliest(store::ArrayBuilder::Element::Bigint);
+    store::ArrayBuilder subjects(store::ArrayBuilder::Element::Text);
+    store::ArrayBuilder bases(store::ArrayBuilder::Element::Text);
     for (const auto& growth : growths) {
         ids.add(growth.id.value());
         added.add(growth.added);

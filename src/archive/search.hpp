@@ -36,9 +36,10 @@ Document document_of(std::string_view subject, std::string_view text);
 void index_new(store::Connection& connection, MessageId id, std::int64_t list_id,
                const Document& document);
 
-// A message's index entry on PostgreSQL: the text of its tsvector (each lexeme with its
-// positions, and the list's term). Made apart from index_batch so that an importer makes it on
-// the threads that prepare its batches, not on the one that writes them.
+// A message's index entry on PostgreSQL: its tsvector in PostgreSQL's binary form (each lexeme
+// with its positions, and the list's term; store::Binary of a tsvector parameter). Made apart from
+// index_batch so that an importer makes it on the threads that prepare its batches, not on the one
+// that writes them.
 std::string postgresql_document(const Document& document, std::int64_t list_id);
 // index_new of several messages, on PostgreSQL: one statement of arrays, added to `writes` (to
 // run with Connection::execute_later). `document` is postgresql_document(the message's, its list).

@@ -142,6 +142,10 @@ std::string memo_key(std::string_view sql, const Params& params) {
             key += std::to_string(text->size());
             key += ':';
             key += *text;
+        } else if (const auto* binary = std::get_if<Binary>(&value)) {
+            key += std::to_string(binary->bytes.size());
+            key += ':';
+            key += binary->bytes;
         }
     }
     return key;

@@ -21,8 +21,15 @@ namespace coalition::store {
 
 enum class Dialect { Sqlite, Postgresql };
 
+// A parameter sent as bytes in PostgreSQL's binary format for the type the statement casts it
+// to: an array made by store::ArrayBuilder (array_builder.hpp), a tsvector. PostgreSQL only;
+// never a column.
+struct Binary {
+    std::string bytes;
+};
+
 // A parameter or a column value. Text is UTF-8; blobs are not used (store bytes as text).
-using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string>;
+using Value = std::variant<std::nullptr_t, std::int64_t, double, std::string, Binary>;
 
 // Builds a parameter from an optional: nullopt becomes SQL NULL.
 template <typename T>

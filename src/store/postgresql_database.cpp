@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <climits>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
@@ -224,27 +225,32 @@ private:
         Params params;
     };
 
-    // Parameters in libpq's text format: `values` points into `storage` (NULL stays nullptr).
-    void encode(const Params& params, std::vector<std::string>& storage,
-                std::vector<const char*>& values) {
-        storage.assign(params.size(), std::string());
-        values.assign(params.size(), nullptr);
+    // Parameters as libpq takes them: `values` points into the parameters themselves (text, a
+    // C string; binary, with its length) or into `numbers`; NULL stays a null pointer.
+    struct Encoded {
+        std::vector<std::string> numbers;
+        std::vector<const char*> values;
+        std::vector<int> lengths;  // Of the binary ones (libpq reads text ones to their NUL).
+        std::vector<int> formats;  // 1 for binary.
+        bool binary = false;
+        const int* length_data() const { return binary ? lengths.data() : nullptr; }
+        const int* format_data() const { return binary ? formats.data() : nullptr; }
+    };
+
+    // The parameters must outlive the result (it points into them).
+    Encoded encode(const Params& params) {
+        Encoded encoded;
+        encoded.numbers.reserve(params.size());  // No reallocation: values point into them.
+        encoded.values.assign(params.size(), nullptr);
+        encoded.lengths.assign(params.size(), 0);
+        encoded.formats.assign(params.size(), 0);
         for (std::size_t param_idx = 0; param_idx < params.size(); ++param_idx) {
             const Value& value = params[param_idx];
             if (const auto* integer = std::get_if<std::int64_t>(&value)) {
-                storage[param_idx] = std::to_string(*integer);
+                encoded.values[param_idx] =
+                    encoded.numbers.emplace_back(std::to_string(*integer)).c_str();
             } else if (const auto* real = std::get_if<double>(&value)) {
-                char buffer[64];
-                auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, *real);
-                COALITION_ASSERT(error == std::errc(), "a double did not fit 64 characters");
-                storage[param_idx].assign(buffer, end);
-                if (storage[param_idx] == "inf") {
-                    storage[param_idx] = "Infinity";
-                } else if (storage[param_idx] == "-inf") {
-                    storage[param_idx] = "-Infinity";
-                } else if (storage[param_idx].find("nan") != std::string::npos) {
-                    storage[param_idx] = "NaN";
-                }
+                encoded.values[param_idx] = encoded.numbers.emplace_back(real_text(*real)).c_str();
             } else if (const auto* text = std::get_if<std::string>(&value)) {
                 // Text-format parameters are C strings and PostgreSQL text cannot hold NUL:
                 // refuse rather than silently cut the value short.
@@ -253,12 +259,34 @@ private:
                         InvalidText("postgresql: text parameter $" + std::to_string(param_idx + 1) +
                                     " contains a NUL byte, which PostgreSQL cannot store")));
                 }
-                storage[param_idx] = *text;
-            } else {
-                continue;  // NULL stays a null pointer.
+                encoded.values[param_idx] = text->c_str();
+            } else if (const auto* binary = std::get_if<Binary>(&value)) {
+                COALITION_ASSERT(binary->bytes.size() <= static_cast<std::size_t>(INT_MAX),
+                                 "a binary parameter of 2 GB or more");
+                encoded.values[param_idx] = binary->bytes.data();
+                encoded.lengths[param_idx] = static_cast<int>(binary->bytes.size());
+                encoded.formats[param_idx] = 1;
+                encoded.binary = true;
             }
-            values[param_idx] = storage[param_idx].c_str();
         }
+        return encoded;
+    }
+
+    static std::string real_text(double real) {
+        char buffer[64];
+        auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, real);
+        COALITION_ASSERT(error == std::errc(), "a double did not fit 64 characters");
+        std::string text(buffer, end);
+        if (text == "inf") {
+            return "Infinity";
+        }
+        if (text == "-inf") {
+            return "-Infinity";
+        }
+        if (text.find("nan") != std::string::npos) {
+            return "NaN";
+        }
+        return text;
     }
 
     PgResult run(std::string_view sql, const Params& params) {
@@ -269,12 +297,11 @@ private:
             const Statement statement{std::string(sql), params};
             return pipeline(&statement);
         }
-        std::vector<std::string> storage;
-        std::vector<const char*> values;
-        encode(params, storage, values);
+        const Encoded encoded = encode(params);
         const std::string& name = prepared(sql, static_cast<int>(params.size()));
         PgResult result(PQexecPrepared(handle_.get(), name.c_str(), static_cast<int>(params.size()),
-                                       values.data(), nullptr, nullptr, 0));
+                                       encoded.values.data(), encoded.length_data(),
+                                       encoded.format_data(), 0));
         check(result, sql);
         return result;
     }
@@ -289,10 +316,10 @@ private:
         }
         const std::vector<std::string> names = prepare_all(statements);
         // Encoded before the pipeline starts: a value refused here leaves nothing half sent.
-        std::vector<std::vector<std::string>> storage(statements.size());
-        std::vector<std::vector<const char*>> values(statements.size());
-        for (std::size_t statement_idx = 0; statement_idx < statements.size(); ++statement_idx) {
-            encode(statements[statement_idx].params, storage[statement_idx], values[statement_idx]);
+        std::vector<Encoded> encoded;
+        encoded.reserve(statements.size());
+        for (const Statement& statement : statements) {
+            encoded.push_back(encode(statement.params));
         }
         PGconn* connection = handle_.get();
         if (PQenterPipelineMode(connection) != 1) {
@@ -301,9 +328,11 @@ private:
         bool sent = true;
         for (std::size_t statement_idx = 0; statement_idx < statements.size() && sent;
              ++statement_idx) {
+            const Encoded& parameters = encoded[statement_idx];
             sent = PQsendQueryPrepared(connection, names[statement_idx].c_str(),
-                                       static_cast<int>(values[statement_idx].size()),
-                                       values[statement_idx].data(), nullptr, nullptr, 0) == 1;
+                                       static_cast<int>(parameters.values.size()),
+                                       parameters.values.data(), parameters.length_data(),
+                                       parameters.format_data(), 0) == 1;
         }
         if (!sent || PQpipelineSync(connection) != 1) {
             broken_ = true;

@@ -1,6 +1,6 @@
 // PostgreSQL-only behaviour: a second Database on the same data, row claiming, the pool, types.
 #include "core/unavailable.hpp"
-#include "store/array_literal.hpp"
+#include "store/array_builder.hpp"
 #include "store/database.hpp"
 #include "store/testing.hpp"
 
@@ -176,16 +176,18 @@ TEST_F(PostgresqlTest, ColumnTypesMapToValues) {
     EXPECT_TRUE(std::isnan(row->real(11)));
 }
 
-// Rows written as arrays (ArrayLiteral) come back element for element: quotes, backslashes,
-// braces, commas, white space, the word NULL, empty texts and non-ASCII text as they were.
-TEST_F(PostgresqlTest, ArrayLiteralsCarryAnyTextAndNumbers) {
+// Rows written as arrays (ArrayBuilder, binary) come back element for element: quotes,
+// backslashes, braces, commas, white space, the word NULL, empty texts, non-ASCII text, numbers
+// of 64 bits and NULL; an empty array has no rows. A text element the server cannot store (a NUL,
+// invalid UTF-8) fails the statement with InvalidText, and the connection stays usable.
+TEST_F(PostgresqlTest, BinaryArraysCarryAnyTextAndNumbers) {
     const std::vector<std::string> texts{
         "plain",         "",
         "NULL",          "a\"b",
         "back\\slash\\", "{brace},comma",
         " spaced \t\n",  "\u00e9t\u00e9 \u0645\u0631\u062d\u0628\u0627"};
-    ArrayLiteral text_array;
-    ArrayLiteral number_array;
+    ArrayBuilder text_array(ArrayBuilder::Element::Text);
+    ArrayBuilder number_array(ArrayBuilder::Element::Bigint);
     for (std::size_t text_idx = 0; text_idx < texts.size(); ++text_idx) {
         text_array.add(texts[text_idx]);
         number_array.add(static_cast<std::int64_t>(text_idx) - 3);
@@ -205,7 +207,16 @@ TEST_F(PostgresqlTest, ArrayLiteralsCarryAnyTextAndNumbers) {
     EXPECT_TRUE(rows.back().is_null(1));
     // The builder starts again empty after take().
     EXPECT_TRUE(text_array.empty());
-    EXPECT_EQ(text_array.take(), "{}");
+    EXPECT_TRUE(
+        database_->query("SELECT * FROM unnest(CAST($1 AS text[]))", {text_array.take()}).empty());
+
+    for (const std::string& bad : {std::string("nul \0 inside", 13), std::string("\xff\xfe")}) {
+        ArrayBuilder refused(ArrayBuilder::Element::Text);
+        refused.add("fine").add(bad);
+        EXPECT_THROW(database_->query("SELECT * FROM unnest(CAST($1 AS text[]))", {refused.take()}),
+                     InvalidText);
+    }
+    EXPECT_EQ(database_->query_one("SELECT 1")->integer(0), 1);
 }
 
 TEST_F(PostgresqlTest, WrongParameterCountKeepsTheConnection) {

@@ -56,6 +56,8 @@ void bind_params(sqlite3_stmt* statement, const Params& params) {
         } else if (const auto* real = std::get_if<double>(&value)) {
             rc = sqlite3_bind_double(statement, param_idx, *real);
         } else {
+            COALITION_ASSERT(!std::holds_alternative<Binary>(value),
+                             "binary parameters are PostgreSQL's (store::Binary)");
             // Bound with its length, so NUL bytes and any byte sequence are stored as given.
             const auto& text = std::get<std::string>(value);
             rc = sqlite3_bind_text64(statement, param_idx, text.data(), text.size(), SQLITE_STATIC,
