@@ -797,19 +797,14 @@ void plan_for_import(store::Connection& connection) {
     if (connection.dialect() != store::Dialect::Postgresql) {
         return;
     }
-    // Planning each statement with its values (the connection's default: a generic plan made
-    // from a nearly empty table's statistics stays until the next ANALYZE, and autovacuum's may
-    // be a minute away) was a quarter to a third of the server's time on an import. A batch's
-    // statements are the same few hundred times over, so its transaction lets PostgreSQL keep
-    // generic plans, and the statistics they are made from are kept up with the import here.
+    // Planning each statement with its values (the connection's default) is wasted on a batch's
+    // few statements of arrays, the same every batch.
     connection.execute_script("SET LOCAL plan_cache_mode = auto");
-    const auto stale = connection.query_one(
-        "SELECT s.n_mod_since_analyze >= GREATEST(c.reltuples, 500) FROM pg_class c "
-        "JOIN pg_stat_user_tables s ON s.relid = c.oid "
-        "WHERE c.oid = CAST('archive_messages' AS regclass)");
-    if (stale && stale->integer(0) != 0) {
-        connection.execute_script(
-            "ANALYZE archive_messages, archive_threads, archive_references, archive_search");
+}
+
+void analyse_lists(store::Connection& connection) {
+    if (connection.dialect() == store::Dialect::Postgresql) {
+        connection.execute_script("ANALYZE archive_messages (list_id)");
     }
 }
 

@@ -152,9 +152,13 @@ void raise_revision(store::Connection& connection, std::int64_t list_id);
 // again afterwards.
 void widen_page_cache(store::Connection& connection, bool wide);
 // At the start of each batch an import writes, on PostgreSQL (a no-op on SQLite): plans kept for
-// the transaction, and the archive tables' statistics refreshed once they describe less than
-// half of what the tables now hold.
+// the transaction.
 void plan_for_import(store::Connection& connection);
+// After an import, on PostgreSQL (a no-op on SQLite): how many messages each list has, as the
+// planner sees it. Without it, a search in a list imported since autovacuum last looked was
+// planned as if the list were empty (200,000 messages in 20 lists: search p95 72 → 46 ms). The
+// list column alone, from a sample of 3,000 rows (migration 0033): 80 ms at 200,000 messages.
+void analyse_lists(store::Connection& connection);
 
 // Readers.
 std::optional<ArchivedMessage> message(store::Database& database, MessageId id, bool with_raw);

@@ -305,7 +305,8 @@ private:
 
 // Stores batches in one transaction each, pipelined: while batch k commits, batches k + 1 and
 // k + 2 are parsed and tokenised (Preparers), so that the preparing threads have work for as
-// long as a commit (and its fsync) takes.
+// long as a commit (and its fsync) takes. On PostgreSQL, batch k + 1 is also placed and its
+// statements made (commit_placed) while batch k is written on a thread of its own.
 class Importer {
 public:
     Importer(store::Database& database, std::int64_t list_id)
@@ -335,6 +336,10 @@ public:
             commit_prepared();
         }
         wait_for_writing();
+        if (reserved_ && report_.imported > 0) {
+            database_.transact(
+                [](store::Connection& connection) { archive_store::analyse_lists(connection); });
+        }
         if (widened_) {
             database_.transact([](store::Connection& connection) {
                 archive_store::widen_page_cache(connection, false);
