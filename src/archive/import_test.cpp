@@ -296,8 +296,9 @@ std::vector<std::string> threading_corpus(unsigned seed) {
     for (int cycle = 0; cycle < 4; ++cycle) {
         const std::string a = "c" + std::to_string(cycle) + "a@x";
         const std::string b = "c" + std::to_string(cycle) + "b@x";
-        corpus.push_back(message(a, "cycle", start + cycle * 86400, {b}, false));
-        corpus.push_back(message(b, "Re: cycle", start + cycle * 86400 + 60, {a}, false));
+        corpus.push_back(message(a, "cycle", start + std::int64_t{cycle} * 86400, {b}, false));
+        corpus.push_back(
+            message(b, "Re: cycle", start + std::int64_t{cycle} * 86400 + 60, {a}, false));
     }
     for (int anonymous = 0; anonymous < 6; ++anonymous) {
         corpus.push_back(message("", "no id " + std::to_string(anonymous % 4),

@@ -34,7 +34,7 @@ public:
         return out;
     }
 
-    void learn(archive_store::Known known, const std::vector<std::string>& asked) {
+    void learn(archive_store::Known&& known, const std::vector<std::string>& asked) {
         for (auto& [id, row] : known.threads) {
             if (threads_.contains(id)) {
                 continue;  // What this import made of it since is newer.
