@@ -369,6 +369,77 @@ TEST_P(Import, ImportThreadsAsStoringOneByOneDoes) {
     }
 }
 
+// A message the store refuses (here a trigger, standing for any failure of its row) rolls its
+// batch back; the importer stores that batch again one message at a time, reports the refused
+// one with its offset and keeps the others. On PostgreSQL the batches after it were placed from
+// what the failed batch would have written: they are placed again, so replies in later batches
+// still join the threads of the messages the failed batch held.
+TEST_P(Import, ARefusedMessageFailsOnlyItselfAndLaterBatchesThreadAsUsual) {
+    const auto list = make_list("discuss");
+    database_->transact([](store::Connection& connection) {
+        if (connection.dialect() == Dialect::Sqlite) {
+            connection.execute_script(
+                "CREATE TRIGGER poison BEFORE INSERT ON archive_messages "
+                "WHEN NEW.message_id = 'poison@x' BEGIN SELECT RAISE(ABORT, 'poisoned'); END");
+        } else {
+            connection.execute_script(
+                "CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                "IF NEW.message_id = 'poison@x' THEN RAISE EXCEPTION 'poisoned'; END IF; "
+                "RETURN NEW; END $$; CREATE TRIGGER poison BEFORE INSERT ON archive_messages "
+                "FOR EACH ROW EXECUTE FUNCTION poison()");
+        }
+    });
+    // 30 roots, then the poison, then a reply to each root: with batches of 50, then 100, the
+    // poison and the roots share the first batch, and the replies come in later ones.
+    const auto titled = [](const std::string& subject, std::string raw) {
+        return raw.replace(raw.find("Subject: test"), 13, "Subject: " + subject);
+    };
+    std::vector<std::string> messages;
+    for (int root = 0; root < 30; ++root) {
+        messages.push_back(titled("topic " + std::to_string(root),
+                                  mail("root" + std::to_string(root) + "@x",
+                                       "Mon, 3 Nov 2025 10:00:00 +0000", "", "root\n")));
+    }
+    messages.push_back(mail("poison@x", "Mon, 3 Nov 2025 10:30:00 +0000", "root0@x", "bad\n"));
+    for (int filler = 0; filler < 60; ++filler) {
+        messages.push_back(titled("filler", mail("filler" + std::to_string(filler) + "@x",
+                                                 "Mon, 3 Nov 2025 11:00:00 +0000", "", "f\n")));
+    }
+    for (int root = 0; root < 30; ++root) {
+        messages.push_back(
+            titled("Re: topic " + std::to_string(root),
+                   mail("reply" + std::to_string(root) + "@x", "Mon, 3 Nov 2025 12:00:00 +0000",
+                        "root" + std::to_string(root) + "@x", "reply\n")));
+    }
+    const std::string text = as_mbox(messages);
+    const auto report = import(list, text);
+    EXPECT_EQ(report.imported, messages.size() - 1);
+    EXPECT_EQ(report.duplicates, 0U);
+    ASSERT_EQ(report.unparseable.size(), 1U);
+    EXPECT_EQ(report.unparseable[0].offset,
+              text.rfind(kSeparator, text.find("Message-ID: <poison@x>")));
+    EXPECT_NE(report.unparseable[0].reason.find("poisoned"), std::string::npos)
+        << report.unparseable[0].reason;
+
+    const Archive archive(*database_);
+    const auto thread_of = [&](const std::string& message_id) {
+        const auto found = archive.find_by_message_id(message_id);
+        EXPECT_EQ(found.size(), 1U) << message_id;
+        const auto message = found.empty() ? std::nullopt : archive.message(found[0].id);
+        return message ? message->thread : ThreadId();
+    };
+    for (int root = 0; root < 30; ++root) {
+        const std::string name = std::to_string(root);
+        EXPECT_EQ(thread_of("reply" + name + "@x"), thread_of("root" + name + "@x")) << name;
+        const auto summary = archive.thread(thread_of("root" + name + "@x"));
+        ASSERT_TRUE(summary);
+        EXPECT_EQ(summary->message_count, 2U) << name;
+    }
+    EXPECT_TRUE(archive.find_by_message_id("poison@x").empty());
+    // 30 threads of a root and its reply; the fillers joined one thread by their subject.
+    EXPECT_EQ(archive.thread_count(list, ""), 31U);
+}
+
 TEST(MonthBounds, ParsesOnlyWellFormedMonths) {
     EXPECT_EQ(month_bounds("2025-11"),
               std::make_pair(std::int64_t{1'761'955'200}, std::int64_t{1'764'547'200}));

@@ -108,6 +108,15 @@ public:
     explicit ConstraintViolation(const std::string& what) : std::runtime_error(what) {}
 };
 
+// Raised when PostgreSQL refuses a statement for the data it carries — a value out of range or
+// too long, a word or a document too long to index (SQLSTATE classes 22 and 54), an exception a
+// trigger raises (P0) — rather than for the database being unavailable: another row may well
+// succeed (an importer stores its batch again one message at a time).
+class StatementRefused : public std::runtime_error {
+public:
+    explicit StatementRefused(const std::string& what) : std::runtime_error(what) {}
+};
+
 // Raised when PostgreSQL cannot hold a text value: a NUL byte or invalid UTF-8 (SQLite stores
 // such bytes as given). The web layer validates UTF-8 first, so reaching this is a caller's bug
 // that must not become a 503.

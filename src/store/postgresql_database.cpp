@@ -457,6 +457,8 @@ private:
         } else if (code == "22021") {
             // character_not_in_repertoire: invalid UTF-8 in a text value.
             error = std::make_exception_ptr(InvalidText("postgresql: " + message));
+        } else if (code.starts_with("22") || code.starts_with("54") || code.starts_with("P0")) {
+            error = std::make_exception_ptr(StatementRefused("postgresql: " + message));
         } else {
             error = std::make_exception_ptr(core::Unavailable(
                 "postgresql: " + message + " (in: " + detail::sql_excerpt(sql) + ")"));

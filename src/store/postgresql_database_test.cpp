@@ -219,6 +219,18 @@ TEST_F(PostgresqlTest, BinaryArraysCarryAnyTextAndNumbers) {
     EXPECT_EQ(database_->query_one("SELECT 1")->integer(0), 1);
 }
 
+// A statement refused for its data (a bad number, a word too long to index, a trigger's
+// exception) is StatementRefused, not Unavailable: the database is there, another row may pass.
+TEST_F(PostgresqlTest, DataErrorsAreRefusedStatementsNotAnOutage) {
+    EXPECT_THROW(database_->query("SELECT CAST($1 AS integer)", {std::string("twelve")}),
+                 StatementRefused);
+    EXPECT_THROW(database_->query("SELECT CAST(repeat('x', 3000) AS tsvector)"), StatementRefused);
+    EXPECT_THROW(database_->query("DO $$ BEGIN RAISE EXCEPTION 'refused'; END $$"),
+                 StatementRefused);
+    EXPECT_TRUE(database_->is_healthy());
+    EXPECT_EQ(database_->query_one("SELECT 1")->integer(0), 1);
+}
+
 TEST_F(PostgresqlTest, WrongParameterCountKeepsTheConnection) {
     EXPECT_THROW(database_->query("SELECT $1::bigint + $2::bigint", {std::int64_t{1}}),
                  core::Unavailable);
