@@ -395,6 +395,7 @@ TEST_P(Import, ARefusedMessageFailsOnlyItselfAndLaterBatchesThreadAsUsual) {
         return raw.replace(raw.find("Subject: test"), 13, "Subject: " + subject);
     };
     std::vector<std::string> messages;
+    messages.reserve(121);
     for (int root = 0; root < 30; ++root) {
         messages.push_back(titled("topic " + std::to_string(root),
                                   mail("root" + std::to_string(root) + "@x",
