@@ -37,6 +37,8 @@ constexpr std::size_t kBatchBytes = std::size_t{32} * 1024 * 1024;
 // Batches prepared ahead of the one committing (each at most kBatchBytes of mail).
 constexpr std::size_t kBatchesAhead = 2;
 constexpr std::size_t kExportPage = 200;
+// Messages a placer (placement.hpp) remembers before the importer starts a new one.
+constexpr std::size_t kPlacerMessages = 50'000;
 constexpr std::int64_t kDay = 86400;
 constexpr std::int64_t kPlausibleSince = 315'532'800;  // 1980-01-01T00:00:00Z
 
@@ -402,6 +404,13 @@ private:
     // written, on a thread of its own: the server's work on one overlaps ours on the next.
     void commit_placed(Batch batch) {
         PlacedBatch placed = arrive(std::move(batch), list_id_);
+        if (remembered_ >= kPlacerMessages) {
+            // What the placer remembers grows with the import (80,000 messages: 40 MB more than
+            // 10,000): past this many it forgets, and a new one learns from the database once the
+            // batch before is written.
+            wait_for_writing();
+            placer_.reset();
+        }
         place(placed);
         if (!wait_for_writing()) {
             // The batch before was stored one message at a time, not as placed: what the placer
@@ -418,6 +427,7 @@ private:
     void place(PlacedBatch& placed) {
         if (!placer_) {
             placer_ = std::make_unique<placement::Placer>();
+            remembered_ = 0;
         }
         try {
             database_.transact([&](store::Connection& connection) {
@@ -434,6 +444,7 @@ private:
             placer_.reset();  // It may have learnt or placed half of the batch.
             throw;
         }
+        remembered_ += placed.batch.size();
     }
 
     struct Written {
@@ -534,6 +545,7 @@ private:
     bool widened_ = false;  // The writer's page cache (archive_store::widen_page_cache).
     std::optional<archive_store::ReservedIds> reserved_;  // PostgreSQL only, as the placer.
     std::unique_ptr<placement::Placer> placer_;
+    std::size_t remembered_ = 0;  // Messages the placer has seen.
     ImportReport report_;
     std::future<Written> writing_;  // The batch being written: waited for when destroyed.
     Preparers preparers_;           // Last: its threads stop, and stop using the batches, first.
