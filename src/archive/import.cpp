@@ -411,16 +411,34 @@ private:
             wait_for_writing();
             placer_.reset();
         }
-        place(placed);
+        bool placed_well = try_place(placed);
         if (!wait_for_writing()) {
             // The batch before was stored one message at a time, not as placed: what the placer
             // remembers of it is wrong, so a new one learns from the database.
             placer_.reset();
-            place(placed);
+            placed_well = try_place(placed);
+        }
+        if (!placed_well) {
+            ImportReport part = store_each_alone(placed.batch);
+            merge(part);
+            return;
         }
         writing_ = std::async(std::launch::async, [this, placed = std::move(placed)]() mutable {
             return write(placed);
         });
+    }
+
+    // place(), or false when the store refused the batch's question (the batch is then stored
+    // one message at a time, as a batch whose writing failed).
+    bool try_place(PlacedBatch& placed) {
+        try {
+            place(placed);
+            return true;
+        } catch (const core::Unavailable&) {
+            throw;
+        } catch (const std::exception&) {
+            return false;
+        }
     }
 
     // Places `placed` after the batches placed before, asking the store about what is new.
