@@ -21,7 +21,6 @@
 #include <future>
 #include <memory>
 #include <optional>
-#include <unordered_map>
 #include <utility>
 
 namespace coalition::archive {
@@ -86,22 +85,32 @@ void count_duplicate(const Pending& message, ImportReport& report) {
     }
 }
 
-// Stores one message and counts it into `report`; `new_ids` collects the new rows to
-// ask about once per batch.
+// Counts a message stored into `report`, with why it is reported when GMime could not read it
+// (kept as raw bytes).
+void count_stored(const Pending& message, bool parseable, ImportReport& report) {
+    ++report.imported;
+    if (!message.note.empty()) {
+        report.unparseable.push_back({message.offset, message.note});
+    } else if (!parseable) {
+        report.unparseable.push_back({message.offset, "not a readable message"});
+    }
+}
+
+// Stores one message and counts it into `report`.
 void store_one(store::Connection& connection, std::int64_t list_id, Pending& message,
-               ImportReport& report, std::unordered_map<std::int64_t, const Pending*>& new_ids) {
+               ImportReport& report) {
     // A batch that failed is stored again one message at a time: what it consumed is prepared
     // again.
     Prepared prepared = message.prepared ? std::move(*message.prepared) : prepare(message.bytes);
     message.prepared.reset();
+    const bool parseable = prepared.parsed.parseable;
     const Stored stored = store(connection, list_id, message.received_at, std::move(prepared),
                                 std::nullopt, RevisionRaise::ByCaller);
     if (stored.duplicate) {
         count_duplicate(message, report);
         return;
     }
-    ++report.imported;
-    new_ids.emplace(stored.id.value(), &message);
+    count_stored(message, parseable, report);
 }
 
 // The ids and subjects a batch asks the store about (archive_store::known), each once.
@@ -159,7 +168,7 @@ PlacedBatch arrive(Batch batch, std::int64_t list_id) {
 }
 
 // Makes the statements that write what `placement` decided for `placed`, and counts what they
-// store: the messages GMime could not read (kept raw) are known here, without asking the store.
+// store.
 void make_writes(PlacedBatch& placed, const placement::Placement& placement, std::int64_t list_id) {
     placed.part = ImportReport{};
     std::vector<archive_store::MessageToWrite> rows;
@@ -171,12 +180,7 @@ void make_writes(PlacedBatch& placed, const placement::Placement& placement, std
             continue;
         }
         const Incoming& in = placed.arrivals[message_idx];
-        ++placed.part.imported;
-        if (!message.note.empty()) {
-            placed.part.unparseable.push_back({message.offset, message.note});
-        } else if (!in.message.parseable) {
-            placed.part.unparseable.push_back({message.offset, "not a readable message"});
-        }
+        count_stored(message, in.message.parseable, placed.part);
         rows.push_back({&in.message, in.stored_raw, &in.named});
         if (message.index_document.empty()) {
             message.index_document = search::postgresql_document(in.document, list_id);
@@ -193,43 +197,12 @@ void make_writes(PlacedBatch& placed, const placement::Placement& placement, std
     archive_store::grow_threads(placed.growth, placement.grown);
 }
 
-// Adds the batch's messages that GMime could not read (stored raw) to `report`.
-void report_unparseable(store::Connection& connection, std::int64_t list_id,
-                        const std::unordered_map<std::int64_t, const Pending*>& new_ids,
-                        ImportReport& report) {
-    if (new_ids.empty()) {
-        return;
-    }
-    std::int64_t low = INT64_MAX;
-    std::int64_t high = INT64_MIN;
-    for (const auto& [id, message] : new_ids) {
-        low = std::min(low, id);
-        high = std::max(high, id);
-        if (!message->note.empty()) {
-            report.unparseable.push_back({message->offset, message->note});
-        }
-    }
-    const auto rows = connection.query(
-        "SELECT id FROM archive_messages WHERE list_id = $1 AND parseable = 0 AND id >= $2 AND "
-        "id <= $3",
-        {list_id, low, high});
-    for (const auto& row : rows) {
-        const auto found = new_ids.find(row.integer(0));
-        if (found != new_ids.end() && found->second->note.empty()) {
-            report.unparseable.push_back({found->second->offset, "not a readable message"});
-        }
-    }
-}
-
-// What the batch's transaction does after its messages: the list's archive revision raised once
-// (store() left it to us) and the unreadable messages reported.
-void end_batch(store::Connection& connection, std::int64_t list_id,
-               const std::unordered_map<std::int64_t, const Pending*>& new_ids,
-               ImportReport& report) {
-    if (!new_ids.empty()) {
+// The end of a batch's transaction: the list's archive revision raised once (store() left it to
+// the importer) when anything was stored.
+void end_batch(store::Connection& connection, std::int64_t list_id, const ImportReport& part) {
+    if (part.imported > 0) {
         archive_store::raise_revision(connection, list_id);
     }
-    report_unparseable(connection, list_id, new_ids, report);
 }
 
 // Preparing threads yield to the writer: the writer's work is what an import must wait for (the
@@ -386,11 +359,10 @@ private:
                     archive_store::widen_page_cache(connection, true);
                     widened_ = true;
                 }
-                std::unordered_map<std::int64_t, const Pending*> new_ids;
                 for (Pending& message : batch) {
-                    store_one(connection, list_id_, message, part, new_ids);
+                    store_one(connection, list_id_, message, part);
                 }
-                end_batch(connection, list_id_, new_ids, part);
+                end_batch(connection, list_id_, part);
             });
         } catch (const core::Unavailable&) {
             throw;
@@ -488,9 +460,7 @@ private:
                 for (const store::Statement& statement : placed.growth) {
                     connection.execute_later(statement.sql, statement.params);
                 }
-                if (placed.part.imported > 0) {
-                    archive_store::raise_revision(connection, list_id_);
-                }
+                end_batch(connection, list_id_, placed.part);
             });
             written.part = placed.part;
         } catch (const core::Unavailable&) {
@@ -527,11 +497,10 @@ private:
         try {
             database_.transact([&](store::Connection& connection) {
                 one = ImportReport{};
-                std::unordered_map<std::int64_t, const Pending*> new_ids;
                 // The row ids from the database: a Message-ID another transaction stored
                 // meanwhile is then a duplicate, not a failure.
-                store_one(connection, list_id_, message, one, new_ids);
-                end_batch(connection, list_id_, new_ids, one);
+                store_one(connection, list_id_, message, one);
+                end_batch(connection, list_id_, one);
             });
         } catch (const core::Unavailable&) {
             throw;
