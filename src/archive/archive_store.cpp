@@ -4,7 +4,6 @@
 #include "store/array_builder.hpp"
 
 #include <algorithm>
-#include <array>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -433,130 +432,98 @@ Known known(store::Connection& connection, std::int64_t list_id,
     return known;
 }
 
+namespace {
+
+using Element = store::ArrayColumns::Element;
+
+std::optional<std::int64_t> optional_id(const std::optional<MessageId>& id) {
+    return id ? std::optional<std::int64_t>(id->value()) : std::nullopt;
+}
+
+}  // namespace
+
 void insert_threads(Writes& writes, std::int64_t list_id, const std::vector<ThreadRow>& threads) {
-    if (threads.empty()) {
-        return;
-    }
-    store::ArrayBuilder ids(store::ArrayBuilder::Element::Bigint);
-    store::ArrayBuilder subjects(store::ArrayBuilder::Element::Text);
-    store::ArrayBuilder bases(store::ArrayBuilder::Element::Text);
-    store::ArrayBuilder firsts(store::ArrayBuilder::Element::Bigint);
-    store::ArrayBuilder started(store::ArrayBuilder::Element::Bigint);
-    store::ArrayBuilder last(store::ArrayBuilder::Element::Bigint);
-    store::ArrayBuilder counts(store::ArrayBuilder::Element::Bigint);
+    store::ArrayColumns rows({Element::Bigint, Element::Text, Element::Text, Element::Bigint,
+                              Element::Bigint, Element::Bigint, Element::Bigint});
     for (const auto& thread : threads) {
-        ids.add(thread.id.value());
-        subjects.add(thread.subject);
-        bases.add(thread.base_subject);
-        if (thread.first_message) {
-            firsts.add(thread.first_message->value());
-        } else {
-            firsts.add_null();
-        }
-        started.add(thread.started_at);
-        last.add(thread.last_activity);
-        counts.add(thread.message_count);
+        rows.row(thread.id.value(), thread.subject, thread.base_subject,
+                 optional_id(thread.first_message), thread.started_at, thread.last_activity,
+                 thread.message_count);
+    }
+    if (rows.empty()) {
+        return;
     }
     writes.push_back(store::Statement{
         "INSERT INTO archive_threads (id, list_id, subject, base_subject, first_message, "
         "started_at, last_activity, message_count) SELECT t.id, $1, t.subject, t.base, t.first, "
-        "t.started, t.last, t.count FROM unnest(CAST($2 AS bigint[]), CAST($3 AS text[]), "
-        "CAST($4 AS text[]), CAST($5 AS bigint[]), CAST($6 AS bigint[]), CAST($7 AS bigint[]), "
-        "CAST($8 AS bigint[])) AS t(id, subject, base, first, started, last, count)",
-        {list_id, ids.take(), subjects.take(), bases.take(), firsts.take(), started.take(),
-         last.take(), counts.take()}});
+        "t.started, t.last, t.count FROM " +
+            rows.unnest(2) + " AS t(id, subject, base, first, started, last, count)",
+        rows.take({list_id})});
 }
 
 namespace {
 
 void insert_attachments_of(Writes& writes, const std::vector<MessageToWrite>& messages) {
-    store::ArrayBuilder owners(store::ArrayBuilder::Element::Bigint);
-    store::ArrayBuilder positions(store::ArrayBuilder::Element::Bigint);
-    store::ArrayBuilder filenames(store::ArrayBuilder::Element::Text);
-    store::ArrayBuilder types(store::ArrayBuilder::Element::Text);
-    store::ArrayBuilder sizes(store::ArrayBuilder::Element::Bigint);
-    store::ArrayBuilder bytes(store::ArrayBuilder::Element::Text);
+    store::ArrayColumns rows({Element::Bigint, Element::Bigint, Element::Text, Element::Text,
+                              Element::Bigint, Element::Text});
     for (const auto& each : messages) {
         for (const auto& attachment : each.message->attachments) {
-            owners.add(each.message->id.value());
-            positions.add(static_cast<std::int64_t>(attachment.index));
-            filenames.add(attachment.filename);
-            types.add(attachment.content_type);
-            sizes.add(static_cast<std::int64_t>(attachment.size));
-            bytes.add(core::encode_base64(attachment.bytes));
+            rows.row(each.message->id.value(), static_cast<std::int64_t>(attachment.index),
+                     attachment.filename, attachment.content_type,
+                     static_cast<std::int64_t>(attachment.size),
+                     core::encode_base64(attachment.bytes));
         }
     }
-    if (owners.empty()) {
+    if (rows.empty()) {
         return;
     }
     writes.push_back(store::Statement{
         "INSERT INTO archive_attachments (message_id, position, filename, content_type, size, "
-        "bytes) SELECT * FROM unnest(CAST($1 AS bigint[]), CAST($2 AS bigint[]), "
-        "CAST($3 AS text[]), CAST($4 AS text[]), CAST($5 AS bigint[]), CAST($6 AS text[]))",
-        {owners.take(), positions.take(), filenames.take(), types.take(), sizes.take(),
-         bytes.take()}});
+        "bytes) SELECT * FROM " +
+            rows.unnest(1),
+        rows.take()});
 }
 
 void insert_references_of(Writes& writes, std::int64_t list_id,
                           const std::vector<MessageToWrite>& messages) {
-    store::ArrayBuilder namers(store::ArrayBuilder::Element::Bigint);
-    store::ArrayBuilder referenced(store::ArrayBuilder::Element::Text);
+    store::ArrayColumns rows({Element::Bigint, Element::Text});
     for (const auto& each : messages) {
         for (const auto& id : *each.named) {
-            namers.add(each.message->id.value());
-            referenced.add(id);
+            rows.row(each.message->id.value(), id);
         }
     }
-    if (namers.empty()) {
+    if (rows.empty()) {
         return;
     }
     writes.push_back(store::Statement{
         "INSERT INTO archive_references (list_id, message_id, referenced) SELECT $1, r.message, "
-        "r.referenced FROM unnest(CAST($2 AS bigint[]), CAST($3 AS text[])) AS r(message, "
-        "referenced) ON CONFLICT (message_id, referenced) DO NOTHING",
-        {list_id, namers.take(), referenced.take()}});
+        "r.referenced FROM " +
+            rows.unnest(2) +
+            " AS r(message, referenced) ON CONFLICT (message_id, referenced) DO NOTHING",
+        rows.take({list_id})});
 }
 
 }  // namespace
 
 void insert_messages(Writes& writes, std::int64_t list_id,
                      const std::vector<MessageToWrite>& messages) {
-    if (messages.empty()) {
-        return;
-    }
-    // One array a column, in kInsertMessage's order after list_id (post_id is NULL: an import).
-    constexpr std::size_t kColumns = 16;
-    constexpr std::array<bool, kColumns> kText{false, false, true, false, false, false,
-                                               true,  true,  true, true,  true,  true,
-                                               false, false, true, false};
-    std::vector<store::ArrayBuilder> columns;
-    columns.reserve(kColumns);
-    for (const bool text : kText) {
-        columns.emplace_back(text ? store::ArrayBuilder::Element::Text
-                                  : store::ArrayBuilder::Element::Bigint);
-    }
+    // post_id is NULL: an import.
+    store::ArrayColumns rows({Element::Bigint, Element::Bigint, Element::Text, Element::Bigint,
+                              Element::Bigint, Element::Bigint, Element::Text, Element::Text,
+                              Element::Text, Element::Text, Element::Text, Element::Text,
+                              Element::Bigint, Element::Bigint, Element::Text, Element::Bigint});
     for (const auto& each : messages) {
         const ArchivedMessage& message = *each.message;
-        columns[0].add(message.id.value());
-        columns[1].add(message.thread.value());
-        columns[2].add(message.message_id);
-        columns[3].add(std::int64_t{message.message_id_assigned ? 1 : 0});
-        columns[4].add(message.date);
-        columns[5].add(std::int64_t{message.date_is_fallback ? 1 : 0});
-        columns[6].add(message.author_name);
-        columns[7].add(message.author_email);
-        columns[8].add(message.subject);
-        columns[9].add(message.in_reply_to);
-        columns[10].add(join_words(message.references));
-        columns[11].add(message.text);
-        columns[12].add(static_cast<std::int64_t>(message.attachments.size()));
-        columns[13].add(std::int64_t{message.parseable ? 1 : 0});
-        columns[14].add(each.raw);
-        columns[15].add(message.archived_at);
+        rows.row(message.id.value(), message.thread.value(), message.message_id,
+                 std::int64_t{message.message_id_assigned ? 1 : 0}, message.date,
+                 std::int64_t{message.date_is_fallback ? 1 : 0}, message.author_name,
+                 message.author_email, message.subject, message.in_reply_to,
+                 join_words(message.references), message.text,
+                 static_cast<std::int64_t>(message.attachments.size()),
+                 std::int64_t{message.parseable ? 1 : 0}, each.raw, message.archived_at);
     }
-    store::Params params{list_id};
-    for (auto& column : columns) {
-        params.emplace_back(column.take());
+    if (rows.empty()) {
+        return;
     }
     writes.push_back(store::Statement{
         "INSERT INTO archive_messages (id, list_id, thread_id, message_id, message_id_assigned, "
@@ -564,37 +531,24 @@ void insert_messages(Writes& writes, std::int64_t list_id,
         "body_text, attachment_count, parseable, raw, archived_at) SELECT m.id, $1, m.thread, "
         "m.message_id, m.assigned, m.date, m.fallback, m.author_name, m.author_email, m.subject, "
         "m.in_reply_to, m.refs, m.body_text, m.attachments, m.parseable, m.raw, m.archived_at "
-        "FROM unnest(CAST($2 AS bigint[]), CAST($3 AS bigint[]), CAST($4 AS text[]), "
-        "CAST($5 AS bigint[]), CAST($6 AS bigint[]), CAST($7 AS bigint[]), CAST($8 AS text[]), "
-        "CAST($9 AS text[]), CAST($10 AS text[]), CAST($11 AS text[]), CAST($12 AS text[]), "
-        "CAST($13 AS text[]), CAST($14 AS bigint[]), CAST($15 AS bigint[]), "
-        "CAST($16 AS text[]), CAST($17 AS bigint[])) AS m(id, thread, message_id, assigned, "
-        "date, fallback, author_name, author_email, subject, in_reply_to, refs, body_text, "
-        "attachments, parseable, raw, archived_at)",
-        params});
+        "FROM " +
+            rows.unnest(2) +
+            " AS m(id, thread, message_id, assigned, date, fallback, author_name, author_email, "
+            "subject, in_reply_to, refs, body_text, attachments, parseable, raw, archived_at)",
+        rows.take({list_id})});
     insert_attachments_of(writes, messages);
     insert_references_of(writes, list_id, messages);
 }
 
 void grow_threads(Writes& writes, const std::vector<ThreadGrowth>& growths) {
-    if (growths.empty()) {
-        return;
-    }
-    store::ArrayBuilder ids(store::ArrayBuilder::Element::Bigint);
-    store::ArrayBuilder added(store::ArrayBuilder::Element::Bigint);
-    store::ArrayBuilder latest(store::ArrayBuilder::Element::Bigint);
-    store::ArrayBuilder earliest_dates(store::ArrayBuilder::Element::Bigint);
-    store::ArrayBuilder earliest(store::ArrayBuilder::Element::Bigint);
-    store::ArrayBuilder subjects(store::ArrayBuilder::Element::Text);
-    store::ArrayBuilder bases(store::ArrayBuilder::Element::Text);
+    store::ArrayColumns rows({Element::Bigint, Element::Bigint, Element::Bigint, Element::Bigint,
+                              Element::Bigint, Element::Text, Element::Text});
     for (const auto& growth : growths) {
-        ids.add(growth.id.value());
-        added.add(growth.added);
-        latest.add(growth.latest);
-        earliest_dates.add(growth.earliest_date);
-        earliest.add(growth.earliest.value());
-        subjects.add(growth.subject);
-        bases.add(growth.base_subject);
+        rows.row(growth.id.value(), growth.added, growth.latest, growth.earliest_date,
+                 growth.earliest.value(), growth.subject, growth.base_subject);
+    }
+    if (rows.empty()) {
+        return;
     }
     // count_into_thread's expressions, with a batch's messages in a thread taken together: the
     // latest can only raise last_activity, the earliest only move the start.
@@ -609,12 +563,10 @@ void grow_threads(Writes& writes, const std::vector<ThreadGrowth>& growths) {
         "first_message = CASE WHEN t.first_message IS NULL OR g.earliest_date < t.started_at "
         "THEN g.earliest ELSE t.first_message END, "
         "started_at = CASE WHEN t.first_message IS NULL OR g.earliest_date < t.started_at "
-        "THEN g.earliest_date ELSE t.started_at END "
-        "FROM unnest(CAST($1 AS bigint[]), CAST($2 AS bigint[]), CAST($3 AS bigint[]), "
-        "CAST($4 AS bigint[]), CAST($5 AS bigint[]), CAST($6 AS text[]), CAST($7 AS text[])) "
-        "AS g(id, added, latest, earliest_date, earliest, subject, base) WHERE t.id = g.id",
-        {ids.take(), added.take(), latest.take(), earliest_dates.take(), earliest.take(),
-         subjects.take(), bases.take()}});
+        "THEN g.earliest_date ELSE t.started_at END FROM " +
+            rows.unnest(1) +
+            " AS g(id, added, latest, earliest_date, earliest, subject, base) WHERE t.id = g.id",
+        rows.take()});
 }
 
 void merge_thread(store::Connection& connection, ThreadId from, ThreadId into) {

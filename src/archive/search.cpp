@@ -232,19 +232,17 @@ void index_new(store::Connection& connection, MessageId id, std::int64_t list_id
 }
 
 void index_batch(std::vector<store::Statement>& writes, const std::vector<NewEntry>& entries) {
-    if (entries.empty()) {
+    store::ArrayColumns rows(
+        {store::ArrayColumns::Element::Bigint, store::ArrayColumns::Element::Tsvector});
+    for (const auto& entry : entries) {
+        rows.row(entry.id.value(), entry.document);
+    }
+    if (rows.empty()) {
         return;
     }
-    store::ArrayBuilder ids(store::ArrayBuilder::Element::Bigint);
-    store::ArrayBuilder documents(store::ArrayBuilder::Element::Tsvector);
-    for (const auto& entry : entries) {
-        ids.add(entry.id.value());
-        documents.add(entry.document);
-    }
     writes.push_back(store::Statement{
-        "INSERT INTO archive_search (message_id, document) SELECT * FROM unnest(CAST($1 AS "
-        "bigint[]), CAST($2 AS tsvector[]))",
-        {ids.take(), documents.take()}});
+        "INSERT INTO archive_search (message_id, document) SELECT * FROM " + rows.unnest(1),
+        rows.take()});
 }
 
 namespace {

@@ -7,6 +7,50 @@
 
 namespace coalition::store {
 
+ArrayColumns::ArrayColumns(std::initializer_list<Element> elements) {
+    columns_.reserve(elements.size());
+    for (const Element element : elements) {
+        columns_.emplace_back(element);
+    }
+}
+
+void ArrayColumns::add(std::size_t column, const std::optional<std::int64_t>& number) {
+    if (number) {
+        columns_[column].add(*number);
+    } else {
+        columns_[column].add_null();
+    }
+}
+
+std::string ArrayColumns::unnest(std::size_t first) const {
+    std::string sql = "unnest(";
+    for (std::size_t column = 0; column < columns_.size(); ++column) {
+        const char* type = "text";
+        switch (columns_[column].element()) {
+            case Element::Bigint:
+                type = "bigint";
+                break;
+            case Element::Text:
+                type = "text";
+                break;
+            case Element::Tsvector:
+                type = "tsvector";
+                break;
+        }
+        sql += (column == 0 ? "CAST($" : ", CAST($") + std::to_string(first + column) + " AS " +
+               type + "[])";
+    }
+    return sql + ")";
+}
+
+Params ArrayColumns::take(Params params) {
+    for (ArrayBuilder& column : columns_) {
+        params.emplace_back(column.take());
+    }
+    rows_ = 0;
+    return params;
+}
+
 void append_big_endian(std::string& out, std::uint32_t value) {
     out += static_cast<char>((value >> 24) & 0xFF);
     out += static_cast<char>((value >> 16) & 0xFF);

@@ -219,6 +219,29 @@ TEST_F(PostgresqlTest, BinaryArraysCarryAnyTextAndNumbers) {
     EXPECT_EQ(database_->query_one("SELECT 1")->integer(0), 1);
 }
 
+// ArrayColumns: rows in, the same rows out through the unnest() it writes, NULLs included.
+TEST_F(PostgresqlTest, ArrayColumnsReadBackAsTheRowsAdded) {
+    ArrayColumns rows({ArrayColumns::Element::Bigint, ArrayColumns::Element::Text,
+                       ArrayColumns::Element::Bigint});
+    EXPECT_TRUE(rows.empty());
+    rows.row(std::int64_t{1}, std::string("one"), std::optional<std::int64_t>(10));
+    rows.row(std::int64_t{2}, std::string_view(""), std::optional<std::int64_t>());
+    EXPECT_EQ(rows.unnest(2),
+              "unnest(CAST($2 AS bigint[]), CAST($3 AS text[]), "
+              "CAST($4 AS bigint[]))");
+    const auto read = database_->query(
+        "SELECT $1 + u.n, u.t, u.o FROM " + rows.unnest(2) + " AS u(n, t, o) ORDER BY u.n",
+        rows.take({std::int64_t{100}}));
+    ASSERT_EQ(read.size(), 2U);
+    EXPECT_EQ(read[0].integer(0), 101);
+    EXPECT_EQ(read[0].text(1), "one");
+    EXPECT_EQ(read[0].integer(2), 10);
+    EXPECT_EQ(read[1].integer(0), 102);
+    EXPECT_EQ(read[1].text(1), "");
+    EXPECT_TRUE(read[1].is_null(2));
+    EXPECT_TRUE(rows.empty());
+}
+
 // A statement refused for its data (a bad number, a word too long to index, a trigger's
 // exception) is StatementRefused, not Unavailable: the database is there, another row may pass.
 TEST_F(PostgresqlTest, DataErrorsAreRefusedStatementsNotAnOutage) {
