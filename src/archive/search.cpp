@@ -6,6 +6,7 @@
 #include "store/array_builder.hpp"
 
 #include <algorithm>
+#include <span>
 
 namespace coalition::archive::search {
 
@@ -132,22 +133,18 @@ Document document_of(std::string_view subject, std::string_view text) {
     return document;
 }
 
-// A tsvector in PostgreSQL's binary form (tsvectorsend): the number of lexemes, then each lexeme
-// (NUL-terminated) with its positions. A stem shares its word's position. Subject positions are
-// weighted A, body positions D (the default), one position apart so a phrase does not run from
-// the subject into the body; positions past PostgreSQL's last (16,383) count as it, as its text
-// input does. Lexemes in the order PostgreSQL keeps them (bytes), so it has nothing to sort. The
-// server reads this without parsing: as text, reading it was a quarter of the time to index a
-// message.
-std::string postgresql_document(const Document& document, std::int64_t list_id) {
-    constexpr std::uint32_t kLastPosition = 16383;  // MAXENTRYPOS - 1
-    constexpr std::uint16_t kWeightA = 3U << 14;
-    struct Occurrence {
-        std::string_view lexeme;
-        std::uint32_t position;  // 0 for the list's term, which has none.
-        bool subject;
-    };
-    const std::string list = list_term(list_id);
+namespace {
+
+// A lexeme where it stands in a document: a word or stem at its position, weighted A in the
+// subject; the list's term at none (it filters, it is never ranked).
+struct Occurrence {
+    std::string_view lexeme;
+    std::uint32_t position;  // 0: none.
+    bool subject;
+};
+
+// The document's occurrences, by lexeme; each lexeme's positions ascending.
+std::vector<Occurrence> occurrences_of(const Document& document, std::string_view list) {
     std::vector<Occurrence> occurrences;
     occurrences.reserve(2 * (document.subject.size() + document.body.size()) + 1);
     auto add = [&occurrences](const std::string& lexeme, std::size_t position, bool subject) {
@@ -165,51 +162,64 @@ std::string postgresql_document(const Document& document, std::int64_t list_id) 
         add(document.body[word_idx], position, false);
         add(document.body_stems[word_idx], position, false);
     }
-    // The list's term has no position: it filters, it is never ranked.
     occurrences.push_back({list, 0, false});
-    // Stable: each lexeme's positions stay in the order they were added, ascending.
     std::stable_sort(
         occurrences.begin(), occurrences.end(),
         [](const Occurrence& left, const Occurrence& right) { return left.lexeme < right.lexeme; });
+    return occurrences;
+}
 
+// The positions of one lexeme's occurrences as tsvector words: past PostgreSQL's last position
+// (16,383) they count as it, as its text input does; each once, at most kMaxPositionsPerLexeme.
+std::vector<std::uint16_t> positions_of(std::span<const Occurrence> occurrences) {
+    constexpr std::uint32_t kLastPosition = 16383;  // MAXENTRYPOS - 1
+    constexpr std::uint16_t kWeightA = 3U << 14;
+    std::vector<std::uint16_t> positions;
+    std::uint32_t last = 0;
+    for (const Occurrence& occurrence : occurrences) {
+        const std::uint32_t at = std::min(occurrence.position, kLastPosition);
+        if (at == 0 || at <= last || positions.size() >= kMaxPositionsPerLexeme) {
+            continue;
+        }
+        positions.push_back(static_cast<std::uint16_t>(at | (occurrence.subject ? kWeightA : 0U)));
+        last = at;
+    }
+    return positions;
+}
+
+}  // namespace
+
+// A tsvector in PostgreSQL's binary form (tsvectorsend): the number of lexemes, then each lexeme
+// (NUL-terminated) with its positions. A stem shares its word's position. Subject positions are
+// weighted A, body positions D (the default), one position apart so a phrase does not run from
+// the subject into the body; positions past PostgreSQL's last (16,383) count as it, as its text
+// input does. Lexemes in the order PostgreSQL keeps them (bytes), so it has nothing to sort. The
+// server reads this without parsing: as text, reading it was a quarter of the time to index a
+// message.
+std::string postgresql_document(const Document& document, std::int64_t list_id) {
+    const std::string list = list_term(list_id);
+    const std::vector<Occurrence> occurrences = occurrences_of(document, list);
+    // Each lexeme's run of occurrences.
+    std::vector<std::span<const Occurrence>> lexemes;
+    for (std::size_t begin = 0; begin < occurrences.size();) {
+        std::size_t end = begin + 1;
+        while (end < occurrences.size() && occurrences[end].lexeme == occurrences[begin].lexeme) {
+            ++end;
+        }
+        lexemes.emplace_back(occurrences.data() + begin, end - begin);
+        begin = end;
+    }
     std::string out;
     out.reserve(occurrences.size() * 12);
-    store::append_big_endian(out, std::uint32_t{0});  // The count, known at the end.
-    std::uint32_t lexemes = 0;
-    std::size_t count_at = 0;  // Where the current lexeme's number of positions goes.
-    std::uint16_t kept = 0;
-    std::uint32_t last = 0;
-    auto close_lexeme = [&] {
-        out[count_at] = static_cast<char>(kept >> 8);
-        out[count_at + 1] = static_cast<char>(kept & 0xFF);
-    };
-    for (std::size_t occurrence_idx = 0; occurrence_idx < occurrences.size(); ++occurrence_idx) {
-        const Occurrence& occurrence = occurrences[occurrence_idx];
-        if (occurrence_idx == 0 || occurrence.lexeme != occurrences[occurrence_idx - 1].lexeme) {
-            if (occurrence_idx > 0) {
-                close_lexeme();
-            }
-            out += occurrence.lexeme;  // Letters, numbers and marks only (tokenizer.hpp).
-            out += '\0';
-            count_at = out.size();
-            store::append_big_endian(out, std::uint16_t{0});
-            ++lexemes;
-            kept = 0;
-            last = 0;
+    store::append_big_endian(out, static_cast<std::uint32_t>(lexemes.size()));
+    for (const auto run : lexemes) {
+        out += run.front().lexeme;  // Letters, numbers and marks only (tokenizer.hpp).
+        out += '\0';
+        const std::vector<std::uint16_t> positions = positions_of(run);
+        store::append_big_endian(out, static_cast<std::uint16_t>(positions.size()));
+        for (const std::uint16_t position : positions) {
+            store::append_big_endian(out, position);
         }
-        const std::uint32_t at = std::min(occurrence.position, kLastPosition);
-        if (at == 0 || at <= last || kept >= kMaxPositionsPerLexeme) {
-            continue;  // No position, or one it has already (past the last), or enough.
-        }
-        store::append_big_endian(
-            out, static_cast<std::uint16_t>(at | (occurrence.subject ? kWeightA : 0U)));
-        last = at;
-        ++kept;
-    }
-    close_lexeme();
-    for (int byte = 0; byte < 4; ++byte) {
-        out[static_cast<std::size_t>(byte)] =
-            static_cast<char>((lexemes >> (24 - 8 * byte)) & 0xFF);
     }
     return out;
 }
